@@ -1,0 +1,29 @@
+// Builds dist/fangs: the BPF object (bpf/), the native shim (native/), then one
+// `bun build --compile` executable embedding them, the migrations and the UI
+// assets. The executable must never read a stray .env or bunfig.toml at run
+// time, hence the two --no-compile-autoload flags.
+import { existsSync } from "node:fs";
+import { $ } from "bun";
+
+const root = import.meta.dir;
+$.cwd(root);
+
+async function step(name: string, fn: () => Promise<unknown>): Promise<void> {
+  const t = performance.now();
+  process.stderr.write(`build: ${name}…\n`);
+  try {
+    await fn();
+  } catch (e) {
+    const err = e as { stderr?: Buffer; message: string };
+    process.stderr.write(`build: ${name} failed: ${err.stderr?.toString() || err.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`build: ${name} done in ${((performance.now() - t) / 1000).toFixed(1)}s\n`);
+}
+
+if (existsSync(`${root}/bpf/Makefile`)) await step("bpf object", () => $`make -s -C bpf`.quiet());
+if (existsSync(`${root}/native/Makefile`)) await step("native shim", () => $`make -s -C native`.quiet());
+if (existsSync(`${root}/views/client/build.ts`)) await step("client bundles", () => $`bun run views/client/build.ts`.quiet());
+await step("executable", () =>
+  $`bun build --compile --minify-syntax --no-compile-autoload-dotenv --no-compile-autoload-bunfig src/main.ts --outfile dist/fangs`.quiet(),
+);

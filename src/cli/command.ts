@@ -1,0 +1,66 @@
+// The shape every CLI command file takes: `export default command({...})`.
+// Adds the global flags (-db, -config), rejects unknown flags (citty would
+// silently accept them), and gives run() an opened, migrated store on demand.
+import { defineCommand, type ArgsDef, type CommandContext, type CommandDef } from "citty";
+import { flagNames } from "./argv.ts";
+import { FangsError } from "../core/errors.ts";
+import { loadConfig, type Config } from "../core/config.ts";
+import { openMigrated, type Store } from "../store/index.ts";
+
+export const GLOBAL_ARGS = {
+  db: { type: "string", description: "SQLite path or postgres:// URL (env FANGS_DB)" },
+  config: { type: "string", description: "config file (default config/orchestrator.yaml)" },
+} as const satisfies ArgsDef;
+
+export const JSON_ARG = { json: { type: "boolean", description: "machine-readable output (stable, for jq)" } } as const satisfies ArgsDef;
+
+export interface Ctx<T extends ArgsDef> extends CommandContext<T & typeof GLOBAL_ARGS> {
+  config(): Config;
+  /** Opened and migrated on first use; closed by the framework after run(). */
+  store(): Promise<Store>;
+}
+
+export function command<const T extends ArgsDef>(def: {
+  meta: { name: string; description: string };
+  args?: T;
+  run: (ctx: Ctx<T>) => unknown | Promise<unknown>;
+}): CommandDef<T & typeof GLOBAL_ARGS> {
+  const args = { ...(def.args ?? ({} as T)), ...GLOBAL_ARGS } as T & typeof GLOBAL_ARGS;
+  return defineCommand({
+    meta: def.meta,
+    args,
+    async run(ctx) {
+      rejectUnknownFlags(ctx.rawArgs, args);
+      let cfg: Config | undefined;
+      let store: Store | undefined;
+      const c = ctx as unknown as Ctx<T>;
+      c.config = () => (cfg ??= loadConfig({ db: ctx.args.db, config: ctx.args.config }));
+      c.store = async () => (store ??= await openMigrated(c.config().db));
+      try {
+        return await def.run(c);
+      } finally {
+        await store?.destroy();
+      }
+    },
+  }) as CommandDef<T & typeof GLOBAL_ARGS>;
+}
+
+function rejectUnknownFlags(raw: string[], args: ArgsDef): void {
+  const known = new Set<string>(["help", "h"]);
+  for (const [name, d] of Object.entries(args)) {
+    known.add(name);
+    const al = (d as { alias?: string | string[] }).alias;
+    for (const a of Array.isArray(al) ? al : al ? [al] : []) known.add(a);
+  }
+  for (const f of flagNames(raw)) {
+    if (!known.has(f)) {
+      throw new FangsError(`unknown flag -${f}`, { hint: `see the flags with --help (known: ${[...known].filter((k) => k.length > 1).map((k) => "-" + k).join(" ")})` });
+    }
+  }
+}
+
+/** Required flag, with the manual's wording for the error. */
+export function need(value: unknown, flag: string, example: string): string {
+  if (typeof value !== "string" || value === "") throw new FangsError(`missing -${flag}`, { hint: example });
+  return value;
+}

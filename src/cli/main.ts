@@ -1,0 +1,35 @@
+// The root of the fangs command tree. Each group lives in its own folder
+// (src/cli/<group>/<verb>.ts); top-level verbs are src/cli/<verb>.ts.
+import { defineCommand, runCommand, runMain } from "citty";
+import { normalizeArgv } from "./argv.ts";
+import { FangsError, oneLine } from "../core/errors.ts";
+import { VERSION } from "../core/version.ts";
+
+export const root = defineCommand({
+  meta: { name: "fangs", version: VERSION, description: "Catch malicious npm releases by what they do." },
+  subCommands: {
+    db: () => import("./db/index.ts").then((m) => m.default),
+    config: () => import("./config/index.ts").then((m) => m.default),
+  },
+});
+
+export async function main(argv: string[]): Promise<void> {
+  const rawArgs = normalizeArgv(argv);
+  // citty's runMain prints errors its own way; it is used only for help and
+  // --version, everything else goes through our one error path.
+  if (rawArgs.length === 0 || rawArgs.some((a) => a === "--help" || a === "-h") || (rawArgs.length === 1 && rawArgs[0] === "--version")) {
+    return runMain(root, { rawArgs: rawArgs.length ? rawArgs : ["--help"] });
+  }
+  try {
+    await runCommand(root, { rawArgs });
+  } catch (e) {
+    reportAndExit(e);
+  }
+}
+
+export function reportAndExit(e: unknown): never {
+  process.stderr.write(`Error: ${oneLine(e)}\n`);
+  if (e instanceof FangsError && e.hint) process.stderr.write(`Try: ${e.hint}\n`);
+  else if (!(e instanceof FangsError) && process.env.FANGS_DEBUG) process.stderr.write(String((e as Error)?.stack) + "\n");
+  process.exit(1);
+}

@@ -1,0 +1,34 @@
+// How listings reach the terminal: an aligned table for people, or JSON for
+// machines (stable keys, one document, pipes into jq).
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+}
+
+/** Strip control characters (attacker-controlled strings reach the terminal). */
+export function safe(s: unknown): string {
+  return String(s ?? "").replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+}
+
+export function printTable(headers: string[], rows: unknown[][], emptyNote = "(none)"): void {
+  if (rows.length === 0) {
+    process.stdout.write(emptyNote + "\n");
+    return;
+  }
+  const cells = rows.map((r) => r.map(safe));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
+  process.stdout.write([line(headers), ...cells.map(line)].join("\n") + "\n");
+}
+
+export function ago(ms: number | null | undefined, now = Date.now()): string {
+  if (!ms) return "-";
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
+  return `${Math.floor(s / 86400)}d ago`;
+}
+
+export function iso(ms: number | null | undefined): string | null {
+  return ms ? new Date(ms).toISOString() : null;
+}

@@ -1,0 +1,89 @@
+// The runner <-> orchestrator protocol: HTTP(S) + JSON. Both sides import these
+// schemas; the orchestrator validates every body with them (valibot) before
+// anything touches the database.
+//
+//   POST /v1/runners/register            RegisterRequest  -> RegisterResponse
+//   POST /v1/runners/:id/heartbeat       HeartbeatRequest -> { ok: true }
+//   POST /v1/runners/:id/claim?wait=S    (long-poll)      -> 200 ClaimResponse | 204 nothing to do
+//   POST /v1/runs/:run/events            EventBatch       -> BatchAck (idempotent per batch seq)
+//   POST /v1/runs/:run/finish            FinishRequest    -> { ok: true, verdict }
+//   DELETE /v1/runners/:id               deregister       -> { ok: true }
+//
+// Auth: mTLS (the certificate CN is the runner id) or `Authorization: Bearer
+// <runner token>`. A runner may stream into and finish only runs it claimed.
+import * as v from "valibot";
+import { SandboxSpec } from "./sandbox.ts";
+
+export const MAX_BATCH_EVENTS = 5000;
+const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const u32 = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffff));
+const port = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
+export const RUNNER_ID = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "runner id: letters, digits, . _ -"));
+export const RUN_ID = v.pipe(v.string(), v.regex(/^[0-9a-f]{16}$/, "run id: 16 hex characters"));
+
+export const ProbeStatus = v.object({
+  name: str(128),
+  active: v.boolean(),
+  detail: v.optional(str(512)),
+});
+export type ProbeStatus = v.InferOutput<typeof ProbeStatus>;
+
+export const RegisterRequest = v.object({
+  id: v.optional(RUNNER_ID),
+  hostname: str(255),
+  version: v.optional(str(64)),
+  probes: v.optional(v.pipe(v.array(ProbeStatus), v.maxLength(64)), []),
+});
+export const RegisterResponse = v.object({ runner_id: RUNNER_ID, heartbeat_interval_s: v.number() });
+
+export const HeartbeatRequest = v.object({ active_run_id: v.optional(v.nullable(RUN_ID)) });
+
+export const ClaimResponse = v.object({
+  run: v.object({ id: RUN_ID, package: str(214), version: str(256), spec: SandboxSpec }),
+});
+export type ClaimResponse = v.InferOutput<typeof ClaimResponse>;
+
+const Ancestor = v.object({ pid: u32, comm: str(16), exe: str(4096) });
+const common = {
+  seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  ts_ns: v.pipe(v.number(), v.minValue(0)),
+  pid: u32,
+  ppid: u32,
+  uid: u32,
+  comm: str(16),
+  exe: str(4096),
+  cgroup_id: str(24),
+  ancestry: v.pipe(v.array(Ancestor), v.maxLength(5)),
+  source: str(64),
+};
+const family = v.picklist(["inet", "inet6", "unix"]);
+const proto = v.picklist(["tcp", "udp", "unknown"]);
+
+export const WireEvent = v.variant("kind", [
+  v.object({ ...common, kind: v.literal("exec"), filename: str(4096), argv: v.pipe(v.array(str(4096)), v.maxLength(64)), argv_truncated: v.optional(v.boolean()) }),
+  v.object({ ...common, kind: v.literal("file"), path: str(4096), flags: v.pipe(v.number(), v.integer()), access: v.picklist(["read", "write", "create"]), dirfd: v.optional(v.pipe(v.number(), v.integer())) }),
+  v.object({ ...common, kind: v.literal("connect"), family, address: str(256), port, proto }),
+  v.object({ ...common, kind: v.literal("dns"), qname: str(255), qtype: str(16), server: str(64), port }),
+  v.object({ ...common, kind: v.literal("tls"), sni: str(255), address: v.optional(str(64)), port: v.optional(port) }),
+  v.object({ ...common, kind: v.literal("listen"), family, address: str(256), port, proto }),
+]);
+
+export const EventBatch = v.object({
+  /** Batch sequence number within the run, from 0: the idempotency key. */
+  batch_seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  events: v.pipe(v.array(WireEvent), v.maxLength(MAX_BATCH_EVENTS)),
+});
+export type EventBatch = v.InferOutput<typeof EventBatch>;
+export const BatchAck = v.object({ stored: v.number(), duplicate: v.boolean() });
+
+export const FinishRequest = v.object({
+  /** finished: the container exited; timed_out: hit the duration limit and was killed; failed: could not run. */
+  status: v.picklist(["finished", "timed_out", "failed"]),
+  exit_code: v.nullable(v.pipe(v.number(), v.integer())),
+  failure_reason: v.optional(v.nullable(str(2000))),
+  events_sent: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  events_dropped: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  batch_send_errors: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
+  timings: v.optional(v.record(str(64), v.number()), {}),
+});
+export type FinishRequest = v.InferOutput<typeof FinishRequest>;

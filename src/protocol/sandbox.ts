@@ -1,0 +1,21 @@
+// The sandbox spec a scan carries from submission to the runner. Defaults are
+// the threat model's; a scan may override network, registry and memory.
+import * as v from "valibot";
+
+export const NETWORK_MODE = v.union([
+  v.literal("bridge"),
+  v.literal("none"),
+  v.pipe(v.string(), v.regex(/^container:[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "network must be bridge, none or container:<name>")),
+]);
+
+export const SandboxSpec = v.object({
+  network: v.optional(NETWORK_MODE, "bridge"),
+  /** npm registry the sandboxed npm installs from. */
+  registry_url: v.optional(v.pipe(v.string(), v.url(), v.maxLength(2048)), "https://registry.npmjs.org/"),
+  memory_mb: v.optional(v.pipe(v.number(), v.integer(), v.minValue(64), v.maxValue(65536)), 512),
+  duration_s: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(3600)), 60),
+  /** Override of the runner's sandbox image, rarely needed. */
+  image: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9._\/:@-]{0,255}$/))),
+});
+export type SandboxSpec = v.InferOutput<typeof SandboxSpec>;
+export const DEFAULT_SPEC: SandboxSpec = v.parse(SandboxSpec, {});

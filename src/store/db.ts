@@ -1,0 +1,100 @@
+// Opens the one database FANGS keeps: SQLite (bun:sqlite) by default, or
+// PostgreSQL when the location is a postgres:// URL. Everything else in the
+// code base talks to the returned Kysely instance only.
+import { Database as SqliteDatabase } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  CompiledQuery,
+  type TransactionSettings,
+} from "kysely";
+import pg from "pg";
+import type { DB } from "./schema.ts";
+import { FangsError } from "../core/errors.ts";
+
+export type Store = Kysely<DB> & { readonly dialectName: "sqlite" | "postgres"; readonly location: string };
+
+export const DEFAULT_DB_PATH = "var/lib/fangs/fangs.db";
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** Open (and create, for SQLite) the database at `location`. */
+export function openStore(location: string): Store {
+  const db = isPostgresUrl(location) ? openPostgres(location) : openSqlite(location);
+  return Object.assign(db, {
+    dialectName: isPostgresUrl(location) ? ("postgres" as const) : ("sqlite" as const),
+    location,
+  });
+}
+
+function openSqlite(path: string): Kysely<DB> {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  let raw: SqliteDatabase;
+  try {
+    raw = new SqliteDatabase(path, { create: true, strict: false });
+    // Order matters: busy_timeout first so that switching to WAL waits for a
+    // concurrent writer instead of failing; NORMAL is durable enough under WAL.
+    raw.exec("PRAGMA busy_timeout = 10000");
+    raw.exec("PRAGMA journal_mode = WAL");
+    raw.exec("PRAGMA synchronous = NORMAL");
+    raw.exec("PRAGMA foreign_keys = ON");
+    raw.query("SELECT count(*) FROM sqlite_master").get();
+  } catch (e) {
+    throw new FangsError(`cannot open database ${path}: ${(e as Error).message}`, {
+      hint: "check the path and permissions, or restore the file from a backup (fangs db backup)",
+    });
+  }
+  return new Kysely<DB>({
+    dialect: new (class extends SqliteDialect {
+      override createDriver(): Driver {
+        return new SerializedSqliteDriver({ database: raw as never });
+      }
+    })({ database: raw as never }),
+  });
+}
+
+// kysely's SqliteDriver hands out one shared connection with no lock, and
+// begins transactions with a plain BEGIN. Two interleaved transactions on one
+// connection would corrupt each other, and a deferred BEGIN lets two
+// processes (CLI + server) deadlock into SQLITE_BUSY: serialize connection use
+// inside the process and take the write lock up front.
+class SerializedSqliteDriver extends SqliteDriver {
+  #queue: Promise<void> = Promise.resolve();
+  #release: (() => void) | undefined;
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const prev = this.#queue;
+    let release!: () => void;
+    this.#queue = new Promise<void>((r) => (release = r));
+    await prev;
+    this.#release = release;
+    return super.acquireConnection();
+  }
+
+  override async releaseConnection(): Promise<void> {
+    const r = this.#release;
+    this.#release = undefined;
+    r?.();
+  }
+
+  override async beginTransaction(conn: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+function openPostgres(url: string): Kysely<DB> {
+  // BIGINT and NUMERIC come back as strings by default; every BIGINT we store
+  // (ms timestamps, counters, ns times) fits a double.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  pg.types.setTypeParser(1700, (v) => Number(v));
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,7 @@
+// The SQL migrations, embedded in the executable. Append-only: add a new file
+// under migrations/ and one line here (a unit test checks the two agree).
+import m0001 from "../../migrations/0001_init.sql" with { type: "text" };
+
+export const MIGRATIONS: ReadonlyArray<{ version: string; sql: string }> = [
+  { version: "0001_init", sql: m0001 },
+];

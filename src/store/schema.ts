@@ -1,0 +1,190 @@
+// Kysely table types, mirroring migrations/*.sql. Booleans are 0/1 integers
+// and times Unix milliseconds on both backends (see 0001_init.sql).
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+export interface PackagesTable {
+  name: string;
+  watched: Generated<number>;
+  last_seen_version: string | null;
+  added_at: number;
+  etag: string | null;
+  last_modified: string | null;
+  last_polled_at: number | null;
+  poll_error: string | null;
+}
+
+export interface ReleasesTable {
+  package: string;
+  version: string;
+  discovered_at: number;
+  source: "kickoff" | "watcher" | "manual";
+}
+
+export type RunStatus = "queued" | "running" | "finished" | "failed" | "timed_out";
+export type RunVerdict = "seeded" | "clean" | "deviations";
+
+export interface RunsTable {
+  id: string;
+  package: string;
+  version: string;
+  status: RunStatus;
+  runner_target: string | null;
+  runner_id: string | null;
+  spec: string; // JSON SandboxSpec
+  created_at: number;
+  claimed_at: number | null;
+  finished_at: number | null;
+  exit_code: number | null;
+  failure_reason: string | null;
+  events_count: Generated<number>;
+  events_dropped: Generated<number>;
+  batch_send_errors: Generated<number>;
+  is_baseline: Generated<number>;
+  verdict: RunVerdict | null;
+  deviation_count: Generated<number>;
+  max_severity: string | null;
+  timings: string | null; // JSON
+}
+
+export interface EventBatchesTable {
+  run_id: string;
+  seq: number;
+  count: number;
+  received_at: number;
+}
+
+export interface EventsTable {
+  run_id: string;
+  seq: number;
+  kind: string;
+  ts_ns: number;
+  pid: number;
+  comm: string;
+  body: string; // JSON FangsEvent
+  pinned: Generated<number>;
+  received_at: number;
+}
+
+export interface RunFingerprintsTable {
+  run_id: string;
+  category: string;
+  actor: string;
+  value: string;
+  evidence_seq: number;
+}
+
+export interface BaselineFingerprintsTable {
+  package: string;
+  category: string;
+  actor: string;
+  value: string;
+  occurrence_count: number;
+  first_seen_run: string;
+  last_seen_run: string;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+export interface DeviationsTable {
+  id: string;
+  run_id: string;
+  package: string;
+  category: string;
+  actor: string;
+  value: string;
+  severity: string;
+  severity_rank: number;
+  reason: string;
+  evidence_seq: number;
+  detected_at: number;
+  cleared: Generated<number>;
+  cleared_at: number | null;
+  cleared_by: string | null;
+}
+
+export interface AllowlistTable {
+  id: string;
+  kind: "cidr" | "path" | "sni";
+  value: string;
+  package: string | null;
+  note: string | null;
+  source: "cli" | "api" | "config";
+  created_at: number;
+}
+
+export interface NotifiersTable {
+  id: string;
+  name: string;
+  url: string;
+  template: "slack" | "discord" | "generic";
+  secret_env: string | null;
+  min_severity: string | null;
+  headers: string | null;
+  enabled: Generated<number>;
+  created_at: number;
+}
+
+export interface NotifierDeliveriesTable {
+  id: string;
+  notifier_id: string;
+  run_id: string | null;
+  attempt: number;
+  outcome: "delivered" | "failed" | "skipped";
+  http_status: number | null;
+  error: string | null;
+  created_at: number;
+}
+
+export interface RunnersTable {
+  id: string;
+  hostname: string;
+  cert_cn: string | null;
+  version: string | null;
+  probes: string | null; // JSON ProbeStatus[]
+  registered_at: number;
+  last_heartbeat_at: number;
+  active_run_id: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  target_kind: string;
+  target_id: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface SchemaMigrationsTable {
+  version: string;
+  applied_at: number;
+}
+
+export interface DB {
+  packages: PackagesTable;
+  releases: ReleasesTable;
+  runs: RunsTable;
+  event_batches: EventBatchesTable;
+  events: EventsTable;
+  run_fingerprints: RunFingerprintsTable;
+  baseline_fingerprints: BaselineFingerprintsTable;
+  deviations: DeviationsTable;
+  allowlist: AllowlistTable;
+  notifiers: NotifiersTable;
+  notifier_deliveries: NotifierDeliveriesTable;
+  runners: RunnersTable;
+  audit_log: AuditLogTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type Run = Selectable<RunsTable>;
+export type NewRun = Insertable<RunsTable>;
+export type RunUpdate = Updateable<RunsTable>;
+export type Deviation = Selectable<DeviationsTable>;
+export type AllowEntry = Selectable<AllowlistTable>;
+export type Package = Selectable<PackagesTable>;
+export type Runner = Selectable<RunnersTable>;
+export type BaselineFingerprint = Selectable<BaselineFingerprintsTable>;
+export type StoredEvent = Selectable<EventsTable>;
