@@ -1,0 +1,47 @@
+// Runs: creating (queueing) scans and reading them. The queue/claim/finish
+// side lives in src/orchestrator/; this module is shared by the CLI
+// (`package add` kickoff) and the orchestrator (API, watcher).
+import type { Kysely, Transaction } from "kysely";
+import type { DB, Run } from "./schema.ts";
+import { newId } from "../core/ids.ts";
+import { audit } from "./audit.ts";
+import { DEFAULT_SPEC, type SandboxSpec } from "../protocol/sandbox.ts";
+
+export interface EnqueueScan {
+  package: string;
+  version: string;
+  source: "kickoff" | "watcher" | "manual";
+  runner?: string | null;
+  spec?: Partial<SandboxSpec>;
+  actor: string;
+}
+
+/** Record the release (once) and queue a run for it. Returns the new run. */
+export async function enqueueScan(db: Kysely<DB> | Transaction<DB>, s: EnqueueScan): Promise<Run> {
+  const now = Date.now();
+  const run = {
+    id: newId(),
+    package: s.package,
+    version: s.version,
+    status: "queued" as const,
+    runner_target: s.runner ?? null,
+    runner_id: null,
+    spec: JSON.stringify({ ...DEFAULT_SPEC, ...(s.spec ?? {}) }),
+    created_at: now,
+    claimed_at: null,
+    finished_at: null,
+    exit_code: null,
+    failure_reason: null,
+    verdict: null,
+    max_severity: null,
+    timings: null,
+  };
+  await db
+    .insertInto("releases")
+    .values({ package: s.package, version: s.version, discovered_at: now, source: s.source })
+    .onConflict((oc) => oc.columns(["package", "version"]).doNothing())
+    .execute();
+  await db.insertInto("runs").values(run).execute();
+  await audit(db, { actor: s.actor, action: "run.queue", target_kind: "run", target_id: run.id, after: { package: s.package, version: s.version, source: s.source, runner: s.runner ?? null } });
+  return (await db.selectFrom("runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow()) as Run;
+}
