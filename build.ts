@@ -2,7 +2,7 @@
 // `bun build --compile` executable embedding them, the migrations and the UI
 // assets. The executable must never read a stray .env or bunfig.toml at run
 // time, hence the two --no-compile-autoload flags.
-import { existsSync } from "node:fs";
+import { existsSync, renameSync } from "node:fs";
 import { $ } from "bun";
 
 const root = import.meta.dir;
@@ -24,6 +24,10 @@ async function step(name: string, fn: () => Promise<unknown>): Promise<void> {
 if (existsSync(`${root}/bpf/Makefile`)) await step("bpf object", () => $`make -s -C bpf`.quiet());
 if (existsSync(`${root}/native/Makefile`)) await step("native shim", () => $`make -s -C native`.quiet());
 if (existsSync(`${root}/views/client/build.ts`)) await step("client bundles", () => $`bun run views/client/build.ts`.quiet());
-await step("executable", () =>
-  $`bun build --compile --minify-syntax --no-compile-autoload-dotenv --no-compile-autoload-bunfig src/main.ts --outfile dist/fangs`.quiet(),
-);
+// Build to a temporary name and rename: a test may be executing dist/fangs
+// while another build runs, and rename(2) swaps it atomically.
+const tmp = `dist/.fangs-${process.pid}`;
+await step("executable", async () => {
+  await $`bun build --compile --minify-syntax --no-compile-autoload-dotenv --no-compile-autoload-bunfig src/main.ts --outfile ${tmp}`.quiet();
+  renameSync(`${root}/${tmp}`, `${root}/dist/fangs`);
+});
