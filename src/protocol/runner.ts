@@ -11,8 +11,14 @@
 //
 // Auth: mTLS (the certificate CN is the runner id) or `Authorization: Bearer
 // <runner token>`. A runner may stream into and finish only runs it claimed.
+// Every request after register also carries the runner id in the
+// `X-Fangs-Runner` header (RUNNER_ID_HEADER): /v1/runs/:run/* paths do not name
+// the runner, and without mTLS that header is how the orchestrator knows who
+// is calling (under mTLS the certificate CN must match it).
 import * as v from "valibot";
 import { SandboxSpec } from "./sandbox.ts";
+
+export const RUNNER_ID_HEADER = "X-Fangs-Runner";
 
 export const MAX_BATCH_EVENTS = 5000;
 const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
