@@ -10,6 +10,8 @@ export const root = defineCommand({
   subCommands: {
     db: () => import("./db/index.ts").then((m) => m.default),
     config: () => import("./config/index.ts").then((m) => m.default),
+    ca: () => import("./ca/index.ts").then((m) => m.default),
+    audit: () => import("./audit.ts").then((m) => m.default),
   },
 });
 

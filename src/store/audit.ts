@@ -37,3 +37,20 @@ export function cliActor(): string {
   const user = process.env.SUDO_USER || process.env.USER || "unknown";
   return `cli:${user}@${require("node:os").hostname()}`;
 }
+
+export const AUDIT_TARGETS: readonly AuditTarget[] = ["baseline", "allowlist", "notifier", "package", "run", "deviation"];
+
+export interface AuditRow { id: string; at: number; actor: string; action: string; target_kind: string; target_id: string; before: unknown; after: unknown }
+
+/** Newest first; `fangs audit` and GET /v1/audit read through this. */
+export async function listAudit(db: Kysely<DB>, q: { targetKind?: string; targetId?: string; limit?: number } = {}): Promise<AuditRow[]> {
+  let sel = db.selectFrom("audit_log").selectAll();
+  if (q.targetKind) sel = sel.where("target_kind", "=", q.targetKind);
+  if (q.targetId) sel = sel.where("target_id", "=", q.targetId);
+  const rows = await sel.orderBy("at", "desc").orderBy("id", "desc").limit(q.limit ?? 50).execute();
+  const parse = (s: string | null) => {
+    if (s === null) return null;
+    try { return JSON.parse(s); } catch { return s; }
+  };
+  return rows.map((r) => ({ ...r, at: Number(r.at), before: parse(r.before), after: parse(r.after) }));
+}
