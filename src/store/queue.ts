@@ -1,0 +1,173 @@
+// The scan queue's state transitions: register (a runner coming back fails the
+// run it held), claim, event batches, finish, deregister and prune. Each is one
+// transaction with its audit row, and guarded by the state it expects (a
+// conditional UPDATE), so two orchestrator processes or a retried request
+// cannot move a run twice.
+import type { Kysely, Transaction } from "kysely";
+import type { DB, Run, Runner } from "./schema.ts";
+import { audit } from "./audit.ts";
+import { insertEvents } from "./events.ts";
+import type { FangsEvent } from "../events/types.ts";
+import type { FinishRequest } from "../protocol/runner.ts";
+
+type Db = Kysely<DB>;
+type Trx = Transaction<DB>;
+
+export const EXIT_OOM = 137;
+export const EXIT_DOCKER_START = 125;
+
+/** Fail the run a runner holds (if still running), with a reason. */
+async function failHeldRun(trx: Trx, runner: Runner, reason: string, actor: string, now: number): Promise<string | null> {
+  if (!runner.active_run_id) return null;
+  const r = await trx
+    .updateTable("runs")
+    .set({ status: "failed", failure_reason: reason, finished_at: now })
+    .where("id", "=", runner.active_run_id)
+    .where("status", "=", "running")
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return null;
+  await audit(trx, { actor, action: "run.fail", target_kind: "run", target_id: runner.active_run_id, before: { status: "running" }, after: { status: "failed", failure_reason: reason } });
+  return runner.active_run_id;
+}
+
+export interface RegisterRunner {
+  id: string;
+  hostname: string;
+  version?: string | null;
+  probes?: unknown[];
+  certCn?: string | null;
+}
+
+/** Insert or refresh a runner. A runner that registers again has restarted:
+ * whatever run it held is lost, so that run is failed (never left running). */
+export async function registerRunner(db: Db, r: RegisterRunner, now = Date.now()): Promise<{ failedRun: string | null }> {
+  return db.transaction().execute(async (trx) => {
+    const prev = await trx.selectFrom("runners").selectAll().where("id", "=", r.id).executeTakeFirst();
+    let failedRun: string | null = null;
+    if (prev) failedRun = await failHeldRun(trx, prev, "runner restarted (re-registered) while the run was active", `runner:${r.id}`, now);
+    const row = {
+      hostname: r.hostname,
+      cert_cn: r.certCn ?? null,
+      version: r.version ?? null,
+      probes: JSON.stringify(r.probes ?? []),
+      registered_at: now,
+      last_heartbeat_at: now,
+      active_run_id: null,
+    };
+    if (prev) await trx.updateTable("runners").set(row).where("id", "=", r.id).execute();
+    else await trx.insertInto("runners").values({ id: r.id, ...row }).execute();
+    return { failedRun };
+  });
+}
+
+/** Remove runners silent since before `staleBefore`, failing their active runs. */
+export async function pruneStaleRunners(db: Db, staleBefore: number, now = Date.now()): Promise<Array<{ runner: string; failedRun: string | null }>> {
+  return db.transaction().execute(async (trx) => {
+    const stale = await trx.selectFrom("runners").selectAll().where("last_heartbeat_at", "<", staleBefore).execute();
+    const out: Array<{ runner: string; failedRun: string | null }> = [];
+    for (const s of stale) {
+      const silentS = Math.round((now - s.last_heartbeat_at) / 1000);
+      const failedRun = await failHeldRun(trx, s, `runner ${s.id} stopped heartbeating (silent for ${silentS}s) and was pruned`, "system:pruner", now);
+      await trx.deleteFrom("runners").where("id", "=", s.id).execute();
+      out.push({ runner: s.id, failedRun });
+    }
+    return out;
+  });
+}
+
+/** A runner leaves on purpose. Its active run, if any, is failed. */
+export async function deregisterRunner(db: Db, id: string, now = Date.now()): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const prev = await trx.selectFrom("runners").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!prev) return false;
+    await failHeldRun(trx, prev, `runner ${id} deregistered while the run was active`, `runner:${id}`, now);
+    await trx.deleteFrom("runners").where("id", "=", id).execute();
+    return true;
+  });
+}
+
+/** Hand the oldest queued scan this runner may take to it, or undefined. */
+export async function claimNext(db: Db, runnerId: string, now = Date.now()): Promise<Run | undefined> {
+  return db.transaction().execute(async (trx) => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const next = await trx
+        .selectFrom("runs")
+        .selectAll()
+        .where("status", "=", "queued")
+        .where((eb) => eb.or([eb("runner_target", "is", null), eb("runner_target", "=", runnerId)]))
+        .orderBy("created_at")
+        .orderBy("id")
+        .limit(1)
+        .executeTakeFirst();
+      if (!next) return undefined;
+      // Guarded: on Postgres another orchestrator transaction may have won.
+      const r = await trx
+        .updateTable("runs")
+        .set({ status: "running", runner_id: runnerId, claimed_at: now })
+        .where("id", "=", next.id)
+        .where("status", "=", "queued")
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) continue;
+      await trx.updateTable("runners").set({ active_run_id: next.id, last_heartbeat_at: now }).where("id", "=", runnerId).execute();
+      await audit(trx, { actor: `runner:${runnerId}`, action: "run.claim", target_kind: "run", target_id: next.id, before: { status: "queued" }, after: { status: "running", runner_id: runnerId } });
+      return { ...next, status: "running" as const, runner_id: runnerId, claimed_at: now };
+    }
+    return undefined;
+  });
+}
+
+/** Store one event batch exactly once: the event_batches row and the events
+ * commit together, so a batch acknowledged is a batch stored, and a retried
+ * batch (same run, same batch_seq) is a no-op. */
+export async function storeBatch(db: Db, runId: string, batchSeq: number, events: FangsEvent[], now = Date.now()): Promise<{ stored: number; duplicate: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const r = await trx
+      .insertInto("event_batches")
+      .values({ run_id: runId, seq: batchSeq, count: events.length, received_at: now })
+      .onConflict((oc) => oc.columns(["run_id", "seq"]).doNothing())
+      .executeTakeFirst();
+    if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) return { stored: 0, duplicate: true };
+    if (events.length) {
+      await insertEvents(trx, runId, events);
+      await trx.updateTable("runs").set((eb) => ({ events_count: eb("events_count", "+", events.length) })).where("id", "=", runId).execute();
+    }
+    return { stored: events.length, duplicate: false };
+  });
+}
+
+/** The operator-facing reason for an exit code the sandbox is known for. */
+export function exitReason(code: number | null): string | null {
+  if (code === EXIT_OOM) return "OOM-killed by the sandbox memory limit";
+  if (code === EXIT_DOCKER_START) return "Docker could not start the container";
+  return null;
+}
+
+/** Record how a run ended. Returns the updated run, or undefined when the run
+ * was not running under this runner (already finished, pruned, or not its). */
+export async function finishRun(db: Db, runId: string, runnerId: string, f: FinishRequest, now = Date.now()): Promise<Run | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const known = exitReason(f.exit_code);
+    // 125: the container never ran, whatever the runner called it.
+    const status = f.exit_code === EXIT_DOCKER_START ? "failed" : f.status;
+    const reason = [known, f.failure_reason].filter(Boolean).join(": ") || null;
+    const r = await trx
+      .updateTable("runs")
+      .set({
+        status,
+        exit_code: f.exit_code,
+        failure_reason: reason,
+        finished_at: now,
+        events_dropped: f.events_dropped,
+        batch_send_errors: f.batch_send_errors ?? 0,
+        timings: JSON.stringify({ ...(f.timings ?? {}), events_sent: f.events_sent }),
+      })
+      .where("id", "=", runId)
+      .where("runner_id", "=", runnerId)
+      .where("status", "=", "running")
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) return undefined;
+    await trx.updateTable("runners").set({ active_run_id: null, last_heartbeat_at: now }).where("id", "=", runnerId).where("active_run_id", "=", runId).execute();
+    await audit(trx, { actor: `runner:${runnerId}`, action: "run.finish", target_kind: "run", target_id: runId, before: { status: "running" }, after: { status, exit_code: f.exit_code, failure_reason: reason, events_dropped: f.events_dropped } });
+    return trx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
+  });
+}
