@@ -1,0 +1,97 @@
+// The one place that decides what a sandbox container is. Every hardening
+// field of the threat model is set here, and spec.test.ts asserts each one:
+// a change to the sandbox's shape is a change to this file and its test.
+import type { SandboxSpec } from "../../protocol/sandbox.ts";
+import { BAIT_ENV } from "../bait.ts";
+
+export const DEFAULT_IMAGE = "fangs-sandbox:latest";
+export const RUN_LABEL = "fangs.run";
+export const PIDS_LIMIT = 256;
+export const NANO_CPUS = 1_000_000_000;
+export const TMPFS_TMP = "rw,noexec,nosuid,nodev,size=256m";
+export const ULIMITS = [
+  { Name: "nofile", Soft: 4096, Hard: 4096 },
+  { Name: "nproc", Soft: 512, Hard: 512 },
+  { Name: "fsize", Soft: 1 << 30, Hard: 1 << 30 },
+];
+/** Where `npm install` runs inside the sandbox (a fresh project directory). */
+export const WORKDIR = "/srv/install";
+
+export interface NpmFeatures {
+  /** npm 11's allowScripts policy knows --dangerously-allow-all-scripts. */
+  allowAllScripts: boolean;
+}
+
+export interface SandboxInput {
+  runId: string;
+  pkg: string;
+  version: string;
+  spec: SandboxSpec;
+  image: string;
+  npm: NpmFeatures;
+}
+
+export function containerName(runId: string): string {
+  return `fangs-${runId}`;
+}
+
+/** argv of the install: scripts must actually run, in the foreground so their
+ *  output lands in the container log. */
+export function installCommand(pkg: string, version: string, registry: string, npm: NpmFeatures): string[] {
+  return [
+    "npm", "install", `${pkg}@${version}`,
+    "--registry", registry,
+    "--foreground-scripts",
+    ...(npm.allowAllScripts ? ["--dangerously-allow-all-scripts"] : []),
+    "--no-audit", "--no-fund", "--no-update-notifier", "--loglevel", "notice",
+  ];
+}
+
+/** The Engine API body for POST /containers/create. */
+export function containerConfig(input: SandboxInput): Record<string, unknown> {
+  const { spec } = input;
+  const memory = spec.memory_mb * 1024 * 1024;
+  return {
+    Image: input.image,
+    Cmd: installCommand(input.pkg, input.version, spec.registry_url, input.npm),
+    WorkingDir: WORKDIR,
+    User: "0:0",
+    Env: [
+      "PATH=/usr/local/bin:/usr/bin:/bin",
+      "HOME=/root",
+      "USER=root",
+      "NODE_ENV=production",
+      "npm_config_update_notifier=false",
+      ...Object.entries(BAIT_ENV).map(([k, v]) => `${k}=${v}`),
+    ],
+    Labels: { [RUN_LABEL]: input.runId, "fangs.package": input.pkg, "fangs.version": input.version },
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    Tty: false,
+    OpenStdin: false,
+    HostConfig: {
+      CgroupParent: `/fangs/${input.runId}`,
+      NetworkMode: spec.network,
+      CapDrop: ["ALL"],
+      CapAdd: [],
+      SecurityOpt: ["no-new-privileges:true"],
+      Privileged: false,
+      PidsLimit: PIDS_LIMIT,
+      Memory: memory,
+      MemorySwap: memory, // no swap: the limit is the limit
+      NanoCpus: NANO_CPUS,
+      Ulimits: ULIMITS,
+      Tmpfs: { "/tmp": TMPFS_TMP },
+      ReadonlyRootfs: false,
+      Binds: [],
+      Mounts: [],
+      Devices: [],
+      VolumesFrom: [],
+      PublishAllPorts: false,
+      AutoRemove: false, // the runner reads the exit state first, then removes
+      RestartPolicy: { Name: "no" },
+      LogConfig: { Type: "json-file", Config: { "max-size": "1m" } },
+    },
+  };
+}
