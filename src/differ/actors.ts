@@ -1,0 +1,132 @@
+// Who did it: npm itself, one package's lifecycle script, or a process
+// outside npm (the container's entrypoint, runc). Built from the run's exec
+// events and each event's ancestry, because npm reading ~/.npmrc is npm
+// doing its job while a postinstall reading it is the attack.
+//
+// npm runs a lifecycle script as `sh -c <script>`, a direct child of the npm
+// node process, with the package directory as cwd. The kernel events carry
+// no cwd, so the script's package is told from the first `node_modules/<pkg>/`
+// path its process subtree names (argv or opened files): node opens the
+// script file by absolute path, e.g. /app/node_modules/evil/install.js.
+import type { FangsEvent, ExecEvent } from "../events/types.ts";
+
+export const NPM_ACTOR = "npm";
+
+const SHELL = /(^|\/)(sh|bash|dash|ash|busybox)$/;
+const NPM_ARG = /(^|\/)(npm|npm-cli\.js|npx|npx-cli\.js)$/;
+
+interface Proc { pid: number; ppid: number; exe: string; comm: string; argv?: string[] }
+
+export function basename(p: string): string {
+  const i = p.lastIndexOf("/");
+  return i < 0 ? p : p.slice(i + 1);
+}
+
+/** The package directory named by a path: the segment after the LAST node_modules/. */
+export function packageFromPath(p: string): string | undefined {
+  const i = p.lastIndexOf("node_modules/");
+  if (i < 0) return undefined;
+  const rest = p.slice(i + "node_modules/".length).split("/");
+  if (!rest[0] || rest[0].startsWith(".")) return undefined;
+  if (rest[0].startsWith("@")) return rest[1] ? `${rest[0]}/${rest[1]}` : undefined;
+  return rest[0];
+}
+
+export class ActorResolver {
+  readonly #procs = new Map<number, Proc>();
+  readonly #npm = new Set<number>();
+  /** pid of a script's `sh -c` → its package ("?" until told). */
+  readonly #scripts = new Map<number, string>();
+  readonly #cache = new Map<string, string>();
+
+  constructor(events: readonly FangsEvent[]) {
+    // Pass 1: the process table. A pid's identity is its latest exec image.
+    for (const e of events) {
+      this.#learn(e.pid, e.ppid, e.exe, e.comm);
+      for (let i = 0; i < e.ancestry.length; i++) {
+        const a = e.ancestry[i];
+        const parent = e.ancestry[i + 1];
+        this.#learn(a.pid, parent?.pid ?? -1, a.exe, a.comm);
+      }
+    }
+    const execs = events.filter((e): e is ExecEvent => e.kind === "exec");
+    // An exec event is raised in the caller (pre-exec image): the pid then
+    // becomes `filename` with `argv`.
+    for (const e of execs) {
+      const p = this.#procs.get(e.pid)!;
+      p.argv = e.argv;
+      if (e.argv.slice(0, 2).some((a) => NPM_ARG.test(a)) || NPM_ARG.test(e.filename)) this.#npm.add(e.pid);
+    }
+    for (const e of execs) {
+      if (this.#npm.has(e.ppid) && SHELL.test(e.filename) && e.argv[1] === "-c") this.#scripts.set(e.pid, "?");
+    }
+    // Pass 2: name each script by the first package path its subtree shows.
+    for (const e of events) {
+      const s = this.#scriptOf(e.pid);
+      if (s === undefined || this.#scripts.get(s) !== "?") continue;
+      const paths = e.kind === "exec" ? [e.filename, ...e.argv] : e.kind === "file" ? [e.path] : [];
+      for (const p of paths) {
+        const pkg = p.startsWith("/") ? packageFromPath(p) : undefined;
+        if (pkg) {
+          this.#scripts.set(s, pkg);
+          break;
+        }
+      }
+    }
+  }
+
+  #learn(pid: number, ppid: number, exe: string, comm: string): void {
+    const p = this.#procs.get(pid);
+    if (!p) this.#procs.set(pid, { pid, ppid, exe, comm });
+    else {
+      if (ppid > 0 && p.ppid <= 0) p.ppid = ppid;
+      if (exe) p.exe = exe;
+      if (comm) p.comm = comm;
+    }
+  }
+
+  /** The pid of the script shell this process descends from (or is). */
+  #scriptOf(pid: number): number | undefined {
+    const seen = new Set<number>();
+    for (let p: number | undefined = pid; p !== undefined && p > 0 && !seen.has(p); p = this.#procs.get(p)?.ppid) {
+      seen.add(p);
+      if (this.#scripts.has(p)) return p;
+      if (this.#npm.has(p)) return undefined;
+    }
+    return undefined;
+  }
+
+  #underNpm(pid: number): boolean {
+    const seen = new Set<number>();
+    for (let p: number | undefined = pid; p !== undefined && p > 0 && !seen.has(p); p = this.#procs.get(p)?.ppid) {
+      seen.add(p);
+      if (this.#npm.has(p)) return true;
+    }
+    return false;
+  }
+
+  /** The actor string for an event by `pid` whose current binary is `exe`. */
+  actorOf(e: { pid: number; exe: string; comm: string }): string {
+    const key = `${e.pid}\u0000${e.exe}\u0000${e.comm}`;
+    const hit = this.#cache.get(key);
+    if (hit !== undefined) return hit;
+    const bin = basename(e.exe || this.#procs.get(e.pid)?.exe || "") || e.comm || "?";
+    const s = this.#scriptOf(e.pid);
+    let actor: string;
+    if (s !== undefined) actor = `script:${this.#scripts.get(s)}:${bin === "self" || bin === "exe" ? e.comm : bin}`;
+    else if (this.#npm.has(e.pid) || this.#underNpm(e.pid)) actor = NPM_ACTOR;
+    else actor = `proc:${bin}`;
+    this.#cache.set(key, actor);
+    return actor;
+  }
+
+  /** True for the exec by which npm's child became a script's `sh -c`. */
+  isScriptSpawn(e: ExecEvent): boolean {
+    return this.#scripts.has(e.pid) && this.#npm.has(e.ppid) && SHELL.test(e.filename) && e.argv[1] === "-c";
+  }
+
+  /** Every script package seen (for reports and tests). */
+  scriptPackages(): string[] {
+    return [...new Set(this.#scripts.values())];
+  }
+}

@@ -1,0 +1,7 @@
+// The pure differ: no I/O in this folder except run.ts and promote.ts, which
+// bind it to the store.
+export { extractFingerprints } from "./fingerprint.ts";
+export { findDeviations, maxSeverity, type Finding } from "./compare.ts";
+export { allowChecker, allowValueError, type AllowRule } from "./allow.ts";
+export { classify, SEVERITIES, severityRank, isSeverity, type Severity } from "./severity.ts";
+export { fingerprintKey, CATEGORIES, type Category, type Fingerprint } from "./types.ts";

@@ -1,0 +1,93 @@
+// THE normalization module: everything that differs between two honest
+// installs of the same release is rewritten to a placeholder here, and
+// nowhere else. The peer that gave up diffing did so because temp and cache
+// names made every run look new, so each rule below names the noise it kills.
+// Rules never touch host names, addresses or ports: those are the signal.
+
+type Rule = [RegExp, string];
+
+// Applied in order to every path (file opens, exec targets, unix sockets).
+const PATH_RULES: Rule[] = [
+  // npm's content-addressed cache and its logs: names are hashes and times.
+  [/(^|\/)\.npm\/_cacache(\/.*)?$/, "$1.npm/_cacache/<cache>"],
+  [/(^|\/)\.npm\/_logs\/[^/]*$/, "$1.npm/_logs/<log>"],
+  [/(^|\/)\.npm\/_npx\/[^/]+/, "$1.npm/_npx/<hash>"],
+  [/(^|\/)\.npm\/_update-notifier-last-checked$/, "$1.npm/_update-notifier-last-checked"],
+  // Staging dirs of old npm and the `.name-XXXXXXXX` rename dirs of npm 7+.
+  [/(^|\/)node_modules\/\.staging(\/.*)?$/, "$1node_modules/.staging/<staging>"],
+  [/(^|\/node_modules\/(?:@[^/]+\/)?)\.([^/]+?)-[A-Za-z0-9]{8}(?=\/|$)/, "$1.$2-<rand>"],
+  // Per-process kernel views: /proc/1234/..., thread ids, fds, pts.
+  [/^\/proc\/\d+(?=\/|$)/, "/proc/<pid>"],
+  [/\/task\/\d+(?=\/|$)/, "/task/<tid>"],
+  [/^\/proc\/(<pid>|self|thread-self)\/fd\/\d+$/, "/proc/$1/fd/<fd>"],
+  [/^\/dev\/pts\/\d+$/, "/dev/pts/<n>"],
+  // Temp dirs: npm-<pid>-<hex>, mkdtemp's 6-char suffixes, pids in names.
+  [/^(\/tmp|\/var\/tmp|\/dev\/shm)\/npm-[^/]+/, "$1/npm-<tmp>"],
+  [/^(\/tmp|\/var\/tmp|\/dev\/shm)(\/.*)$/, "<tmpdir>"],
+  // Timestamps and hashes anywhere.
+  [/\d{4}-\d{2}-\d{2}T\d{2}[_:]\d{2}[_:]\d{2}(?:[_.:]\d+)?Z/g, "<time>"],
+  [/(?<![0-9a-f])[0-9a-f]{16,}(?![0-9a-f])/gi, "<hash>"],
+  // Versions: node-v20.11.1, pkg@1.2.3, 1.2.3-beta.4.
+  [/(?<![\w.])v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?(?:\+[0-9A-Za-z.]+)?(?![\w])/g, "<ver>"],
+];
+
+const TMP_SEGMENT_RULES: Rule[] = [
+  [/([-_.])[A-Za-z0-9]{6,}$/, "$1<rand>"],
+  [/^(?=[A-Za-z]*\d)[A-Za-z0-9]{8,}$/, "<rand>"],
+  [/\d{3,}/g, "<n>"],
+];
+
+function normalizeTmp(rest: string, root: string): string {
+  const segs = rest.split("/").map((s) => {
+    let out = s;
+    for (const [re, to] of TMP_SEGMENT_RULES) out = out.replace(re, to);
+    return out;
+  });
+  return root + segs.join("/");
+}
+
+/** Normalize a file system path (see the rules above). */
+export function normalizePath(raw: string): string {
+  let p = raw.replace(/\/{2,}/g, "/");
+  // Collapse "./" and resolve ".." lexically so a path cannot dodge a rule.
+  if (p.startsWith("/")) p = lexicalResolve(p);
+  for (const [re, to] of PATH_RULES) {
+    if (to === "<tmpdir>") {
+      const m = re.exec(p);
+      if (m) p = normalizeTmp(m[2], m[1]);
+      continue;
+    }
+    p = p.replace(re, to);
+  }
+  return p;
+}
+
+function lexicalResolve(p: string): string {
+  const out: string[] = [];
+  for (const s of p.split("/")) {
+    if (s === "" || s === ".") continue;
+    if (s === "..") out.pop();
+    else out.push(s);
+  }
+  return "/" + out.join("/") + (p.endsWith("/") && out.length ? "/" : "");
+}
+
+/** DNS names and SNI: case and the trailing root dot carry no meaning. */
+export function normalizeHost(h: string): string {
+  return h.trim().toLowerCase().replace(/\.$/, "");
+}
+
+/** `1.2.3.4:443`, `[2001:db8::1]:443`, `…/udp` for UDP, `unix:<path>`. */
+export function endpointValue(family: string, address: string, port: number, proto: string): string {
+  if (family === "unix") return "unix:" + normalizePath(address.replace(/^@/, "@"));
+  const addr = address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1").toLowerCase();
+  const host = addr.includes(":") ? `[${addr}]` : addr;
+  return `${host}:${port}${proto === "udp" ? "/udp" : ""}`;
+}
+
+/** The address part of an endpointValue (for CIDR allowlists), or undefined. */
+export function endpointAddress(value: string): string | undefined {
+  if (value.startsWith("unix:")) return undefined;
+  const m = /^\[([^\]]+)\]:|^([^:]+):/.exec(value);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
