@@ -1,22 +1,73 @@
-// Resolves WHO is calling a runner endpoint, in one place. This first version
-// trusts the runner id the request names (the :id path segment, or the
-// X-Fangs-Runner header on /v1/runs/:run/* paths); the trust-boundary work
-// replaces it with the mTLS certificate CN or a runner-token check. Handlers
-// read only c.get("runnerId").
-import type { MiddlewareHandler } from "hono";
+// Who is the calling runner? One middleware for every /v1/runners and
+// /v1/runs route a runner uses, setting c.get("runnerId"):
+//   mtls  - a certificate signed by -tls-client-ca is required; its CN is the
+//           runner id (the X-Fangs-Runner header, if sent, must agree);
+//   token - `Authorization: Bearer <runner-token>` (constant-time compare);
+//           the runner names itself in X-Fangs-Runner;
+//   open  - loopback-only development: the header names the runner.
+// A path :id naming another runner is refused (403). Ownership of runs is
+// checked by requireRunOwner below.
+import type { Context, MiddlewareHandler } from "hono";
 import * as v from "valibot";
 import { RUNNER_ID, RUNNER_ID_HEADER } from "../../protocol/runner.ts";
-import { FangsError } from "../../core/errors.ts";
+import { bearerToken, secretEquals } from "./compare.ts";
+import { peerOf } from "./peer.ts";
+import type { RunnerAuthMode } from "./listen-policy.ts";
 
-export type RunnerEnv = { Variables: { runnerId: string | undefined } };
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The authenticated runner (undefined only on register in token/open mode, before it has a name). */
+    runnerId: string | undefined;
+  }
+}
 
-/** For register: the identity may come from the body, so it is optional here. */
-export function runnerIdentity(opts: { required: boolean }): MiddlewareHandler<RunnerEnv> {
+export interface RunnerAuthOptions { mode: RunnerAuthMode; token?: string }
+
+const deny = (c: Context, status: 401 | 403, error: string) => c.json({ error }, status);
+
+export function runnerAuth(opts: RunnerAuthOptions): MiddlewareHandler {
+  if (opts.mode === "token" && !opts.token) throw new Error("runnerAuth: token mode without a token");
   return async (c, next) => {
-    const claimed = c.req.param("id") ?? c.req.header(RUNNER_ID_HEADER);
-    if (claimed !== undefined && !v.is(RUNNER_ID, claimed)) throw new FangsError("invalid runner id: letters, digits, . _ - (at most 128)", { status: 400 });
-    if (opts.required && !claimed) throw new FangsError(`missing runner identity (${RUNNER_ID_HEADER} header)`, { status: 401 });
-    c.set("runnerId", claimed);
+    const header = c.req.header(RUNNER_ID_HEADER);
+    if (header !== undefined && !v.is(RUNNER_ID, header)) return deny(c, 401, `malformed ${RUNNER_ID_HEADER} header`);
+    let id: string | undefined;
+    if (opts.mode === "mtls") {
+      const cert = peerOf(c).cert;
+      if (!cert) return deny(c, 401, "runner client certificate required");
+      if (!cert.authorized) return deny(c, 401, "runner client certificate not signed by the configured CA");
+      if (!v.is(RUNNER_ID, cert.cn)) return deny(c, 403, "runner certificate CN is not a valid runner id");
+      if (header !== undefined && header !== cert.cn) return deny(c, 403, `${RUNNER_ID_HEADER} does not match the certificate CN`);
+      id = cert.cn;
+    } else {
+      if (opts.mode === "token" && !secretEquals(bearerToken(c.req.header("authorization")), opts.token!)) {
+        c.header("WWW-Authenticate", 'Bearer realm="fangs-runner"');
+        return deny(c, 401, "runner token missing or wrong");
+      }
+      id = header;
+    }
+    const pathId = c.req.param("id");
+    if (pathId !== undefined) {
+      if (id === undefined) id = pathId; // token/open mode: the path names the runner
+      else if (pathId !== id) return deny(c, 403, `runner ${id} may not act as runner ${pathId}`);
+    }
+    c.set("runnerId", id);
+    await next();
+  };
+}
+
+/**
+ * A runner may stream into and finish only a run it claimed. `ownerOf`
+ * returns the run's runner_id (null: unclaimed, undefined: no such run).
+ */
+export function requireRunOwner(ownerOf: (runId: string) => Promise<string | null | undefined>, param = "run"): MiddlewareHandler {
+  return async (c, next) => {
+    const runId = c.req.param(param);
+    const me = c.get("runnerId");
+    if (!runId) return deny(c, 403, "no run in path");
+    if (!me) return deny(c, 401, `name the runner in the ${RUNNER_ID_HEADER} header`);
+    const owner = await ownerOf(runId);
+    if (owner === undefined) return c.json({ error: `run ${runId} not found` }, 404);
+    if (owner !== me) return deny(c, 403, `run ${runId} is not claimed by runner ${me}`);
     await next();
   };
 }
