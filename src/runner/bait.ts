@@ -28,7 +28,7 @@ export function baitFiles(): TarEntry[] {
     { type: "dir", path: "root", mode: 0o700 },
     // Scoped to a .example registry: a real registry must not see a bogus token
     // (it would fail the install), a stealer reads the whole file anyway.
-    { type: "file", path: "root/.npmrc", mode: 0o600, data: `@corp:registry=https://npm.corp.example/\n//npm.corp.example/:_authToken=${BAIT_NPM_TOKEN}\nemail=release-bot@corp.example\n` },
+    { type: "file", path: "root/.npmrc", mode: 0o600, data: `@corp:registry=https://npm.corp.example/\n//npm.corp.example/:_authToken=${BAIT_NPM_TOKEN}\n` },
     { type: "dir", path: "root/.ssh", mode: 0o700 },
     { type: "file", path: "root/.ssh/id_rsa", mode: 0o600, data: FAKE_SSH_KEY },
     { type: "file", path: "root/.ssh/id_rsa.pub", mode: 0o644, data: "ssh-rsa RkFOR1MtQkFJVA== deploy@build.example\n" },

@@ -1,0 +1,127 @@
+// One sandboxed install, start to cleanup: cgroup first (so the sensor sees
+// the first exec), container with that cgroup parent, bait copied in, wait
+// registered, start, duration limit, stop/kill, exit state, removal.
+import type { SandboxSpec } from "../../protocol/sandbox.ts";
+import { oneLine } from "../../core/errors.ts";
+import { baitTar } from "../bait.ts";
+import { createRunCgroup, removeRunCgroups, type RunCgroup } from "../cgroup.ts";
+import { DockerError, type Docker, type WaitResult } from "../docker.ts";
+import { npmFeatures } from "../image.ts";
+import { containerConfig, containerName } from "./spec.ts";
+
+export type RunStatus = "finished" | "timed_out" | "failed";
+export const EXIT_OOM = 137;
+/** What `docker run` reports when the engine could not create/start the container. */
+export const EXIT_DOCKER_FAILED = 125;
+
+export interface SandboxRunOptions {
+  docker: Docker;
+  runId: string;
+  pkg: string;
+  version: string;
+  spec: SandboxSpec;
+  image: string;
+  /** Called with the new cgroup's id before the container exists; throwing
+   *  (e.g. the sensor's "AddCgroup: cgroup id already registered") fails the run. */
+  watch?: (cgroupId: bigint) => void;
+  /** Called after the container exited, before the cgroup goes (final drain). */
+  beforeCleanup?: (cgroupId: bigint) => Promise<void> | void;
+  /** Aborting stops the container (runner shutdown). */
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  /** Grace seconds between SIGTERM and SIGKILL when stopping. */
+  stopGraceS?: number;
+}
+
+export interface SandboxResult {
+  status: RunStatus;
+  exitCode: number | null;
+  oomKilled: boolean;
+  failureReason: string | null;
+  cgroupId: bigint | null;
+  containerId: string | null;
+  timings: Record<string, number>;
+  logTail: string;
+  /** cgroup dirs that could not be removed (should be empty). */
+  cgroupLeftovers: string[];
+}
+
+export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
+  const log = o.log ?? (() => {});
+  const t0 = performance.now();
+  const mark = (k: string, since = t0) => (timings[k] = Math.round(performance.now() - since));
+  const timings: Record<string, number> = {};
+  const res: SandboxResult = { status: "failed", exitCode: null, oomKilled: false, failureReason: null, cgroupId: null, containerId: null, timings, logTail: "", cgroupLeftovers: [] };
+  let cg: RunCgroup | undefined;
+  let watched = false;
+  try {
+    cg = createRunCgroup(o.runId);
+    res.cgroupId = cg.id;
+    o.watch?.(cg.id);
+    watched = true;
+    const npm = await npmFeatures(o.docker, o.image);
+    const cfg = containerConfig({ runId: o.runId, pkg: o.pkg, version: o.version, spec: o.spec, image: o.image, npm });
+    let id: string;
+    try {
+      id = await o.docker.createContainer(containerName(o.runId), cfg);
+    } catch (e) {
+      res.exitCode = EXIT_DOCKER_FAILED;
+      throw e;
+    }
+    res.containerId = id;
+    await o.docker.putArchive(id, "/", baitTar());
+    mark("create_ms");
+    const { exited } = await o.docker.waitNextExit(id);
+    const tStart = performance.now();
+    try {
+      await o.docker.start(id);
+    } catch (e) {
+      res.exitCode = EXIT_DOCKER_FAILED;
+      throw e;
+    }
+    log(`run ${o.runId}: started ${o.pkg}@${o.version} container=${id.slice(0, 12)} cgroup=${cg.id} network=${o.spec.network}`);
+    const outcome = await Promise.race([
+      exited.then((w) => ({ kind: "exit" as const, w })),
+      sleep(o.spec.duration_s * 1000).then(() => ({ kind: "timeout" as const })),
+      aborted(o.signal).then(() => ({ kind: "abort" as const })),
+    ]);
+    let w: WaitResult;
+    if (outcome.kind === "exit") {
+      w = outcome.w;
+      res.status = "finished";
+    } else {
+      log(`run ${o.runId}: ${outcome.kind === "timeout" ? `duration limit ${o.spec.duration_s}s reached` : "runner stopping"}, stopping container`);
+      await o.docker.stop(id, o.stopGraceS ?? 2).catch(() => o.docker.kill(id));
+      w = await Promise.race([exited, sleep(10_000).then(() => o.docker.kill(id)).then(() => exited)]);
+      res.status = outcome.kind === "timeout" ? "timed_out" : "failed";
+      if (outcome.kind === "abort") res.failureReason = "runner stopped (SIGTERM) during the run";
+    }
+    mark("container_ms", tStart);
+    const st = await o.docker.inspect(id);
+    res.exitCode = st?.State.ExitCode ?? w.StatusCode;
+    res.oomKilled = st?.State.OOMKilled ?? false;
+    if (res.oomKilled || (res.exitCode === EXIT_OOM && res.status === "finished")) {
+      res.failureReason = `exit_code=137: OOM killed (Memory ${o.spec.memory_mb} MB)`;
+    }
+    res.logTail = await o.docker.logs(id, 100).catch((e) => `(logs unavailable: ${oneLine(e)})`);
+  } catch (e) {
+    res.status = "failed";
+    res.failureReason = e instanceof DockerError ? oneLine(e) : `sandbox: ${oneLine(e)}`;
+    log(`run ${o.runId}: failed: ${res.failureReason}`);
+  } finally {
+    if (res.containerId) await o.docker.remove(res.containerId).catch((e) => log(`run ${o.runId}: remove container: ${oneLine(e)}`));
+    if (cg && watched) await Promise.resolve(o.beforeCleanup?.(cg.id)).catch((e) => log(`run ${o.runId}: final drain: ${oneLine(e)}`));
+    if (cg) res.cgroupLeftovers = removeRunCgroups(o.runId);
+    for (const l of res.cgroupLeftovers) log(`run ${o.runId}: cgroup not removed: ${l}`);
+    mark("total_ms");
+  }
+  return res;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+
+function aborted(signal?: AbortSignal): Promise<void> {
+  if (!signal) return new Promise(() => {});
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((r) => signal.addEventListener("abort", () => r(), { once: true }));
+}
