@@ -175,6 +175,6 @@ export function describeCert(pem: string): { cn: string; issuerCn: string; sans:
     notBefore: c.notBefore,
     notAfter: c.notAfter,
     isCa: !!bc?.ca,
-    keyAlg: `${c.publicKey.algorithm.name}/${(c.publicKey.algorithm as EcKeyAlgorithm).namedCurve ?? ""}`,
+    keyAlg: `${c.publicKey.algorithm.name}/${(c.publicKey.algorithm as { namedCurve?: string }).namedCurve ?? ""}`,
   };
 }

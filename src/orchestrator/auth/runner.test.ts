@@ -72,3 +72,28 @@ test("operator side: no client cert needed, token required", async () => {
   expect((await get({ Authorization: "Bearer op-secret" })).status).toBe(200);
   expect((await get({ Cookie: "fangs_operator=op-secret" })).status).toBe(200);
 });
+
+test.each([
+  ["right token, named", { Authorization: "Bearer tok", "X-Fangs-Runner": "scan-01" }, "/v1/runners/scan-01/heartbeat", 200],
+  ["right token, unnamed: path names it", { Authorization: "Bearer tok" }, "/v1/runners/scan-01/heartbeat", 200],
+  ["wrong token", { Authorization: "Bearer tok2", "X-Fangs-Runner": "scan-01" }, "/v1/runners/scan-01/heartbeat", 401],
+  ["no token", { "X-Fangs-Runner": "scan-01" }, "/v1/runners/scan-01/heartbeat", 401],
+  ["acting as another runner", { Authorization: "Bearer tok", "X-Fangs-Runner": "scan-02" }, "/v1/runners/scan-01/heartbeat", 403],
+  ["malformed runner header", { Authorization: "Bearer tok", "X-Fangs-Runner": "../x" }, "/v1/runners/scan-01/heartbeat", 401],
+  ["required id missing", { Authorization: "Bearer tok" }, "/v1/runs/00000000000000aa/events", 401],
+] as const)("token mode via runnerIdentity: %s", async (_n, headers, path, status) => {
+  const { runnerAuthConfig, runnerIdentity } = await import("./runner.ts");
+  const app = new Hono();
+  app.use("*", runnerAuthConfig({ mode: "token", token: "tok" }));
+  app.post("/v1/runners/:id/heartbeat", runnerIdentity({ required: true }), (c) => c.json({ id: c.get("runnerId") }));
+  app.post("/v1/runs/:run/events", runnerIdentity({ required: true }), (c) => c.json({ id: c.get("runnerId") }));
+  const res = await app.request(path, { method: "POST", headers });
+  expect(res.status).toBe(status);
+});
+
+test("runnerIdentity fails closed without configuration", async () => {
+  const { runnerIdentity } = await import("./runner.ts");
+  const app = new Hono();
+  app.post("/x", runnerIdentity({ required: false }), (c) => c.text("in"));
+  expect((await app.request("/x", { method: "POST" })).status).toBe(500);
+});

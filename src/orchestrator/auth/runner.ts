@@ -18,41 +18,85 @@ declare module "hono" {
   interface ContextVariableMap {
     /** The authenticated runner (undefined only on register in token/open mode, before it has a name). */
     runnerId: string | undefined;
+    /** How runners authenticate on this listener; set once per app by runnerAuthConfig(). */
+    runnerAuth: RunnerAuthOptions;
   }
 }
 
 export interface RunnerAuthOptions { mode: RunnerAuthMode; token?: string }
+export type RunnerEnv = { Variables: { runnerId: string | undefined; runnerAuth: RunnerAuthOptions } };
 
 const deny = (c: Context, status: 401 | 403, error: string) => c.json({ error }, status);
 
+/** The runner auth a configuration asks for (same rule as the listener's). */
+export function runnerAuthFromConfig(cfg: { "tls-client-ca"?: string; "runner-token"?: string }): RunnerAuthOptions {
+  if (cfg["tls-client-ca"]) return { mode: "mtls" };
+  if (cfg["runner-token"]) return { mode: "token", token: cfg["runner-token"] };
+  return { mode: "open" };
+}
+
+/** App-level middleware: make the configured runner auth available to runnerIdentity(). */
+export function runnerAuthConfig(opts: RunnerAuthOptions): MiddlewareHandler {
+  if (opts.mode === "token" && !opts.token) throw new Error("runnerAuth: token mode without a token");
+  return async (c, next) => {
+    c.set("runnerAuth", opts);
+    await next();
+  };
+}
+
+/**
+ * Per-route form used by routes/runner_protocol.ts: authenticate with the
+ * app's configured mode; `required` routes also need a runner id (register
+ * may arrive unnamed in token/open mode and name itself in the body).
+ * Fails closed when no configuration was installed.
+ */
+export function runnerIdentity(o: { required: boolean }): MiddlewareHandler {
+  return async (c, next) => {
+    const opts = c.get("runnerAuth");
+    if (!opts) return c.json({ error: "runner authentication is not configured" }, 500);
+    const who = authenticate(c, opts);
+    if (who instanceof Response) return who;
+    if (o.required && !who.id) return deny(c, 401, `name the runner in the ${RUNNER_ID_HEADER} header`);
+    c.set("runnerId", who.id);
+    await next();
+  };
+}
+
+/** Standalone form: authenticate with fixed options. */
 export function runnerAuth(opts: RunnerAuthOptions): MiddlewareHandler {
   if (opts.mode === "token" && !opts.token) throw new Error("runnerAuth: token mode without a token");
   return async (c, next) => {
-    const header = c.req.header(RUNNER_ID_HEADER);
-    if (header !== undefined && !v.is(RUNNER_ID, header)) return deny(c, 401, `malformed ${RUNNER_ID_HEADER} header`);
-    let id: string | undefined;
-    if (opts.mode === "mtls") {
-      const cert = peerOf(c).cert;
-      if (!cert) return deny(c, 401, "runner client certificate required");
-      if (!cert.authorized) return deny(c, 401, "runner client certificate not signed by the configured CA");
-      if (!v.is(RUNNER_ID, cert.cn)) return deny(c, 403, "runner certificate CN is not a valid runner id");
-      if (header !== undefined && header !== cert.cn) return deny(c, 403, `${RUNNER_ID_HEADER} does not match the certificate CN`);
-      id = cert.cn;
-    } else {
-      if (opts.mode === "token" && !secretEquals(bearerToken(c.req.header("authorization")), opts.token!)) {
-        c.header("WWW-Authenticate", 'Bearer realm="fangs-runner"');
-        return deny(c, 401, "runner token missing or wrong");
-      }
-      id = header;
-    }
-    const pathId = c.req.param("id");
-    if (pathId !== undefined) {
-      if (id === undefined) id = pathId; // token/open mode: the path names the runner
-      else if (pathId !== id) return deny(c, 403, `runner ${id} may not act as runner ${pathId}`);
-    }
-    c.set("runnerId", id);
+    const who = authenticate(c, opts);
+    if (who instanceof Response) return who;
+    c.set("runnerId", who.id);
     await next();
   };
+}
+
+function authenticate(c: Context, opts: RunnerAuthOptions): { id: string | undefined } | Response {
+  const header = c.req.header(RUNNER_ID_HEADER);
+  if (header !== undefined && !v.is(RUNNER_ID, header)) return deny(c, 401, `malformed ${RUNNER_ID_HEADER} header`);
+  let id: string | undefined;
+  if (opts.mode === "mtls") {
+    const cert = peerOf(c).cert;
+    if (!cert) return deny(c, 401, "runner client certificate required");
+    if (!cert.authorized) return deny(c, 401, "runner client certificate not signed by the configured CA");
+    if (!v.is(RUNNER_ID, cert.cn)) return deny(c, 403, "runner certificate CN is not a valid runner id");
+    if (header !== undefined && header !== cert.cn) return deny(c, 403, `${RUNNER_ID_HEADER} does not match the certificate CN`);
+    id = cert.cn;
+  } else {
+    if (opts.mode === "token" && !secretEquals(bearerToken(c.req.header("authorization")), opts.token ?? "")) {
+      c.header("WWW-Authenticate", 'Bearer realm="fangs-runner"');
+      return deny(c, 401, "runner token missing or wrong");
+    }
+    id = header;
+  }
+  const pathId = c.req.param("id");
+  if (pathId !== undefined) {
+    if (id === undefined) id = pathId; // token/open mode: the path names the runner
+    else if (pathId !== id) return deny(c, 403, `runner ${id} may not act as runner ${pathId}`);
+  }
+  return { id };
 }
 
 /**
