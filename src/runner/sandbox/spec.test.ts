@@ -1,0 +1,65 @@
+import { describe, expect, test } from "bun:test";
+import { DEFAULT_SPEC } from "../../protocol/sandbox.ts";
+import { BAIT_ENV } from "../bait.ts";
+import { containerConfig, installCommand } from "./spec.ts";
+
+const base = { runId: "0123456789abcdef", pkg: "left-pad", version: "1.3.0", spec: DEFAULT_SPEC, image: "fangs-sandbox:latest", npm: { allowAllScripts: true } };
+const host = (over: Partial<typeof base> = {}) => containerConfig({ ...base, ...over }).HostConfig as Record<string, any>;
+
+describe("sandbox container config: every hardening field of the threat model", () => {
+  const cases: [string, (h: Record<string, any>, c: Record<string, any>) => unknown, unknown][] = [
+    ["User is 0:0", (_, c) => c.User, "0:0"],
+    ["CapDrop ALL", (h) => h.CapDrop, ["ALL"]],
+    ["no capabilities added", (h) => h.CapAdd, []],
+    ["no-new-privileges", (h) => h.SecurityOpt, ["no-new-privileges:true"]],
+    ["not privileged", (h) => h.Privileged, false],
+    ["PidsLimit 256", (h) => h.PidsLimit, 256],
+    ["Memory 512 MB", (h) => h.Memory, 512 * 1024 * 1024],
+    ["no swap beyond memory", (h) => h.MemorySwap, 512 * 1024 * 1024],
+    ["NanoCpus 1e9", (h) => h.NanoCpus, 1e9],
+    ["ulimit names", (h) => h.Ulimits.map((u: any) => u.Name), ["nofile", "nproc", "fsize"]],
+    ["ulimits soft = hard", (h) => h.Ulimits.every((u: any) => u.Soft === u.Hard && u.Soft > 0), true],
+    ["/tmp tmpfs 256 MB noexec", (h) => h.Tmpfs, { "/tmp": "rw,noexec,nosuid,nodev,size=256m" }],
+    ["writable rootfs", (h) => h.ReadonlyRootfs, false],
+    ["no binds", (h) => h.Binds, []],
+    ["no mounts", (h) => h.Mounts, []],
+    ["no devices", (h) => h.Devices, []],
+    ["no volumes from others", (h) => h.VolumesFrom, []],
+    ["cgroup parent /fangs/<run>", (h) => h.CgroupParent, "/fangs/0123456789abcdef"],
+    ["network bridge by default", (h) => h.NetworkMode, "bridge"],
+    ["kept after exit until the runner read it", (h) => h.AutoRemove, false],
+    ["label carries the run id", (_, c) => c.Labels["fangs.run"], "0123456789abcdef"],
+  ];
+  test.each(cases)("%s", (_name, get, want) => {
+    const c = containerConfig(base);
+    expect(get(c.HostConfig as any, c)).toEqual(want);
+  });
+
+  test("memory follows the scan spec", () => {
+    expect(host({ spec: { ...DEFAULT_SPEC, memory_mb: 1024 } }).Memory).toBe(1024 * 1024 * 1024);
+  });
+
+  test.each(["none", "container:fangs-registry"])("network %s passes through", (network) => {
+    expect(host({ spec: { ...DEFAULT_SPEC, network } }).NetworkMode).toBe(network);
+  });
+
+  test("bait credentials are in the environment, and obviously fake", () => {
+    const env = containerConfig(base).Env as string[];
+    for (const [k, v] of Object.entries(BAIT_ENV)) expect(env).toContain(`${k}=${v}`);
+    expect(BAIT_ENV.AWS_ACCESS_KEY_ID).toContain("FANGSBAIT");
+  });
+});
+
+describe("install command", () => {
+  test("installs pkg@version from the scan's registry with scripts in the foreground", () => {
+    const argv = installCommand("left-pad", "1.3.0", "http://127.0.0.1:4873/", { allowAllScripts: true });
+    expect(argv.slice(0, 3)).toEqual(["npm", "install", "left-pad@1.3.0"]);
+    expect(argv[argv.indexOf("--registry") + 1]).toBe("http://127.0.0.1:4873/");
+    expect(argv).toContain("--foreground-scripts");
+    expect(argv).toContain("--dangerously-allow-all-scripts");
+    expect(argv).not.toContain("--ignore-scripts");
+  });
+  test("omits --dangerously-allow-all-scripts where the image's npm does not know it", () => {
+    expect(installCommand("a", "1.0.0", "https://registry.npmjs.org/", { allowAllScripts: false })).not.toContain("--dangerously-allow-all-scripts");
+  });
+});
