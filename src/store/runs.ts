@@ -3,7 +3,7 @@
 // (`package add` kickoff) and the orchestrator (API, watcher).
 import type { Kysely, Transaction } from "kysely";
 import type { DB, Run } from "./schema.ts";
-import { newId } from "../core/ids.ts";
+import { newId, resolvePrefix } from "../core/ids.ts";
 import { audit } from "./audit.ts";
 import { DEFAULT_SPEC, type SandboxSpec } from "../protocol/sandbox.ts";
 
@@ -44,4 +44,24 @@ export async function enqueueScan(db: Kysely<DB> | Transaction<DB>, s: EnqueueSc
   await db.insertInto("runs").values(run).execute();
   await audit(db, { actor: s.actor, action: "run.queue", target_kind: "run", target_id: run.id, after: { package: s.package, version: s.version, source: s.source, runner: s.runner ?? null } });
   return (await db.selectFrom("runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow()) as Run;
+}
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export async function getRun(db: Db, id: string): Promise<Run | undefined> {
+  return (await db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst()) as Run | undefined;
+}
+
+/** Newest first. */
+export async function listRuns(db: Db, opts: { package?: string; limit?: number } = {}): Promise<Run[]> {
+  let q = db.selectFrom("runs").selectAll();
+  if (opts.package) q = q.where("package", "=", opts.package);
+  return (await q.orderBy("created_at", "desc").orderBy("id").limit(opts.limit ?? 50).execute()) as Run[];
+}
+
+/** git-style: the one run whose id starts with `prefix`, or a clear error. */
+export async function findRunByPrefix(db: Db, prefix: string): Promise<Run> {
+  const p = prefix.trim().toLowerCase().replace(/[%_]/g, "");
+  const rows = (await db.selectFrom("runs").selectAll().where("id", "like", `${p}%`).limit(11).execute()) as Run[];
+  return resolvePrefix("run", prefix, rows);
 }

@@ -1,0 +1,39 @@
+// `fangs baseline promote`: accept a run as normal. Its stored fingerprints
+// are re-filtered with the allowlists as they are now, merged into the
+// baseline, the run is marked is_baseline and its open deviations cleared.
+import type { Kysely } from "kysely";
+import type { DB } from "../store/schema.ts";
+import { FangsError } from "../core/errors.ts";
+import { audit } from "../store/audit.ts";
+import { loadRunEvents } from "../store/events.ts";
+import { loadRunFingerprints, replaceRunFingerprints } from "../store/fingerprints.ts";
+import { mergeIntoBaseline } from "../store/baseline.ts";
+import { clearRunDeviations } from "../store/deviations.ts";
+import { allowRulesFor } from "../store/allowlist.ts";
+import { extractFingerprints } from "./fingerprint.ts";
+import { allowChecker } from "./allow.ts";
+import type { ConfigAllowEntry } from "../core/config.ts";
+
+export interface PromoteResult { runId: string; package: string; merged: number; allowlisted: number; cleared: number }
+
+export async function promoteRun(db: Kysely<DB>, runId: string, actor: string, opts: { configAllow?: readonly ConfigAllowEntry[] } = {}): Promise<PromoteResult> {
+  // Prefer re-extracting from the raw events (normalization may have been
+  // improved since); fall back to the stored fingerprints once events expired.
+  const events = await loadRunEvents(db, runId);
+  return db.transaction().execute(async (tx) => {
+    const run = await tx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
+    if (!run) throw new FangsError(`run ${runId} not found`, { hint: "fangs run list" });
+    if (run.verdict === null) throw new FangsError(`run ${runId} has not been diffed yet (status ${run.status})`, { hint: "wait for the run to finish" });
+    let fps = events.length ? extractFingerprints(events) : await loadRunFingerprints(tx, runId);
+    if (events.length) await replaceRunFingerprints(tx, runId, fps);
+    const allowed = allowChecker([...(await allowRulesFor(tx, run.package)), ...(opts.configAllow ?? [])], run.package);
+    const kept = fps.filter((f) => !allowed(f));
+    await mergeIntoBaseline(tx, run.package, runId, kept);
+    const cleared = await clearRunDeviations(tx, runId, actor);
+    await tx.updateTable("runs").set({ is_baseline: 1 }).where("id", "=", runId).execute();
+    const result = { runId, package: run.package, merged: kept.length, allowlisted: fps.length - kept.length, cleared };
+    await audit(tx, { actor, action: "baseline.promote", target_kind: "baseline", target_id: runId, before: { is_baseline: run.is_baseline === 1, verdict: run.verdict }, after: result });
+    fps = [];
+    return result;
+  });
+}

@@ -1,0 +1,90 @@
+// The watch list, and the per-package summary `package list` shows.
+import type { Kysely, Transaction } from "kysely";
+import type { DB, Package } from "./schema.ts";
+import { audit } from "./audit.ts";
+import { FangsError, NotFoundError } from "../core/errors.ts";
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+// npm's rules for a package name (validate-npm-package-name, new packages).
+const NAME = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+
+export function packageNameError(name: string): string | undefined {
+  if (!name) return "package name is empty";
+  if (name.length > 214) return "package name is longer than 214 characters";
+  if (!NAME.test(name)) return `${JSON.stringify(name)} is not a valid npm package name`;
+  return undefined;
+}
+
+export async function getPackage(db: Db, name: string): Promise<Package | undefined> {
+  return db.selectFrom("packages").selectAll().where("name", "=", name).executeTakeFirst();
+}
+
+export async function listWatched(db: Db): Promise<Package[]> {
+  return db.selectFrom("packages").selectAll().where("watched", "=", 1).orderBy("name").execute();
+}
+
+/** Add (or re-watch) a package. Throws when it is already watched. */
+export async function addPackage(db: Db, p: { name: string; lastSeenVersion: string | null }, actor: string): Promise<Package> {
+  const err = packageNameError(p.name);
+  if (err) throw new FangsError(err);
+  const before = await getPackage(db, p.name);
+  if (before?.watched === 1) throw new FangsError(`package ${p.name} is already watched`, { hint: "fangs package watched" });
+  if (before) {
+    await db.updateTable("packages").set({ watched: 1, last_seen_version: p.lastSeenVersion ?? before.last_seen_version }).where("name", "=", p.name).execute();
+  } else {
+    await db.insertInto("packages").values({ name: p.name, last_seen_version: p.lastSeenVersion, added_at: Date.now(), etag: null, last_modified: null, last_polled_at: null, poll_error: null }).execute();
+  }
+  const after = (await getPackage(db, p.name))!;
+  await audit(db, { actor, action: "package.add", target_kind: "package", target_id: p.name, before, after });
+  return after;
+}
+
+/** Stop watching; runs, baseline and history stay. */
+export async function removePackage(db: Db, name: string, actor: string): Promise<Package> {
+  const before = await getPackage(db, name);
+  if (!before || before.watched !== 1) throw new NotFoundError(`watched package ${name}`, "fangs package watched");
+  await db.updateTable("packages").set({ watched: 0 }).where("name", "=", name).execute();
+  await audit(db, { actor, action: "package.remove", target_kind: "package", target_id: name, before, after: { ...before, watched: 0 } });
+  return { ...before, watched: 0 };
+}
+
+export interface PackageSummary {
+  package: string;
+  watched: boolean;
+  runs: number;
+  baseline_runs: number;
+  last_run_at: number | null;
+  open_deviations: number;
+  baseline_fingerprints: number;
+}
+
+/** Packages with at least one run (the post-scan summary view). */
+export async function listPackages(db: Db): Promise<PackageSummary[]> {
+  const runs = await db
+    .selectFrom("runs")
+    .select((eb) => [
+      "package",
+      eb.fn.countAll<number>().as("runs"),
+      eb.fn.sum<number>("is_baseline").as("baseline_runs"),
+      eb.fn.max("created_at").as("last_run_at"),
+    ])
+    .groupBy("package")
+    .orderBy("package")
+    .execute();
+  const open = await db.selectFrom("deviations").select((eb) => ["package", eb.fn.countAll<number>().as("n")]).where("cleared", "=", 0).groupBy("package").execute();
+  const base = await db.selectFrom("baseline_fingerprints").select((eb) => ["package", eb.fn.countAll<number>().as("n")]).groupBy("package").execute();
+  const watched = await db.selectFrom("packages").select(["name", "watched"]).execute();
+  const openBy = new Map(open.map((o) => [o.package, Number(o.n)]));
+  const baseBy = new Map(base.map((o) => [o.package, Number(o.n)]));
+  const watchedBy = new Map(watched.map((w) => [w.name, w.watched === 1]));
+  return runs.map((r) => ({
+    package: r.package,
+    watched: watchedBy.get(r.package) ?? false,
+    runs: Number(r.runs),
+    baseline_runs: Number(r.baseline_runs ?? 0),
+    last_run_at: r.last_run_at === null ? null : Number(r.last_run_at),
+    open_deviations: openBy.get(r.package) ?? 0,
+    baseline_fingerprints: baseBy.get(r.package) ?? 0,
+  }));
+}
