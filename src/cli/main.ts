@@ -12,6 +12,7 @@ export const root = defineCommand({
     config: () => import("./config/index.ts").then((m) => m.default),
     ca: () => import("./ca/index.ts").then((m) => m.default),
     audit: () => import("./audit.ts").then((m) => m.default),
+    serve: () => import("./serve.ts").then((m) => m.default),
   },
 });
 

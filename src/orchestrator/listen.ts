@@ -78,6 +78,11 @@ export async function startListener(fetch: FetchFn, sec: ListenSecurity, opts: {
     url: `${tls ? "https" : "http"}://${hostForUrl}:${bun.port}`,
     port: bun.port!,
     runnerAuth,
-    close: async () => { await bun.stop(true); },
+    // Graceful: in-flight requests (an event batch mid-transaction) finish and
+    // get their answer; only if that takes over 10 s are connections cut.
+    close: async () => {
+      const forced = new Promise<void>((r) => setTimeout(() => r(bun.stop(true)), 10_000).unref());
+      await Promise.race([bun.stop(false), forced]);
+    },
   };
 }

@@ -1,0 +1,30 @@
+// The orchestrator's HTTP app, without a listener: server.ts listens (plain,
+// TLS or mTLS), tests call app.request(). Auth middleware for operators and
+// runners plugs in here; runner identity is resolved only in auth/runner.ts.
+import { Hono } from "hono";
+import type { AppDeps, AppEnv } from "./deps.ts";
+import { errorHandler, notFound } from "./errors.ts";
+import { scanRoutes } from "./routes/scans.ts";
+import { readRoutes } from "./routes/reads.ts";
+import { runnerRoutes } from "./routes/runner_protocol.ts";
+import { VERSION } from "../core/version.ts";
+
+export function createApp(d: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(errorHandler(d.log));
+  app.notFound(notFound);
+
+  app.use("*", async (c, next) => {
+    const t = performance.now();
+    await next();
+    // routePath is the matched pattern (/v1/runs/:id), so label cardinality stays bounded.
+    d.metrics.httpDuration.observe({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) }, (performance.now() - t) / 1000);
+  });
+
+  app.get("/healthz", (c) => c.json({ ok: true, version: VERSION }));
+  app.get("/metrics", async (c) => c.text(await d.metrics.registry.metrics(), 200, { "content-type": d.metrics.registry.contentType }));
+  app.route("/", scanRoutes(d));
+  app.route("/", runnerRoutes(d));
+  app.route("/", readRoutes(d));
+  return app;
+}

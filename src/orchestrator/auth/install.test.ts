@@ -1,0 +1,73 @@
+import { expect, test } from "bun:test";
+import { Hono } from "hono";
+import { installTrust, routeClass } from "./install.ts";
+
+test.each([
+  ["POST", "/v1/runners/register", "runner"],
+  ["POST", "/v1/runners/scan-01/heartbeat", "runner"],
+  ["POST", "/v1/runners/scan-01/claim", "runner"],
+  ["DELETE", "/v1/runners/scan-01", "runner"],
+  ["POST", "/v1/runs/0123456789abcdef/events", "runner"],
+  ["POST", "/v1/runs/0123456789abcdef/finish", "runner"],
+  ["GET", "/v1/runs/0123456789abcdef/events", "operator"],
+  ["GET", "/v1/runners", "operator"],
+  ["POST", "/v1/scans", "operator"],
+  ["GET", "/v1/audit", "operator"],
+  ["GET", "/metrics", "operator"],
+  ["GET", "/ui/pending", "operator"],
+  ["GET", "/healthz", "open"],
+  ["POST", "/healthz", "operator"],
+  ["POST", "/v1/runners/register/x", "operator"],
+] as const)("routeClass(%s %s) = %s", (m, p, want) => {
+  expect(routeClass(m, p)).toBe(want);
+});
+
+function app(cfg: Parameters<typeof installTrust>[1]) {
+  const a = new Hono();
+  installTrust(a, cfg, { ingestRate: { ratePerSec: 1, burst: 2 } });
+  a.get("/healthz", (c) => c.json({ ok: true }));
+  a.post("/v1/scans", async (c) => c.json({ got: (await c.req.text()).length }));
+  a.post("/v1/runs/:run/events", async (c) => c.json({ runner: c.get("runnerId"), got: (await c.req.text()).length }));
+  return a;
+}
+
+const op = { Authorization: "Bearer op" };
+const rn = { Authorization: "Bearer rt", "X-Fangs-Runner": "scan-01" };
+test.each([
+  ["healthz needs nothing", "GET", "/healthz", {}, undefined, 200],
+  ["operator route without token", "POST", "/v1/scans", {}, "{}", 401],
+  ["operator route with the runner token", "POST", "/v1/scans", rn, "{}", 401],
+  ["operator route with token", "POST", "/v1/scans", op, "{}", 200],
+  ["operator body over 64 KiB", "POST", "/v1/scans", op, "x".repeat(65 * 1024), 413],
+  ["runner route with the operator token", "POST", "/v1/runs/0123456789abcdef/events", { ...op, "X-Fangs-Runner": "scan-01" }, "{}", 401],
+  ["runner route with runner token", "POST", "/v1/runs/0123456789abcdef/events", rn, "{}", 200],
+  ["event batch of 1 MiB is fine", "POST", "/v1/runs/0123456789abcdef/events", rn, "x".repeat(1 << 20), 200],
+  ["event batch over 16 MiB", "POST", "/v1/runs/0123456789abcdef/events", rn, "x".repeat(17 << 20), 413],
+] as const)("%s", async (_n, method, path, headers, body, status) => {
+  const a = app({ "operator-token": "op", "runner-token": "rt" });
+  const res = await a.request(path, { method, headers, body });
+  expect(res.status).toBe(status);
+});
+
+test("ingest rate limit per runner: 429 with Retry-After after the burst", async () => {
+  const a = app({ "runner-token": "rt" });
+  const post = (r: string) => a.request("/v1/runs/0123456789abcdef/events", { method: "POST", headers: { ...rn, "X-Fangs-Runner": r }, body: "{}" });
+  expect((await post("scan-01")).status).toBe(200);
+  expect((await post("scan-01")).status).toBe(200);
+  const limited = await post("scan-01");
+  expect(limited.status).toBe(429);
+  expect(limited.headers.get("retry-after")).toBe("1");
+  expect((await post("scan-02")).status).toBe(200);
+});
+
+test("chunked body without Content-Length is capped too", async () => {
+  const a = app({ "operator-token": "op" });
+  const big = new ReadableStream({
+    start(ctl) {
+      for (let i = 0; i < 100; i++) ctl.enqueue(new Uint8Array(1024));
+      ctl.close();
+    },
+  });
+  const res = await a.request("/v1/scans", { method: "POST", headers: op, body: big, duplex: "half" } as RequestInit);
+  expect(res.status).toBe(413);
+});

@@ -1,0 +1,58 @@
+// The trust boundary of the HTTP app in one place, installed by createApp()
+// before any route: body size caps, who may call what (operator token vs
+// runner mTLS/token), and the per-runner ingest rate limit.
+//   runner routes  - register/heartbeat/claim/deregister, event batches, finish
+//   open routes    - /healthz (liveness probes carry no credentials)
+//   everything else is an operator route (API, UI, /metrics)
+import type { Hono, MiddlewareHandler } from "hono";
+import { limitBody, SMALL_BODY_BYTES, EVENT_BATCH_BYTES } from "./limits.ts";
+import { operatorAuth } from "./operator.ts";
+import { runnerAuthConfig, runnerAuthFromConfig, runnerIdentity } from "./runner.ts";
+import { INGEST_RATE, TokenBuckets, rateLimitByRunner, type BucketOptions } from "./rate-limit.ts";
+
+const RUNNER_ROUTES: ReadonlyArray<[string, RegExp]> = [
+  ["POST", /^\/v1\/runners\/register$/],
+  ["POST", /^\/v1\/runners\/[^/]+\/(heartbeat|claim)$/],
+  ["DELETE", /^\/v1\/runners\/[^/]+$/],
+  ["POST", /^\/v1\/runs\/[^/]+\/(events|finish)$/],
+];
+const OPEN_ROUTES: ReadonlyArray<[string, RegExp]> = [["GET", /^\/healthz$/]];
+const EVENTS_ROUTE = /^\/v1\/runs\/[^/]+\/events$/;
+
+const matches = (table: ReadonlyArray<[string, RegExp]>, method: string, path: string) => table.some(([m, re]) => m === method && re.test(path));
+
+export function routeClass(method: string, path: string): "runner" | "open" | "operator" {
+  if (matches(RUNNER_ROUTES, method, path)) return "runner";
+  if (matches(OPEN_ROUTES, method, path) || (method === "HEAD" && matches(OPEN_ROUTES, "GET", path))) return "open";
+  return "operator";
+}
+
+export interface TrustConfig {
+  "tls-client-ca"?: string;
+  "runner-token"?: string;
+  "operator-token"?: string;
+  "insecure-listen"?: boolean;
+}
+
+export function installTrust(app: Hono<any>, cfg: TrustConfig, opts: { ingestRate?: BucketOptions } = {}): { buckets: TokenBuckets } {
+  const small = limitBody(SMALL_BODY_BYTES);
+  const big = limitBody(EVENT_BATCH_BYTES);
+  const operator = operatorAuth({ token: cfg["operator-token"], insecure: cfg["insecure-listen"] });
+  const buckets = new TokenBuckets(opts.ingestRate ?? INGEST_RATE);
+  const sweep = setInterval(() => buckets.sweep(), 60_000);
+  (sweep as { unref?: () => void }).unref?.();
+  const ingestLimit = rateLimitByRunner(buckets);
+  const identify = runnerIdentity({ required: true });
+
+  app.use("*", runnerAuthConfig(runnerAuthFromConfig(cfg)));
+  app.use("*", (async (c, next) => {
+    const path = c.req.path;
+    const cls = routeClass(c.req.method, path);
+    const isEvents = cls === "runner" && EVENTS_ROUTE.test(path);
+    const gate: MiddlewareHandler = cls === "operator" ? operator : (_c, n) => n();
+    return (isEvents ? big : small)(c, () => gate(c, next) as Promise<void>);
+  }) as MiddlewareHandler);
+  // Rate limit needs the runner's identity, resolved per route.
+  app.post("/v1/runs/:run/events", identify, ingestLimit);
+  return { buckets };
+}

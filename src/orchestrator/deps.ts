@@ -1,0 +1,44 @@
+// What the HTTP app needs, built once by server.ts (or by a test).
+import type { Store } from "../store/index.ts";
+import type { Config } from "../core/config.ts";
+import { Dispatch } from "./dispatch.ts";
+import { Hooks } from "./hooks.ts";
+import { Metrics } from "./metrics.ts";
+import { silentLog, type Log } from "./log.ts";
+import type { RunnerAuthOptions } from "./auth/runner.ts";
+
+export interface AppDeps {
+  db: Store;
+  cfg: Config;
+  dispatch: Dispatch;
+  hooks: Hooks;
+  metrics: Metrics;
+  log: Log;
+  /** How runners authenticate (auth/runner.ts); "open" = loopback development. */
+  runnerAuth: RunnerAuthOptions;
+  /** Work started by a request that outlives its response (the differ after
+   * finish). Shutdown waits for it. */
+  background: Set<Promise<unknown>>;
+}
+
+// runnerId is declared on hono's ContextVariableMap by auth/runner.ts.
+export type AppEnv = { Variables: { runnerId: string | undefined } };
+
+export function makeDeps(db: Store, cfg: Config, log: Log = silentLog, runnerAuth: RunnerAuthOptions = { mode: "open" }): AppDeps {
+  return {
+    runnerAuth,
+    db,
+    cfg,
+    dispatch: new Dispatch(),
+    hooks: new Hooks(),
+    metrics: new Metrics(db, () => cfg["runner-stale-after"] * 1000),
+    log,
+    background: new Set(),
+  };
+}
+
+/** Track a background task so shutdown can wait for it. */
+export function inBackground(d: AppDeps, p: Promise<unknown>): void {
+  const t = p.catch((e) => d.log(`background task failed: ${(e as Error).message}`)).finally(() => d.background.delete(t));
+  d.background.add(t);
+}

@@ -1,0 +1,47 @@
+// A runner reports a run's end: record the outcome, run the differ, hand runs
+// with deviations to the hooks (notifiers). The differ's failure never loses
+// the recorded outcome: the run stays finished with no verdict, and says why.
+import type { AppDeps } from "./deps.ts";
+import type { Run } from "../store/schema.ts";
+import type { FinishRequest } from "../protocol/runner.ts";
+import { finishRun, EXIT_DOCKER_START } from "../store/queue.ts";
+import { diffRun } from "../differ/run.ts";
+import { runById } from "./queries.ts";
+import { FangsError } from "../core/errors.ts";
+import { inBackground } from "./deps.ts";
+
+export interface FinishResult {
+  status: Run["status"];
+  verdict: string | null;
+  deviations: number;
+  max_severity: string | null;
+}
+
+export async function completeRun(d: AppDeps, run: Run, runnerId: string, f: FinishRequest): Promise<FinishResult> {
+  if (run.status !== "running") {
+    // A retried finish (the first answer was lost) gets the same answer.
+    const expected = f.exit_code === EXIT_DOCKER_START ? "failed" : f.status;
+    if (run.status === expected && run.exit_code === f.exit_code) {
+      return { status: run.status, verdict: run.verdict, deviations: Number(run.deviation_count), max_severity: run.max_severity };
+    }
+    throw new FangsError(`run ${run.id} is already ${run.status}${run.failure_reason ? ` (${run.failure_reason})` : ""}`, { status: 409 });
+  }
+  const ended = await finishRun(d.db, run.id, runnerId, f);
+  if (!ended) throw new FangsError(`run ${run.id} is no longer running`, { status: 409 });
+  d.log(`run ${run.id} ${ended.status} exit=${ended.exit_code ?? "-"}${ended.failure_reason ? ` reason=${JSON.stringify(ended.failure_reason)}` : ""}`);
+  d.dispatch.wake();
+  if (ended.status === "failed") return { status: ended.status, verdict: null, deviations: 0, max_severity: null };
+  // A timed-out install is still diffed: stalling must not hide what ran.
+  try {
+    const r = await diffRun(d.db, run.id, { cleanRunsToPromote: d.cfg["clean-runs-to-promote"], configAllow: d.cfg.allowlist });
+    d.log(`run ${run.id} verdict ${r.verdict} (${r.deviations} deviations${r.maxSeverity ? `, max ${r.maxSeverity}` : ""})`);
+    if (r.verdict === "deviations") {
+      const fresh = (await runById(d.db, run.id)) ?? ended;
+      inBackground(d, d.hooks.runDeviations(fresh, d.log));
+    }
+    return { status: ended.status, verdict: r.verdict, deviations: r.deviations, max_severity: r.maxSeverity };
+  } catch (e) {
+    d.log(`differ failed for run ${run.id}: ${(e as Error).stack ?? e}`);
+    return { status: ended.status, verdict: null, deviations: 0, max_severity: null };
+  }
+}

@@ -1,0 +1,106 @@
+// The runner endpoints of src/protocol/runner.ts. Identity comes only from
+// c.get("runnerId") (auth/runner.ts); a runner may stream into and finish only
+// the runs it claimed.
+import { Hono } from "hono";
+import * as v from "valibot";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { valid } from "../validate.ts";
+import { runnerAuth } from "../auth/runner.ts";
+import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID, RUN_ID } from "../../protocol/runner.ts";
+import { SandboxSpec } from "../../protocol/sandbox.ts";
+import { registerRunner, deregisterRunner, claimNext, storeBatch } from "../../store/queue.ts";
+import { getRunner, touchRunner } from "../../store/runners.ts";
+import { runById } from "../queries.ts";
+import { FangsError, NotFoundError } from "../../core/errors.ts";
+import { completeRun } from "../finish.ts";
+import type { FangsEvent } from "../../events/types.ts";
+
+const ClaimQuery = v.object({ wait: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/, "wait: whole seconds"), v.transform(Number))) });
+const RunParam = v.object({ run: RUN_ID });
+
+/** The run exists and the caller claimed it. */
+async function ownedRun(d: AppDeps, runId: string, runnerId: string | undefined) {
+  if (!runnerId) throw new FangsError("name the runner in the X-Fangs-Runner header", { status: 401 });
+  const run = await runById(d.db, runId);
+  if (!run) throw new NotFoundError(`run ${runId}`);
+  if (run.runner_id !== runnerId) throw new FangsError(`run ${runId} was not claimed by runner ${runnerId}`, { status: 403 });
+  return run;
+}
+
+export function runnerRoutes(d: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const heartbeatS = () => d.cfg["heartbeat-interval"];
+  const auth = runnerAuth(d.runnerAuth);
+
+  app.post("/v1/runners/register", auth, valid("json", RegisterRequest), async (c) => {
+    const b = c.req.valid("json");
+    const id = c.get("runnerId") ?? b.id ?? b.hostname;
+    if (!v.is(RUNNER_ID, id)) throw new FangsError("runner id (hostname) must be letters, digits, . _ - : pass an explicit id", { status: 400 });
+    const { failedRun } = await registerRunner(d.db, { id, hostname: b.hostname, version: b.version ?? null, probes: b.probes });
+    if (failedRun) d.log(`runner ${id} re-registered; its run ${failedRun} was failed`);
+    else d.log(`runner ${id} registered`);
+    d.dispatch.wake();
+    return c.json({ runner_id: id, heartbeat_interval_s: heartbeatS() });
+  });
+
+  app.post("/v1/runners/:id/heartbeat", auth, valid("json", HeartbeatRequest), async (c) => {
+    const id = c.get("runnerId")!;
+    if (!(await touchRunner(d.db, id))) throw new FangsError(`runner ${id} is not registered (pruned or never registered)`, { status: 404, hint: "register again" });
+    return c.json({ ok: true });
+  });
+
+  app.post("/v1/runners/:id/claim", auth, valid("query", ClaimQuery), async (c) => {
+    const id = c.get("runnerId")!;
+    if (!(await getRunner(d.db, id))) throw new FangsError(`runner ${id} is not registered (pruned or never registered)`, { status: 404, hint: "register again" });
+    const waitS = Math.min(c.req.valid("query").wait ?? d.cfg["claim-wait"], d.cfg["claim-wait"]);
+    const deadline = Date.now() + waitS * 1000;
+    const signal = c.req.raw.signal;
+    for (;;) {
+      if (d.dispatch.closed || signal.aborted) return c.body(null, 204);
+      const run = await claimNext(d.db, id);
+      if (run) {
+        d.log(`run ${run.id} (${JSON.stringify(run.package)}@${JSON.stringify(run.version)}) claimed by ${id}`);
+        const spec = v.parse(SandboxSpec, JSON.parse(run.spec));
+        return c.json({ run: { id: run.id, package: run.package, version: run.version, spec } });
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return c.body(null, 204);
+      // Re-check at least every second: another process may have queued.
+      await d.dispatch.wait(Math.min(left, 1000), signal);
+    }
+  });
+
+  app.delete("/v1/runners/:id", auth, async (c) => {
+    const id = c.get("runnerId")!;
+    if (!(await deregisterRunner(d.db, id))) throw new NotFoundError(`runner ${id}`);
+    d.log(`runner ${id} deregistered`);
+    return c.json({ ok: true });
+  });
+
+  app.post("/v1/runs/:run/events", auth, valid("param", RunParam), valid("json", EventBatch), async (c) => {
+    const runnerId = c.get("runnerId");
+    const { run: runId } = c.req.valid("param");
+    const b = c.req.valid("json");
+    const run = await ownedRun(d, runId, runnerId);
+    if (run.status !== "running") {
+      // A retry of a batch stored before the run ended is still acknowledged.
+      const seen = await d.db.selectFrom("event_batches").select("seq").where("run_id", "=", runId).where("seq", "=", b.batch_seq).executeTakeFirst();
+      if (seen) return c.json({ stored: 0, duplicate: true });
+      throw new FangsError(`run ${runId} is ${run.status}; it accepts no more events`, { status: 409 });
+    }
+    const ack = await storeBatch(d.db, runId, b.batch_seq, b.events as FangsEvent[]);
+    if (ack.duplicate) d.metrics.batchesDuplicate.inc();
+    else d.metrics.eventsIngested.inc(ack.stored);
+    return c.json(ack);
+  });
+
+  app.post("/v1/runs/:run/finish", auth, valid("param", RunParam), valid("json", FinishRequest), async (c) => {
+    const runnerId = c.get("runnerId");
+    const { run: runId } = c.req.valid("param");
+    const run = await ownedRun(d, runId, runnerId);
+    const result = await completeRun(d, run, runnerId!, c.req.valid("json"));
+    return c.json({ ok: true, ...result });
+  });
+
+  return app;
+}

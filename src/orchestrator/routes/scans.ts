@@ -1,0 +1,59 @@
+// POST /v1/scans: queue a one-off scan. Queued even when no runner is alive —
+// the answer then says so plainly, because the scan will wait.
+import { Hono } from "hono";
+import * as v from "valibot";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { valid } from "../validate.ts";
+import { enqueueScan } from "../../store/runs.ts";
+import { getRunner, countAliveRunners } from "../../store/runners.ts";
+import { NETWORK_MODE } from "../../protocol/sandbox.ts";
+import { RUNNER_ID } from "../../protocol/runner.ts";
+import { parseDuration } from "../../core/config.ts";
+import { runJson, runUrls } from "../json.ts";
+
+export const PACKAGE_NAME = v.pipe(v.string(), v.maxLength(214), v.regex(/^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/, "not a valid npm package name"));
+export const VERSION_STR = v.pipe(v.string(), v.minLength(1), v.maxLength(256), v.regex(/^[0-9A-Za-z][0-9A-Za-z.+-]*$/, "not a valid version"));
+const DURATION = v.pipe(
+  v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, "duration like 90s, 2m or seconds"))]),
+  v.transform((d) => parseDuration(d)),
+  v.minValue(1, "duration must be at least 1s"),
+  v.maxValue(3600, "duration must be at most 1h"),
+);
+
+export const ScanRequest = v.strictObject({
+  package: PACKAGE_NAME,
+  version: VERSION_STR,
+  runner: v.optional(v.nullable(RUNNER_ID)),
+  duration: v.optional(DURATION),
+  network: v.optional(NETWORK_MODE),
+  registry_url: v.optional(v.pipe(v.string(), v.url("registry_url must be a URL"), v.maxLength(2048), v.regex(/^https?:\/\//, "registry_url must be http(s)"))),
+  memory_mb: v.optional(v.pipe(v.number(), v.integer(), v.minValue(64), v.maxValue(65536))),
+});
+
+export function scanRoutes(d: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.post("/v1/scans", valid("json", ScanRequest), async (c) => {
+    const b = c.req.valid("json");
+    const spec = {
+      ...(b.duration !== undefined && { duration_s: b.duration }),
+      ...(b.network !== undefined && { network: b.network }),
+      ...(b.registry_url !== undefined && { registry_url: b.registry_url }),
+      ...(b.memory_mb !== undefined && { memory_mb: b.memory_mb }),
+    };
+    const run = await d.db.transaction().execute((trx) =>
+      enqueueScan(trx, { package: b.package, version: b.version, source: "manual", runner: b.runner ?? null, spec, actor: "api:operator" }),
+    );
+    d.dispatch.wake();
+    const staleBefore = Date.now() - d.cfg["runner-stale-after"] * 1000;
+    const alive = await countAliveRunners(d.db, staleBefore);
+    let warning: string | null = null;
+    if (b.runner) {
+      const r = await getRunner(d.db, b.runner);
+      if (!r || r.last_heartbeat_at < staleBefore) warning = `Runner ${b.runner} is not registered: the scan stays queued until it registers`;
+    } else if (alive === 0) {
+      warning = "No runners registered: the scan stays queued until a runner registers";
+    }
+    return c.json({ run_id: run.id, status: run.status, queued: true, runners_alive: alive, warning, urls: runUrls(run.id), run: runJson(run) }, 201);
+  });
+  return app;
+}

@@ -1,0 +1,65 @@
+// `fangs serve`: open and migrate the DB, sync the YAML allowlist, build the
+// app, listen, start the background jobs (pruner, watcher, retention).
+// SIGINT/SIGTERM: stop accepting, release long-polls, let in-flight requests
+// and ticks finish their writes, close the DB, exit 0.
+import type { Config } from "../core/config.ts";
+import { openMigrated } from "../store/index.ts";
+import { syncConfigAllowlist } from "../store/allowlist.ts";
+import { createApp } from "./app.ts";
+import { makeDeps, type AppDeps } from "./deps.ts";
+import { startListener, type Listener } from "./listen.ts";
+import { startPruner } from "./pruner.ts";
+import { startRetention } from "./retention.ts";
+import { Watcher } from "./watcher.ts";
+import { stderrLog, type Log } from "./log.ts";
+import type { Ticker } from "./ticker.ts";
+
+export interface Orchestrator {
+  deps: AppDeps;
+  listener: Listener;
+  /** Graceful stop; resolves when everything is written and closed. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export async function startOrchestrator(cfg: Config, log: Log = stderrLog()): Promise<Orchestrator> {
+  const db = await openMigrated(cfg.db);
+  await syncConfigAllowlist(db, cfg.allowlist);
+  const sec = {
+    listen: cfg.listen,
+    tlsCert: cfg["tls-cert"],
+    tlsKey: cfg["tls-key"],
+    tlsClientCa: cfg["tls-client-ca"],
+    runnerToken: cfg["runner-token"],
+    operatorToken: cfg["operator-token"],
+    insecureListen: cfg["insecure-listen"],
+  };
+  const { runnerAuthMode } = await import("./auth/listen-policy.ts");
+  const deps = makeDeps(db, cfg, log, { mode: runnerAuthMode(sec), token: cfg["runner-token"] });
+  const app = createApp(deps);
+  let listener: Listener;
+  try {
+    // claim long-polls hold a request open up to claim-wait: keep the idle timeout above it.
+    listener = await startListener(app.fetch, sec, { idleTimeoutS: Math.min(255, Math.ceil(cfg["claim-wait"]) + 30) });
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  const tickers: Ticker[] = [startPruner(deps)];
+  const retention = startRetention(deps);
+  if (retention) tickers.push(retention);
+  const watcher = new Watcher(deps).start();
+  log(`listening on ${listener.url} (db ${cfg.db.startsWith("postgres") ? "postgres" : cfg.db}, runner auth ${listener.runnerAuth}, registry ${cfg.registry}, poll every ${cfg["poll-interval"]}s)`);
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string) =>
+    (stopping ??= (async () => {
+      log(`${reason}: shutting down`);
+      deps.dispatch.close(); // pending claims answer 204 now
+      await listener.close(); // stop accepting; in-flight requests complete
+      await Promise.all([watcher.stop(), ...tickers.map((t) => t.stop())]);
+      await Promise.all([...deps.background]);
+      await db.destroy();
+      log("stopped");
+    })());
+  return { deps, listener, shutdown };
+}

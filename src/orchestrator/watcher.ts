@@ -1,0 +1,136 @@
+// The registry watcher: polls each watched package (conditional requests,
+// abbreviated packuments) and queues a scan for each release it has not seen —
+// a new dist-tags.latest, or with -watch-all-versions every newly published
+// version. "Seen" is the releases table, checked in the same transaction that
+// queues, so a release is queued exactly once, across restarts too.
+// Failures back off per package (Retry-After honoured); one slow or failing
+// package never holds up the others or the rest of the service.
+import type { AppDeps } from "./deps.ts";
+import type { Package } from "../store/schema.ts";
+import { fetchPackument } from "../registry/npm.ts";
+import { enqueueScan } from "../store/runs.ts";
+import { audit } from "../store/audit.ts";
+import { Ticker } from "./ticker.ts";
+
+const CONCURRENCY = 4;
+const POLL_TIMEOUT_MS = 30_000;
+const MAX_BACKOFF_MS = 3_600_000;
+
+interface Packument { name: string; "dist-tags": Record<string, string>; versions: Record<string, unknown>; time?: Record<string, string> }
+
+export interface PollOutcome { package: string; result: "ok" | "not_modified" | "not_found" | "error" | "backoff"; queued: string[] }
+
+export class Watcher {
+  readonly #backoff = new Map<string, { failures: number; nextAt: number }>();
+  #ticker: Ticker | undefined;
+
+  constructor(private readonly d: AppDeps) {}
+
+  start(firstDelayMs = 1000): this {
+    const every = this.d.cfg["poll-interval"] * 1000;
+    this.#ticker = new Ticker("watcher", firstDelayMs, every, async () => void (await this.pollAll()), this.d.log).start();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.#ticker?.stop();
+  }
+
+  async pollAll(now = Date.now()): Promise<PollOutcome[]> {
+    const pkgs = await this.d.db.selectFrom("packages").selectAll().where("watched", "=", 1).orderBy("name").execute();
+    const out: PollOutcome[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < pkgs.length) {
+        const p = pkgs[next++];
+        const b = this.#backoff.get(p.name);
+        if (b && b.nextAt > now) out.push({ package: p.name, result: "backoff", queued: [] });
+        else out.push(await this.pollOne(p));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, pkgs.length) }, worker));
+    return out;
+  }
+
+  async pollOne(p: Package): Promise<PollOutcome> {
+    const { d } = this;
+    const registry = d.cfg.registry;
+    try {
+      const r = await withTimeout(fetchPackument(registry, p.name, { etag: p.etag ?? undefined, lastModified: p.last_modified ?? undefined }), POLL_TIMEOUT_MS, `registry did not answer within ${POLL_TIMEOUT_MS / 1000}s`);
+      d.metrics.watcherPolls.inc({ result: r.status });
+      this.#backoff.delete(p.name);
+      if (r.status === "not_modified") {
+        await d.db.updateTable("packages").set({ last_polled_at: Date.now(), poll_error: null }).where("name", "=", p.name).execute();
+        return { package: p.name, result: "not_modified", queued: [] };
+      }
+      if (r.status === "not_found") {
+        await d.db.updateTable("packages").set({ last_polled_at: Date.now(), poll_error: "not found on the registry" }).where("name", "=", p.name).execute();
+        return { package: p.name, result: "not_found", queued: [] };
+      }
+      const queued = await this.#apply(p.name, r.packument as Packument, r.etag ?? null, r.lastModified ?? null);
+      if (queued.length) d.dispatch.wake();
+      return { package: p.name, result: "ok", queued };
+    } catch (e) {
+      const err = e as Error & { retryAfterS?: number };
+      const prev = this.#backoff.get(p.name)?.failures ?? 0;
+      const base = d.cfg["poll-interval"] * 1000;
+      const delay = Math.min(MAX_BACKOFF_MS, Math.max(base * 2 ** prev, (err.retryAfterS ?? 0) * 1000));
+      this.#backoff.set(p.name, { failures: prev + 1, nextAt: Date.now() + delay });
+      d.metrics.watcherPolls.inc({ result: "error" });
+      d.metrics.watcherErrors.inc();
+      const msg = err.message.slice(0, 500);
+      d.log(`watcher: poll of ${JSON.stringify(p.name)} failed (${msg}); next try in ${Math.round(delay / 1000)}s`);
+      await d.db.updateTable("packages").set({ last_polled_at: Date.now(), poll_error: msg }).where("name", "=", p.name).execute().catch(() => {});
+      return { package: p.name, result: "error", queued: [] };
+    }
+  }
+
+  /** Queue what is new in this packument; returns the versions queued. */
+  async #apply(name: string, doc: Packument, etag: string | null, lastModified: string | null): Promise<string[]> {
+    const { d } = this;
+    const latest = doc["dist-tags"]?.latest;
+    return d.db.transaction().execute(async (trx) => {
+      const pkg = await trx.selectFrom("packages").selectAll().where("name", "=", name).executeTakeFirst();
+      if (!pkg) return [];
+      const candidates = newVersions(pkg, doc, d.cfg["watch-all-versions"]);
+      const queued: string[] = [];
+      for (const version of candidates) {
+        const known = await trx.selectFrom("releases").select("version").where("package", "=", name).where("version", "=", version).executeTakeFirst();
+        if (known) continue;
+        const run = await enqueueScan(trx, { package: name, version, source: "watcher", actor: "system:watcher" });
+        d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}; queued run ${run.id}`);
+        queued.push(version);
+      }
+      const seen = latest ?? pkg.last_seen_version;
+      if (seen !== pkg.last_seen_version) {
+        await audit(trx, { actor: "system:watcher", action: "package.last_seen_version", target_kind: "package", target_id: name, before: { last_seen_version: pkg.last_seen_version }, after: { last_seen_version: seen } });
+      }
+      await trx.updateTable("packages").set({ last_seen_version: seen, etag, last_modified: lastModified, last_polled_at: Date.now(), poll_error: null }).where("name", "=", name).execute();
+      return queued;
+    });
+  }
+}
+
+/** Versions worth a scan: the new latest, and with watchAll every version
+ * published after the one last seen (publication order; `time` when given). */
+export function newVersions(pkg: Pick<Package, "last_seen_version" | "added_at">, doc: Packument, watchAll: boolean): string[] {
+  const latest = doc["dist-tags"]?.latest;
+  const out: string[] = [];
+  if (watchAll && pkg.last_seen_version) {
+    const all = Object.keys(doc.versions ?? {});
+    if (doc.time && all.every((v) => doc.time![v])) {
+      const since = Date.parse(doc.time[pkg.last_seen_version] ?? "") || pkg.added_at;
+      out.push(...all.filter((v) => Date.parse(doc.time![v]) > since).sort((a, b) => Date.parse(doc.time![a]) - Date.parse(doc.time![b])));
+    } else {
+      const i = all.indexOf(pkg.last_seen_version);
+      if (i >= 0) out.push(...all.slice(i + 1));
+    }
+  }
+  if (latest && latest !== pkg.last_seen_version && doc.versions?.[latest] !== undefined && !out.includes(latest)) out.push(latest);
+  return out;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, msg: string): Promise<T> {
+  let t: ReturnType<typeof setTimeout>;
+  return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(msg)), ms)))]).finally(() => clearTimeout(t));
+}
