@@ -32,6 +32,7 @@ export const SETTINGS = [
   { name: "tls-key", kind: "string", default: undefined, help: "server private key (PEM)" },
   { name: "tls-client-ca", kind: "string", default: undefined, help: "CA that signs runner certificates (enables mTLS)" },
   { name: "insecure-listen", kind: "bool", default: false, help: "allow a non-loopback listener with no TLS/token" },
+  { name: "ingest-rate-limit", kind: "int", default: 100, help: "event batches per second one runner may send (bursts of 2x); over it: 429 + Retry-After; 0 disables", check: nonNegative },
   // Orchestrator timing (issue 3). Tests shorten these; production keeps the defaults.
   { name: "heartbeat-interval", kind: "duration", default: 10, help: "how often runners are told to heartbeat", check: (v: number) => (v <= 0 ? "must be positive" : undefined) },
   { name: "runner-stale-after", kind: "duration", default: 90, help: "a runner silent this long is pruned and its run failed", check: (v: number) => (v <= 0 ? "must be positive" : undefined) },

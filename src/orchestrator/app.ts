@@ -8,6 +8,8 @@ import { scanRoutes } from "./routes/scans.ts";
 import { readRoutes } from "./routes/reads.ts";
 import { runnerRoutes } from "./routes/runner_protocol.ts";
 import { VERSION } from "../core/version.ts";
+import { installTrust } from "./auth/install.ts";
+import { auditRoutes } from "./routes/audit.ts";
 
 export function createApp(d: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -21,10 +23,12 @@ export function createApp(d: AppDeps): Hono<AppEnv> {
     d.metrics.httpDuration.observe({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) }, (performance.now() - t) / 1000);
   });
 
+  installTrust(app, d.cfg); // body caps, operator/runner auth, ingest rate limit (E)
   app.get("/healthz", (c) => c.json({ ok: true, version: VERSION }));
   app.get("/metrics", async (c) => c.text(await d.metrics.registry.metrics(), 200, { "content-type": d.metrics.registry.contentType }));
   app.route("/", scanRoutes(d));
   app.route("/", runnerRoutes(d));
   app.route("/", readRoutes(d));
+  app.route("/", auditRoutes(d));
   return app;
 }

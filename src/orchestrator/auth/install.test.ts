@@ -71,3 +71,13 @@ test("chunked body without Content-Length is capped too", async () => {
   const res = await a.request("/v1/scans", { method: "POST", headers: op, body: big, duplex: "half" } as RequestInit);
   expect(res.status).toBe(413);
 });
+
+test("ingest-rate-limit 0 disables the limit", async () => {
+  const a = new Hono();
+  installTrust(a, { "runner-token": "rt", "ingest-rate-limit": 0 });
+  a.post("/v1/runs/:run/events", (c) => c.json({ ok: true }));
+  for (let i = 0; i < 300; i++) {
+    const res = await a.request("/v1/runs/0123456789abcdef/events", { method: "POST", headers: rn, body: "{}" });
+    expect(res.status).toBe(200);
+  }
+});

@@ -37,8 +37,8 @@ export class TokenBuckets {
   }
 }
 
-/** Default ingest limit: 20 batches/s sustained, bursts of 40 (a batch holds up to 5000 events). */
-export const INGEST_RATE = { ratePerSec: 20, burst: 40 };
+/** Default ingest limit (setting ingest-rate-limit): 100 batches/s sustained, bursts of 200 (a batch holds up to 5000 events). */
+export const INGEST_RATE = { ratePerSec: 100, burst: 200 };
 
 export function rateLimitByRunner(buckets: TokenBuckets): MiddlewareHandler {
   return async (c, next) => {
