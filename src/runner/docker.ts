@@ -42,7 +42,7 @@ export class Docker {
   }
 
   /** One request; non-2xx becomes a DockerError carrying the engine's message. */
-  async request(op: string, method: string, path: string, init: { body?: BodyInit | null; json?: unknown; headers?: Record<string, string>; signal?: AbortSignal; ok?: number[] } = {}): Promise<Response> {
+  async request(op: string, method: string, path: string, init: { body?: RequestInit["body"]; json?: unknown; headers?: Record<string, string>; signal?: AbortSignal; ok?: number[] } = {}): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
     let body = init.body;
     if (init.json !== undefined) {
@@ -127,7 +127,7 @@ export class Docker {
   }
 
   /** `docker import`: a root filesystem tar becomes an image, with Dockerfile-style changes. */
-  async importImage(repo: string, tag: string, tar: BodyInit, changes: string[]): Promise<void> {
+  async importImage(repo: string, tag: string, tar: RequestInit["body"], changes: string[]): Promise<void> {
     const q = new URLSearchParams({ fromSrc: "-", repo, tag });
     for (const c of changes) q.append("changes", c);
     const r = await this.request("import image", "POST", `/images/create?${q}`, { body: tar, headers: { "content-type": "application/x-tar" } });

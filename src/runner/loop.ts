@@ -1,0 +1,186 @@
+// The runner daemon: clean what a hard kill left, register, heartbeat, claim
+// (long-poll) with `concurrency` workers, run each scan in the sandbox with the
+// sensor watching its cgroup, stream events, finish. stop() (SIGTERM) stops the
+// active containers, removes their cgroups, deregisters.
+import { hostname } from "node:os";
+import { oneLine } from "../core/errors.ts";
+import { VERSION } from "../core/version.ts";
+import type { FinishRequest } from "../protocol/runner.ts";
+import type { Sensor } from "../sensor/types.ts";
+import { listRunCgroups, removeRunCgroups } from "./cgroup.ts";
+import { OrchestratorClient, OrchestratorError, withRetry } from "./client.ts";
+import type { Docker } from "./docker.ts";
+import { EventPump } from "./pump.ts";
+import { runSandbox } from "./sandbox/run.ts";
+import { RUN_LABEL } from "./sandbox/spec.ts";
+import { EventStreamer } from "./streamer.ts";
+
+export interface RunnerOptions {
+  client: OrchestratorClient;
+  docker: Docker;
+  sensor: Sensor;
+  image: string;
+  concurrency: number;
+  log: (line: string) => void;
+  heartbeatS?: number;
+  claimWaitS?: number;
+}
+
+export class Runner {
+  private readonly stopping = new AbortController();
+  private readonly active = new Map<string, Promise<void>>();
+  private readonly pump: EventPump;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private workers: Promise<void>[] = [];
+  runsDone = 0;
+
+  constructor(private readonly o: RunnerOptions) {
+    this.pump = new EventPump(o.sensor);
+  }
+
+  get id(): string { return this.o.client.runnerId; }
+
+  async start(): Promise<void> {
+    const { log } = this.o;
+    await this.removeOrphans();
+    await this.register();
+    this.pump.start();
+    this.heartbeat = setInterval(() => void this.beat(), (this.o.heartbeatS ?? 5) * 1000);
+    for (let i = 0; i < Math.max(1, this.o.concurrency); i++) this.workers.push(this.work(i));
+    log(`runner ${this.id}: ready (concurrency ${this.o.concurrency}, image ${this.o.image}, orchestrator ${this.o.client.base})`);
+  }
+
+  /** Resolves when stop() has finished. */
+  async done(): Promise<void> {
+    await Promise.all(this.workers);
+  }
+
+  /** Leftovers of a hard kill: containers labelled with a run, fangs/<run> cgroups. */
+  async removeOrphans(): Promise<void> {
+    const { docker, log } = this.o;
+    for (const c of await docker.listContainers(RUN_LABEL)) {
+      log(`runner: removing orphan container ${c.Names?.[0] ?? c.Id.slice(0, 12)}`);
+      await docker.remove(c.Id).catch((e) => log(`runner: remove orphan container: ${oneLine(e)}`));
+    }
+    for (const runId of listRunCgroups()) {
+      const left = removeRunCgroups(runId);
+      log(`runner: removed orphan cgroup fangs/${runId}${left.length ? ` (left: ${left.join("; ")})` : ""}`);
+    }
+  }
+
+  private async register(): Promise<void> {
+    const { client, sensor, log } = this.o;
+    await withRetry(() => client.register(hostname(), VERSION, sensor.probes), {
+      attempts: Number.POSITIVE_INFINITY,
+      signal: this.stopping.signal,
+      onError: (e, n) => { if (n === 1 || n % 10 === 0) log(`runner: register failed (attempt ${n}): ${oneLine(e)}`); },
+    });
+    log(`runner ${client.runnerId}: registered with ${client.base}`);
+  }
+
+  private async beat(): Promise<void> {
+    const active = [...this.active.keys()][0] ?? null;
+    try {
+      await this.o.client.heartbeat(active);
+    } catch (e) {
+      this.o.log(`runner: heartbeat failed: ${oneLine(e)}`);
+      if (e instanceof OrchestratorError && e.httpStatus === 404 && !this.stopping.signal.aborted) await this.register().catch(() => {});
+    }
+  }
+
+  private async work(n: number): Promise<void> {
+    const { client, log } = this.o;
+    let backoff = 500;
+    while (!this.stopping.signal.aborted) {
+      let run;
+      try {
+        run = await client.claim(this.o.claimWaitS ?? 25, this.stopping.signal);
+        backoff = 500;
+      } catch (e) {
+        if (this.stopping.signal.aborted) break;
+        log(`runner: claim failed (worker ${n}): ${oneLine(e)}`);
+        if (e instanceof OrchestratorError && e.httpStatus === 404) await this.register().catch(() => {});
+        await Bun.sleep(backoff);
+        backoff = Math.min(backoff * 2, 10_000);
+        continue;
+      }
+      if (!run) continue;
+      const p = this.execute(run.id, run.package, run.version, run.spec);
+      this.active.set(run.id, p);
+      await p.finally(() => this.active.delete(run.id));
+    }
+  }
+
+  /** One claimed scan, from sandbox to finish. Never throws: a failure is a failed run. */
+  private async execute(runId: string, pkg: string, version: string, spec: import("../protocol/sandbox.ts").SandboxSpec): Promise<void> {
+    const { client, docker, sensor, log } = this.o;
+    const tClaim = performance.now();
+    log(`run ${runId}: claimed ${JSON.stringify(pkg)}@${JSON.stringify(version)} network=${spec.network} registry=${spec.registry_url}`);
+    const streamer = new EventStreamer(client, runId, log);
+    let cgroupId: bigint | null = null;
+    let dropped = 0;
+    const result = await runSandbox({
+      docker, runId, pkg, version, spec,
+      image: spec.image ?? this.o.image,
+      signal: this.stopping.signal,
+      log,
+      watch: (id) => {
+        // Route before watching, so no event of this cgroup is ever unrouted.
+        this.pump.add(id, (evs) => streamer.push(evs));
+        try {
+          sensor.watchCgroup(id);
+        } catch (e) {
+          this.pump.remove(id);
+          throw e;
+        }
+        cgroupId = id;
+      },
+      beforeCleanup: async (id) => {
+        await this.pump.drain();
+        const d = sensor.dropped(id);
+        dropped = d.ringbuf + d.decode;
+        sensor.unwatchCgroup(id);
+        this.pump.remove(id);
+      },
+    });
+    const tStream = performance.now();
+    const stats = await streamer.close();
+    const req: FinishRequest = {
+      status: result.status,
+      exit_code: result.exitCode,
+      failure_reason: result.failureReason,
+      events_sent: stats.events_sent,
+      events_dropped: dropped + stats.events_lost,
+      batch_send_errors: stats.batch_send_errors,
+      timings: { ...result.timings, stream_flush_ms: Math.round(performance.now() - tStream), claim_to_finish_ms: Math.round(performance.now() - tClaim) },
+    };
+    log(`run ${runId}: ${result.status} exit_code=${result.exitCode ?? "-"} events_sent=${stats.events_sent} events_dropped=${req.events_dropped} cgroup=${cgroupId ?? "-"}${result.failureReason ? ` reason=${JSON.stringify(result.failureReason)}` : ""}`);
+    if (result.status !== "finished" && result.logTail) log(`run ${runId}: container log tail: ${JSON.stringify(result.logTail.slice(-500))}`);
+    try {
+      await withRetry(() => client.finish(runId, req), { attempts: 6, onError: (e, n) => log(`run ${runId}: finish attempt ${n} failed: ${oneLine(e)}`) });
+    } catch (e) {
+      log(`run ${runId}: could not report finish: ${oneLine(e)}`);
+    }
+    this.runsDone++;
+  }
+
+  /** SIGTERM: stop active containers (their runs finish as failed), clean
+   *  cgroups, deregister. */
+  async stop(): Promise<void> {
+    const { client, log } = this.o;
+    if (this.stopping.signal.aborted) return this.done();
+    log(`runner ${this.id}: stopping (${this.active.size} active run(s))`);
+    this.stopping.abort();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await Promise.allSettled([...this.active.values()]);
+    await this.done();
+    this.pump.stop();
+    for (const runId of listRunCgroups()) removeRunCgroups(runId);
+    try {
+      await client.deregister();
+      log(`runner ${this.id}: deregistered`);
+    } catch (e) {
+      log(`runner ${this.id}: deregister failed: ${oneLine(e)}`);
+    }
+  }
+}
