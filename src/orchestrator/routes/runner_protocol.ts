@@ -36,7 +36,7 @@ export function runnerRoutes(d: AppDeps) {
     const b = c.req.valid("json");
     const id = c.get("runnerId") ?? b.id ?? b.hostname;
     if (!v.is(RUNNER_ID, id)) throw new FangsError("runner id (hostname) must be letters, digits, . _ - : pass an explicit id", { status: 400 });
-    const { failedRun } = await registerRunner(d.db, { id, hostname: b.hostname, version: b.version ?? null, probes: b.probes });
+    const { failedRun } = await registerRunner(d.db, { id, hostname: b.hostname, version: b.version ?? null, probes: b.probes, certCn: d.runnerAuth.mode === "mtls" ? id : null }); // under mTLS id is the certificate CN
     if (failedRun) d.log(`runner ${id} re-registered; its run ${failedRun} was failed`);
     else d.log(`runner ${id} registered`);
     d.dispatch.wake();
