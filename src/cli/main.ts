@@ -10,6 +10,13 @@ export const root = defineCommand({
   subCommands: {
     db: () => import("./db/index.ts").then((m) => m.default),
     config: () => import("./config/index.ts").then((m) => m.default),
+    package: () => import("./package/index.ts").then((m) => m.default),
+    pending: () => import("./pending.ts").then((m) => m.default),
+    deviation: () => import("./deviation/index.ts").then((m) => m.default),
+    baseline: () => import("./baseline/index.ts").then((m) => m.default),
+    allow: () => import("./allow/index.ts").then((m) => m.default),
+    run: () => import("./run/index.ts").then((m) => m.default),
+    release: () => import("./release/index.ts").then((m) => m.default),
     ca: () => import("./ca/index.ts").then((m) => m.default),
     audit: () => import("./audit.ts").then((m) => m.default),
     serve: () => import("./serve.ts").then((m) => m.default),

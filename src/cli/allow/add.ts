@@ -1,0 +1,29 @@
+import { command, JSON_ARG, need } from "../command.ts";
+import { cliActor } from "../../store/audit.ts";
+import { addAllow } from "../../store/allowlist.ts";
+import { packageNameError } from "../../store/packages.ts";
+import { FangsError } from "../../core/errors.ts";
+import { printJson, safe } from "../output.ts";
+import { allowJson } from "./json.ts";
+
+export default command({
+  meta: { name: "add", description: "suppress known-benign behaviour (cidr → destinations, path → file prefixes, sni → HTTPS hosts and DNS names)" },
+  args: {
+    kind: { type: "string", description: "cidr | path | sni" },
+    value: { type: "string", description: "e.g. 10.0.0.0/8, /opt/vendor/, telemetry.example" },
+    package: { type: "string", description: "only for this package (default: global)" },
+    note: { type: "string", description: "why this is benign" },
+    ...JSON_ARG,
+  },
+  async run(ctx) {
+    const kind = need(ctx.args.kind, "kind", "fangs allow add -kind cidr -value 10.0.0.0/8 -note internal");
+    const value = need(ctx.args.value, "value", `fangs allow add -kind ${kind} -value …`);
+    if (ctx.args.package !== undefined) {
+      const err = packageNameError(ctx.args.package);
+      if (err) throw new FangsError(`bad -package: ${err}`);
+    }
+    const e = await addAllow(await ctx.store(), { kind, value, package: ctx.args.package, note: ctx.args.note }, cliActor());
+    if (ctx.args.json) printJson(allowJson(e));
+    else console.log(`added allowlist entry ${e.id}: ${e.kind} ${safe(e.value)}${e.package ? ` for ${safe(e.package)}` : " (global)"}`);
+  },
+});

@@ -1,0 +1,20 @@
+import { command, JSON_ARG } from "../command.ts";
+import { listAllow, syncConfigAllowlist } from "../../store/allowlist.ts";
+import { printJson, printTable } from "../output.ts";
+import { allowJson } from "./json.ts";
+
+export default command({
+  meta: { name: "list", description: "all allowlist entries (config-managed ones have cfg… ids)" },
+  args: { package: { type: "string", description: "only entries for this package" }, ...JSON_ARG },
+  async run(ctx) {
+    const db = await ctx.store();
+    // Show what the orchestrator will apply: the config file's entries as they are now.
+    await syncConfigAllowlist(db, ctx.config().allowlist);
+    const rows = await listAllow(db, { package: ctx.args.package });
+    if (ctx.args.json) {
+      printJson(rows.map(allowJson));
+      return;
+    }
+    printTable(["ID", "KIND", "VALUE", "PACKAGE", "SOURCE", "NOTE"], rows.map((e) => [e.id.slice(0, 12), e.kind, e.value, e.package ?? "(global)", e.source, e.note ?? ""]), "(no allowlist entries; the built-in CDN list still applies)");
+  },
+});

@@ -1,0 +1,26 @@
+// `fangs pending`: the triage queue, one row per run with open deviations,
+// each with the literal promote command to copy.
+import { command, JSON_ARG } from "./command.ts";
+import { listPending } from "../store/pending.ts";
+import { ago, iso, printJson, printTable } from "./output.ts";
+
+export default command({
+  meta: { name: "pending", description: "runs with open deviations awaiting a decision" },
+  args: {
+    package: { type: "string", description: "only this package" },
+    "min-severity": { type: "string", description: "only runs whose worst deviation is at least info|low|medium|high|critical" },
+    ...JSON_ARG,
+  },
+  async run(ctx) {
+    const rows = await listPending(await ctx.store(), { package: ctx.args.package, minSeverity: ctx.args["min-severity"] });
+    if (ctx.args.json) {
+      printJson(rows.map((r) => ({ ...r, last_detected_at: iso(r.last_detected_at) })));
+      return;
+    }
+    printTable(
+      ["RUN", "PACKAGE", "VERSION", "DEVIATIONS", "MAX SEVERITY", "LAST DETECTED", "PROMOTE WITH"],
+      rows.map((r) => [r.run_id.slice(0, 12), r.package, r.version, r.deviation_count, r.max_severity, ago(r.last_detected_at), r.promote_command]),
+      "(nothing pending)",
+    );
+  },
+});

@@ -1,0 +1,9 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: { name: "run", description: "sandboxed installs and their verdicts" },
+  subCommands: {
+    list: () => import("./list.ts").then((m) => m.default),
+    show: () => import("./show.ts").then((m) => m.default),
+  },
+});

@@ -1,0 +1,28 @@
+import { command, JSON_ARG } from "../command.ts";
+import { listRuns } from "../../store/runs.ts";
+import { FangsError } from "../../core/errors.ts";
+import { ago, printJson, printTable } from "../output.ts";
+import { runJson } from "./json.ts";
+
+export default command({
+  meta: { name: "list", description: "runs, newest first" },
+  args: {
+    package: { type: "string", description: "only this package" },
+    limit: { type: "string", description: "at most this many (default 20)" },
+    ...JSON_ARG,
+  },
+  async run(ctx) {
+    const limit = ctx.args.limit === undefined ? 20 : Number(ctx.args.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100000) throw new FangsError(`bad -limit ${JSON.stringify(ctx.args.limit)}: a whole number from 1`, { hint: "fangs run list -limit 20" });
+    const rows = await listRuns(await ctx.store(), { package: ctx.args.package, limit });
+    if (ctx.args.json) {
+      printJson(rows.map(runJson));
+      return;
+    }
+    printTable(
+      ["RUN", "PACKAGE", "VERSION", "STATUS", "VERDICT", "DEVIATIONS", "MAX SEVERITY", "BASELINE", "EVENTS", "DROPPED", "CREATED"],
+      rows.map((r) => [r.id.slice(0, 12), r.package, r.version, r.status, r.verdict ?? "-", r.deviation_count, r.max_severity ?? "-", r.is_baseline ? "yes" : "no", r.events_count, r.events_dropped, ago(r.created_at)]),
+      "(no runs)",
+    );
+  },
+});
