@@ -15,7 +15,7 @@ describe("fangs ca", () => {
   test("init writes a 5-year P-256 CA, key 0600, and refuses to overwrite", async () => {
     const now = new Date("2026-01-01T00:00:00Z");
     const ca = await initCa(dir, { now });
-    const d = describeCert(ca.cert);
+    const d = await describeCert(ca.cert);
     expect(d.isCa).toBe(true);
     expect(d.keyAlg).toBe("ECDSA/P-256");
     expect(Math.round((d.notAfter.getTime() - now.getTime()) / DAY)).toBe(CA_DAYS);
@@ -26,7 +26,7 @@ describe("fangs ca", () => {
 
   test("issue-server: CN, SANs for names and IPs, ≤1y, key 0600", async () => {
     const s = await issueServer(dir, "orchestrator.example", { sans: ["127.0.0.1", "::1", "localhost"] });
-    const d = describeCert(s.cert);
+    const d = await describeCert(s.cert);
     expect(d.cn).toBe("orchestrator.example");
     expect(d.issuerCn).toBe("FANGS CA");
     expect(d.isCa).toBe(false);
@@ -37,7 +37,7 @@ describe("fangs ca", () => {
 
   test("issue-runner: CN is the runner name; bad names and lifetimes refused", async () => {
     const r = await issueRunner(dir, "scan-01", { days: 30 });
-    const d = describeCert(r.cert);
+    const d = await describeCert(r.cert);
     expect(d.cn).toBe("scan-01");
     expect(Math.round((d.notAfter.getTime() - Date.now()) / DAY)).toBe(30);
     expect(mode(r.paths.key)).toBe(0o600);

@@ -5,14 +5,26 @@
 //
 // Keys are ECDSA P-256: Bun's TLS (BoringSSL) and every client accept it, and
 // WebCrypto can make it. Lifetimes: CA 5 years, leaves at most 1 year.
-import "reflect-metadata"; // @peculiar/x509 -> tsyringe needs it, before the import below
-import * as x509 from "@peculiar/x509";
+import type * as X509 from "@peculiar/x509";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { isIP } from "node:net";
 import { FangsError } from "../core/errors.ts";
 import { RUNNER_ID } from "../protocol/runner.ts";
 import * as v from "valibot";
+
+// @peculiar/x509 (via tsyringe) needs the reflect-metadata polyfill installed
+// before it loads. A static import cannot guarantee that order inside the
+// compiled executable (the bundler evaluates CommonJS wrappers lazily), so the
+// library is loaded on first use, after the polyfill.
+let lib: typeof X509 | undefined;
+async function load(): Promise<typeof X509> {
+  if (!lib) {
+    await import("reflect-metadata");
+    lib = await import("@peculiar/x509");
+  }
+  return lib;
+}
 
 const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
 const DAY = 86_400_000;
@@ -60,6 +72,7 @@ function checkDays(days: number, max: number): void {
 
 /** `fangs ca init`: a new CA key + self-signed certificate in dir. */
 export async function initCa(dir: string, opts: { cn?: string; force?: boolean; now?: Date } = {}): Promise<Issued> {
+  const x509 = await load();
   const p = caPaths(dir);
   refuseOverwrite([p.cert, p.key], "a CA", !!opts.force);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -85,7 +98,8 @@ export async function initCa(dir: string, opts: { cn?: string; force?: boolean; 
   return out;
 }
 
-async function loadCa(dir: string): Promise<{ cert: x509.X509Certificate; key: CryptoKey }> {
+async function loadCa(dir: string): Promise<{ cert: X509.X509Certificate; key: CryptoKey }> {
+  const x509 = await load();
   const p = caPaths(dir);
   if (!existsSync(p.cert) || !existsSync(p.key)) throw new FangsError(`no CA in ${dir}`, { hint: `create one with: fangs ca init -dir ${dir}` });
   try {
@@ -98,7 +112,8 @@ async function loadCa(dir: string): Promise<{ cert: x509.X509Certificate; key: C
   }
 }
 
-async function issueLeaf(dir: string, o: { cn: string; usage: "server" | "client"; sans: x509.JsonGeneralName[]; days: number; now?: Date }): Promise<Issued> {
+async function issueLeaf(dir: string, o: { cn: string; usage: "server" | "client"; sans: X509.JsonGeneralName[]; days: number; now?: Date }): Promise<Issued> {
+  const x509 = await load();
   checkDays(o.days, LEAF_MAX_DAYS);
   const ca = await loadCa(dir);
   const keys = await newKeys();
@@ -106,7 +121,7 @@ async function issueLeaf(dir: string, o: { cn: string; usage: "server" | "client
   // A leaf never outlives the CA that signed it.
   const notAfter = new Date(Math.min(now.getTime() + o.days * DAY, ca.cert.notAfter.getTime()));
   const eku = o.usage === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth;
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
     new x509.ExtendedKeyUsageExtension([eku], false),
@@ -131,7 +146,7 @@ async function issueLeaf(dir: string, o: { cn: string; usage: "server" | "client
 const HOST = /^(?=.{1,253}$)[A-Za-z0-9*]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$/;
 
 /** SAN entries for a server name: IP addresses as iPAddress, names as dNSName. */
-export function serverSans(hosts: string[]): x509.JsonGeneralName[] {
+export function serverSans(hosts: string[]): X509.JsonGeneralName[] {
   return [...new Set(hosts)].map((h) => {
     const bare = h.replace(/^\[|\]$/g, "");
     if (isIP(bare)) return { type: "ip", value: bare } as const;
@@ -164,7 +179,8 @@ export async function issueRunner(dir: string, name: string, opts: { days?: numb
 }
 
 /** What a certificate says, for tests and `fangs doctor`-style checks. */
-export function describeCert(pem: string): { cn: string; issuerCn: string; sans: string[]; notBefore: Date; notAfter: Date; isCa: boolean; keyAlg: string } {
+export async function describeCert(pem: string): Promise<{ cn: string; issuerCn: string; sans: string[]; notBefore: Date; notAfter: Date; isCa: boolean; keyAlg: string }> {
+  const x509 = await load();
   const c = new x509.X509Certificate(pem);
   const san = c.getExtension(x509.SubjectAlternativeNameExtension);
   const bc = c.getExtension(x509.BasicConstraintsExtension);
