@@ -1,0 +1,142 @@
+/* The wire contract between the BPF programs and user space: every record in
+ * the ring buffer is one of these structs, fixed-width fields only, little
+ * endian, each starting with struct fangs_hdr.
+ *
+ * KEEP IN SYNC with src/events/opcodes.ts (opcodes, sources, sizes, offsets).
+ * tests/kernel/layout.test.ts compares the decoder's table with what the
+ * compiled shim reports (native/layout.c), so a drift fails a test. */
+#ifndef FANGS_EVENTS_H
+#define FANGS_EVENTS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define FANGS_COMM_LEN 16
+#define FANGS_EXE_LEN 128
+#define FANGS_PATH_LEN 256
+#define FANGS_ARGS_LEN 1024
+#define FANGS_ARG_MAX 256 /* one argv string at most */
+#define FANGS_MAX_ARGS 20
+#define FANGS_ANCESTORS 5
+#define FANGS_PAYLOAD_LEN 1024
+#define FANGS_UNIX_PATH_LEN 108
+
+/* Record kinds. KEEP IN SYNC with OP in src/events/opcodes.ts. */
+enum fangs_op {
+	FANGS_OP_EXEC = 1,
+	FANGS_OP_FILE = 2,
+	FANGS_OP_CONNECT = 3,
+	FANGS_OP_LISTEN = 4,
+	FANGS_OP_PAYLOAD = 5, /* first bytes of a DNS query or a TLS ClientHello */
+	FANGS_OP_SNI = 6,     /* SNI host name handed to SSL_ctrl */
+};
+
+/* Which kernel hook wrote the record. KEEP IN SYNC with SOURCES in
+ * src/events/opcodes.ts and with the program table in native/probes.c. */
+enum fangs_source {
+	FANGS_SRC_SYS_ENTER_OPENAT = 1,
+	FANGS_SRC_SYS_ENTER_OPENAT2 = 2,
+	FANGS_SRC_SYS_ENTER_OPEN = 3,
+	FANGS_SRC_SYS_ENTER_EXECVE = 4,
+	FANGS_SRC_SYS_ENTER_EXECVEAT = 5,
+	FANGS_SRC_SCHED_PROCESS_EXEC = 6,
+	FANGS_SRC_SYS_ENTER_CONNECT = 7,
+	FANGS_SRC_KPROBE_TCP_V4_CONNECT = 8,
+	FANGS_SRC_KPROBE_TCP_V6_CONNECT = 9,
+	FANGS_SRC_INET_SOCK_SET_STATE = 10,
+	FANGS_SRC_SYS_ENTER_SENDTO = 11,
+	FANGS_SRC_SYS_ENTER_SENDMSG = 12,
+	FANGS_SRC_SYS_ENTER_SENDMMSG = 13,
+	FANGS_SRC_SYS_ENTER_WRITE = 14,
+	FANGS_SRC_UPROBE_SSL_CTRL = 15,
+	FANGS_SRC_SYS_ENTER_BIND = 16,
+	FANGS_SRC_SYS_ENTER_LISTEN = 17,
+	FANGS_SRC_IO_URING_SUBMIT_REQ = 18,
+};
+
+/* fangs_hdr.flags */
+#define FANGS_F_READ_FAILED 1u  /* a user string could not be read (page not faulted in) */
+#define FANGS_F_ARGS_TRUNCATED 2u
+
+/* Payload kinds (fangs_payload_ev.kind) */
+#define FANGS_PAYLOAD_DNS 1
+#define FANGS_PAYLOAD_TLS 2
+
+struct fangs_ancestor {
+	__u32 pid;
+	__u32 _pad;
+	char comm[FANGS_COMM_LEN];
+	char exe[FANGS_EXE_LEN]; /* "" when the exec was not seen */
+};
+
+struct fangs_hdr {
+	__u32 op;
+	__u32 source;
+	__u64 ts_ns;
+	__u64 cgroup_id; /* the WATCHED cgroup this task is in (an ancestor or itself) */
+	__u32 pid;       /* tgid */
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 flags;
+	__u32 n_ancestors;
+	char comm[FANGS_COMM_LEN];
+	char exe[FANGS_EXE_LEN];
+	struct fangs_ancestor ancestors[FANGS_ANCESTORS]; /* parent first */
+};
+
+struct fangs_exec_ev {
+	struct fangs_hdr h;
+	__u32 argc;     /* strings stored in args */
+	__u32 args_len; /* bytes used in args, NUL-separated */
+	char filename[FANGS_PATH_LEN];
+	char args[FANGS_ARGS_LEN];
+};
+
+struct fangs_file_ev {
+	struct fangs_hdr h;
+	__s32 dirfd;
+	__u32 flags;
+	__u32 mode;
+	__u32 _pad;
+	char path[FANGS_PATH_LEN];
+};
+
+/* connect, bind/listen */
+struct fangs_net_ev {
+	struct fangs_hdr h;
+	__u16 family;    /* AF_INET 2, AF_INET6 10, AF_UNIX 1 */
+	__u16 port;      /* host order */
+	__u16 sock_type; /* SOCK_STREAM 1, SOCK_DGRAM 2, 0 unknown */
+	__u16 _pad;
+	__u8 addr[16];   /* 4 bytes used for AF_INET */
+	char unix_path[FANGS_UNIX_PATH_LEN];
+	__u32 _pad2;
+};
+
+struct fangs_payload_ev {
+	struct fangs_hdr h;
+	__u16 family;
+	__u16 port;
+	__u16 sock_type;
+	__u16 kind; /* FANGS_PAYLOAD_* */
+	__u8 addr[16];
+	__u32 len;  /* bytes valid in data */
+	__u32 _pad;
+	__u8 data[FANGS_PAYLOAD_LEN];
+};
+
+struct fangs_sni_ev {
+	struct fangs_hdr h;
+	char sni[FANGS_PATH_LEN];
+};
+
+/* Per watched cgroup (value of the watched map) and global counters. */
+struct fangs_counters {
+	__u64 events;        /* records submitted */
+	__u64 ringbuf_drops; /* bpf_ringbuf_reserve failures */
+	__u64 read_failures; /* bpf_probe_read_user{,_str} failures */
+};
+
+#endif

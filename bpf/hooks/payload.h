@@ -1,0 +1,126 @@
+/* DNS queries and TLS ClientHellos: the first bytes of what a watched task
+ * sends. The kernel only picks candidates (port 53, or bytes that look like a
+ * ClientHello); src/events/decode.ts parses the query name and the SNI, which
+ * is far easier to get right in TypeScript than under the verifier. */
+
+static __always_inline bool looks_like_client_hello(const __u8 *b)
+{
+	/* record type handshake, TLS 1.x record version, handshake type ClientHello */
+	return b[0] == 0x16 && b[1] == 0x03 && b[5] == 0x01;
+}
+
+static __always_inline int emit_payload(int fd, const void *ubuf, __u64 len, const void *uaddr, int addrlen, __u32 source, bool require_socket)
+{
+	if (len < 12 || !ubuf)
+		return 0;
+	struct watch_ctx w;
+	if (!current_watched(&w))
+		return 0;
+	struct socket *s = socket_of_fd(fd);
+	if (!s && require_socket)
+		return 0;
+
+	__u16 family = 0, port = 0;
+	__u8 addr[16] = {};
+	if (uaddr)
+		read_user_sockaddr(uaddr, addrlen, &family, &port, addr, NULL);
+	else if (s)
+		read_sock_peer(s, &family, &port, addr);
+
+	__u8 head[6] = {};
+	if (bpf_probe_read_user(head, sizeof(head), ubuf))
+		return 0;
+	__u16 kind;
+	if (port == 53)
+		kind = FANGS_PAYLOAD_DNS;
+	else if (looks_like_client_hello(head))
+		kind = FANGS_PAYLOAD_TLS;
+	else
+		return 0;
+
+	struct fangs_payload_ev *e = reserve(&w, sizeof(*e));
+	if (!e)
+		return 0;
+	fill_hdr(&e->h, &w, FANGS_OP_PAYLOAD, source);
+	e->family = family;
+	e->port = port;
+	e->sock_type = socket_type(s);
+	e->kind = kind;
+	__builtin_memcpy(e->addr, addr, sizeof(addr));
+	e->_pad = 0;
+	__u32 n = len > FANGS_PAYLOAD_LEN ? FANGS_PAYLOAD_LEN : (__u32)len;
+	if (bpf_probe_read_user(e->data, n, ubuf)) {
+		n = 0;
+		count_read_failure(&w, &e->h);
+	}
+	e->len = n;
+	submit(&w, e);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendto")
+int tp_sys_enter_sendto(struct trace_event_raw_sys_enter *ctx)
+{
+	return emit_payload((int)ctx->args[0], (const void *)ctx->args[1], ctx->args[2], (const void *)ctx->args[4], (int)ctx->args[5], FANGS_SRC_SYS_ENTER_SENDTO, false);
+}
+
+static __always_inline int emit_msghdr(int fd, const struct user_msghdr *um, __u32 source)
+{
+	struct user_msghdr m = {};
+	if (bpf_probe_read_user(&m, sizeof(m), um))
+		return 0;
+	struct iovec iov = {};
+	if (!m.msg_iov || m.msg_iovlen < 1 || bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
+		return 0;
+	return emit_payload(fd, iov.iov_base, iov.iov_len, m.msg_name, m.msg_namelen, source, false);
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendmsg")
+int tp_sys_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	return emit_msghdr((int)ctx->args[0], (const struct user_msghdr *)ctx->args[1], FANGS_SRC_SYS_ENTER_SENDMSG);
+}
+
+/* glibc's resolver sends the A and AAAA queries in one sendmmsg. */
+#define FANGS_MMSG_MAX 4
+SEC("tracepoint/syscalls/sys_enter_sendmmsg")
+int tp_sys_enter_sendmmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	const struct mmsghdr *vec = (const struct mmsghdr *)ctx->args[1];
+	__u32 vlen = (__u32)ctx->args[2];
+	for (int i = 0; i < FANGS_MMSG_MAX; i++) {
+		if (i >= vlen)
+			break;
+		emit_msghdr((int)ctx->args[0], &vec[i].msg_hdr, FANGS_SRC_SYS_ENTER_SENDMMSG);
+	}
+	return 0;
+}
+
+/* Node writes its ClientHello with write(2) on the TCP socket. */
+SEC("tracepoint/syscalls/sys_enter_write")
+int tp_sys_enter_write(struct trace_event_raw_sys_enter *ctx)
+{
+	return emit_payload((int)ctx->args[0], (const void *)ctx->args[1], ctx->args[2], NULL, 0, FANGS_SRC_SYS_ENTER_WRITE, true);
+}
+
+/* (BPF_KPROBE: libbpf 1.1 has no BPF_UPROBE; same register ABI.)
+ * SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME = 55, 0, hostname) sets the SNI. */
+SEC("uprobe")
+int BPF_KPROBE(up_ssl_ctrl, void *ssl, int cmd, long larg, const char *parg)
+{
+	if (cmd != 55 || !parg)
+		return 0;
+	struct watch_ctx w;
+	if (!current_watched(&w))
+		return 0;
+	struct fangs_sni_ev *e = reserve(&w, sizeof(*e));
+	if (!e)
+		return 0;
+	fill_hdr(&e->h, &w, FANGS_OP_SNI, FANGS_SRC_UPROBE_SSL_CTRL);
+	if (bpf_probe_read_user_str(e->sni, sizeof(e->sni), parg) < 0) {
+		e->sni[0] = 0;
+		count_read_failure(&w, &e->h);
+	}
+	submit(&w, e);
+	return 0;
+}

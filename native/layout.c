@@ -1,0 +1,29 @@
+/* Sizes and offsets of the wire structs as compiled, for the decoder test
+ * (src/events/opcodes.ts LAYOUT must agree). JSON: {"struct":{"size":N,"field":off,...},...} */
+#include <stddef.h>
+#include <stdio.h>
+#include "../bpf/events.h"
+#include "fangs.h"
+
+#define F(s, f) pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, ",\"" #f "\":%zu", offsetof(struct s, f))
+#define BEGIN(s) pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, "%s\"" #s "\":{\"size\":%zu", first ? "" : ",", sizeof(struct s)), first = 0
+#define END() pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, "}")
+
+int fangs_layout(char *buf, uint32_t cap)
+{
+	size_t pos = 0;
+	int first = 1;
+	pos += snprintf(buf, cap, "{");
+	BEGIN(fangs_ancestor); F(fangs_ancestor, pid); F(fangs_ancestor, comm); F(fangs_ancestor, exe); END();
+	BEGIN(fangs_hdr); F(fangs_hdr, op); F(fangs_hdr, source); F(fangs_hdr, ts_ns); F(fangs_hdr, cgroup_id); F(fangs_hdr, pid);
+	F(fangs_hdr, tid); F(fangs_hdr, ppid); F(fangs_hdr, uid); F(fangs_hdr, flags); F(fangs_hdr, n_ancestors); F(fangs_hdr, comm);
+	F(fangs_hdr, exe); F(fangs_hdr, ancestors); END();
+	BEGIN(fangs_exec_ev); F(fangs_exec_ev, argc); F(fangs_exec_ev, args_len); F(fangs_exec_ev, filename); F(fangs_exec_ev, args); END();
+	BEGIN(fangs_file_ev); F(fangs_file_ev, dirfd); F(fangs_file_ev, flags); F(fangs_file_ev, mode); F(fangs_file_ev, path); END();
+	BEGIN(fangs_net_ev); F(fangs_net_ev, family); F(fangs_net_ev, port); F(fangs_net_ev, sock_type); F(fangs_net_ev, addr); F(fangs_net_ev, unix_path); END();
+	BEGIN(fangs_payload_ev); F(fangs_payload_ev, family); F(fangs_payload_ev, port); F(fangs_payload_ev, sock_type); F(fangs_payload_ev, kind);
+	F(fangs_payload_ev, addr); F(fangs_payload_ev, len); F(fangs_payload_ev, data); END();
+	BEGIN(fangs_sni_ev); F(fangs_sni_ev, sni); END();
+	pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, "}");
+	return (int)pos;
+}

@@ -1,0 +1,255 @@
+// The ONE decoder of kernel records (bpf/events.h) into event objects
+// (src/events/types.ts, minus `seq`, which the runner assigns). Explicit
+// little-endian reads at the offsets in opcodes.ts; a record that is too short
+// or of an unknown kind is a DecodeError, never a crash or a garbage event.
+// Every string here is attacker-controlled: it is decoded as text, never
+// interpreted; output layers escape or JSON-encode it.
+import type { Ancestor, ConnectEvent, DnsEvent, EventCommon, ExecEvent, FileEvent, ListenEvent, TlsEvent } from "./types.ts";
+import type { SensorEvent } from "../sensor/types.ts";
+import { ANCESTORS, FLAG, LAYOUT, OP, PAYLOAD, SOURCES } from "./opcodes.ts";
+
+export class DecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DecodeError";
+  }
+}
+
+type Common = Omit<EventCommon, "seq">;
+const utf8 = new TextDecoder("utf-8");
+const H = LAYOUT.fangs_hdr;
+const A = LAYOUT.fangs_ancestor;
+
+/** A NUL-terminated string inside a fixed-size field. */
+function cstr(b: Uint8Array, off: number, max: number): string {
+  const end = Math.min(off + max, b.length);
+  let i = off;
+  while (i < end && b[i] !== 0) i++;
+  return utf8.decode(b.subarray(off, i));
+}
+
+function need(b: Uint8Array, size: number, what: string): void {
+  if (b.length < size) throw new DecodeError(`${what} record is ${b.length} bytes, expected ${size}`);
+}
+
+function header(b: Uint8Array, dv: DataView): Common {
+  const n = Math.min(dv.getUint32(H.n_ancestors, true), ANCESTORS);
+  const ancestry: Ancestor[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = H.ancestors + i * A.size;
+    ancestry.push({ pid: dv.getUint32(o + A.pid, true), comm: cstr(b, o + A.comm, 16), exe: cstr(b, o + A.exe, 128) });
+  }
+  return {
+    ts_ns: Number(dv.getBigUint64(H.ts_ns, true)),
+    pid: dv.getUint32(H.pid, true),
+    ppid: dv.getUint32(H.ppid, true),
+    uid: dv.getUint32(H.uid, true),
+    comm: cstr(b, H.comm, 16),
+    exe: cstr(b, H.exe, 128),
+    cgroup_id: dv.getBigUint64(H.cgroup_id, true).toString(),
+    ancestry,
+    source: SOURCES[dv.getUint32(H.source, true)] ?? "unknown",
+  };
+}
+
+// ---- addresses -------------------------------------------------------------
+
+const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+
+export function ipv4(b: Uint8Array, off: number): string {
+  return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+}
+
+/** RFC 5952 text form (longest zero run compressed; IPv4-mapped kept dotted). */
+export function ipv6(b: Uint8Array, off: number): string {
+  const w: number[] = [];
+  for (let i = 0; i < 8; i++) w.push((b[off + 2 * i] << 8) | b[off + 2 * i + 1]);
+  if (w.slice(0, 5).every((x) => x === 0) && w[5] === 0xffff) return `::ffff:${ipv4(b, off + 12)}`;
+  let best = -1, bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (w[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && w[j] === 0) j++;
+    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = w.map((x) => x.toString(16));
+  if (best < 0) return hex.join(":");
+  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
+}
+
+function unixPath(b: Uint8Array, off: number, max: number): string {
+  // abstract socket names start with a NUL; shown with a leading '@'
+  return b[off] === 0 ? "@" + cstr(b, off + 1, max - 1) : cstr(b, off, max);
+}
+
+type Family = ConnectEvent["family"];
+function family(n: number): Family | undefined {
+  return n === AF_INET ? "inet" : n === AF_INET6 ? "inet6" : n === AF_UNIX ? "unix" : undefined;
+}
+function proto(fam: number, sockType: number): ConnectEvent["proto"] {
+  if (fam === AF_UNIX) return "unknown";
+  return sockType === 1 ? "tcp" : sockType === 2 ? "udp" : "unknown";
+}
+function address(b: Uint8Array, fam: number, addrOff: number): string {
+  return fam === AF_INET ? ipv4(b, addrOff) : fam === AF_INET6 ? ipv6(b, addrOff) : "";
+}
+
+// ---- payload parsers (DNS query, TLS ClientHello) ----------------------------
+
+const QTYPES: Record<number, string> = { 1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 15: "MX", 16: "TXT", 28: "AAAA", 33: "SRV", 64: "SVCB", 65: "HTTPS", 255: "ANY" };
+
+/** The first question of a DNS query message, or undefined if it is not one. */
+export function parseDnsQuery(m: Uint8Array): { qname: string; qtype: string } | undefined {
+  if (m.length < 17) return undefined;
+  const flags = (m[2] << 8) | m[3];
+  const qdcount = (m[4] << 8) | m[5];
+  if (flags & 0x8000 || qdcount < 1) return undefined; // a response, or no question
+  const labels: string[] = [];
+  let i = 12;
+  let total = 0;
+  while (i < m.length) {
+    const len = m[i];
+    if (len === 0) break;
+    if (len > 63 || i + 1 + len > m.length) return undefined; // pointer or cut
+    total += len + 1;
+    if (total > 255) return undefined;
+    labels.push(utf8.decode(m.subarray(i + 1, i + 1 + len)));
+    i += 1 + len;
+  }
+  if (i + 3 > m.length || m[i] !== 0) return undefined;
+  const qtype = (m[i + 1] << 8) | m[i + 2];
+  return { qname: labels.join("."), qtype: QTYPES[qtype] ?? `TYPE${qtype}` };
+}
+
+/** The server_name of a TLS ClientHello record, or undefined. */
+export function parseClientHelloSni(m: Uint8Array): string | undefined {
+  const u16 = (o: number) => (m[o] << 8) | m[o + 1];
+  if (m.length < 44 || m[0] !== 0x16 || m[5] !== 0x01) return undefined;
+  let o = 5 + 4 + 2 + 32; // record header, handshake header, version, random
+  if (o + 1 > m.length) return undefined;
+  o += 1 + m[o]; // session id
+  if (o + 2 > m.length) return undefined;
+  o += 2 + u16(o); // cipher suites
+  if (o + 1 > m.length) return undefined;
+  o += 1 + m[o]; // compression methods
+  if (o + 2 > m.length) return undefined;
+  const extEnd = Math.min(m.length, o + 2 + u16(o));
+  o += 2;
+  while (o + 4 <= extEnd) {
+    const type = u16(o), len = u16(o + 2);
+    o += 4;
+    if (type === 0) {
+      // server_name_list: u16 list length, then (u8 type, u16 len, name)
+      if (o + 5 > m.length || m[o + 2] !== 0) return undefined;
+      const n = u16(o + 3);
+      if (o + 5 + n > m.length || n === 0) return undefined;
+      return utf8.decode(m.subarray(o + 5, o + 5 + n));
+    }
+    o += len;
+  }
+  return undefined;
+}
+
+// ---- one handler per op ---------------------------------------------------
+
+function decodeExec(b: Uint8Array, dv: DataView, c: Common): ExecEvent {
+  const L = LAYOUT.fangs_exec_ev;
+  need(b, L.size, "exec");
+  const len = Math.min(dv.getUint32(L.args_len, true), b.length - L.args);
+  const argv = len > 0 ? utf8.decode(b.subarray(L.args, L.args + len)).split("\0") : [];
+  if (argv.length && argv[argv.length - 1] === "") argv.pop();
+  const e: ExecEvent = { ...c, kind: "exec", filename: cstr(b, L.filename, 256), argv };
+  if (dv.getUint32(H.flags, true) & FLAG.ARGS_TRUNCATED) e.argv_truncated = true;
+  return e;
+}
+
+function decodeFile(b: Uint8Array, dv: DataView, c: Common): FileEvent {
+  const L = LAYOUT.fangs_file_ev;
+  need(b, L.size, "file");
+  const flags = dv.getUint32(L.flags, true);
+  const O_CREAT = 0o100;
+  const access: FileEvent["access"] = flags & O_CREAT ? "create" : (flags & 3) === 0 ? "read" : "write";
+  return { ...c, kind: "file", path: cstr(b, L.path, 256), flags, access, dirfd: dv.getInt32(L.dirfd, true) };
+}
+
+function decodeNet(b: Uint8Array, dv: DataView, c: Common, kind: "connect" | "listen"): ConnectEvent | ListenEvent | null {
+  const L = LAYOUT.fangs_net_ev;
+  need(b, L.size, kind);
+  const fam = dv.getUint16(L.family, true);
+  const f = family(fam);
+  if (!f) return null; // AF_UNSPEC (dissolving a UDP association), netlink…: not a destination
+  const addr = fam === AF_UNIX ? unixPath(b, L.unix_path, 108) : address(b, fam, L.addr);
+  return { ...c, kind, family: f, address: addr, port: fam === AF_UNIX ? 0 : dv.getUint16(L.port, true), proto: proto(fam, dv.getUint16(L.sock_type, true)) } as ConnectEvent | ListenEvent;
+}
+
+function decodePayload(b: Uint8Array, dv: DataView, c: Common): DnsEvent | TlsEvent | null {
+  const L = LAYOUT.fangs_payload_ev;
+  need(b, L.size, "payload");
+  const fam = dv.getUint16(L.family, true);
+  const port = dv.getUint16(L.port, true);
+  const sockType = dv.getUint16(L.sock_type, true);
+  const len = Math.min(dv.getUint32(L.len, true), b.length - L.data);
+  let data = b.subarray(L.data, L.data + len);
+  const server = address(b, fam, L.addr);
+  if (dv.getUint16(L.kind, true) === PAYLOAD.DNS) {
+    if (sockType === 1) data = data.subarray(2); // DNS over TCP: 2-byte length prefix
+    const q = parseDnsQuery(data);
+    return q ? { ...c, kind: "dns", qname: q.qname, qtype: q.qtype, server, port } : null;
+  }
+  const sni = parseClientHelloSni(data);
+  return sni ? { ...c, kind: "tls", sni, address: server, port } : null;
+}
+
+function decodeSni(b: Uint8Array, _dv: DataView, c: Common): TlsEvent | null {
+  need(b, LAYOUT.fangs_sni_ev.size, "sni");
+  const sni = cstr(b, LAYOUT.fangs_sni_ev.sni, 256);
+  return sni ? { ...c, kind: "tls", sni, address: "", port: 0 } : null;
+}
+
+/**
+ * Decode one record. Returns null for records that carry nothing reportable
+ * (a payload that is not a DNS query or a ClientHello with SNI, an address
+ * family that is not a destination); throws DecodeError on a malformed one.
+ */
+export function decodeRecord(b: Uint8Array): SensorEvent | null {
+  need(b, H.size, "event header");
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const op = dv.getUint32(H.op, true);
+  const c = header(b, dv);
+  switch (op) {
+    case OP.EXEC: return decodeExec(b, dv, c);
+    case OP.FILE: return decodeFile(b, dv, c);
+    case OP.CONNECT: return decodeNet(b, dv, c, "connect");
+    case OP.LISTEN: return decodeNet(b, dv, c, "listen");
+    case OP.PAYLOAD: return decodePayload(b, dv, c);
+    case OP.SNI: return decodeSni(b, dv, c);
+    default: throw new DecodeError(`unknown event op ${op}`);
+  }
+}
+
+export interface DecodedBatch { events: SensorEvent[]; errors: number; skipped: number; records: number }
+
+/**
+ * Decode a drain buffer as the shim frames it: per record u32 length, u32 0,
+ * the record, padding to 8 bytes. A malformed record is counted and skipped.
+ */
+export function decodeFrames(buf: Uint8Array, used: number, out: DecodedBatch = { events: [], errors: 0, skipped: 0, records: 0 }): DecodedBatch {
+  const dv = new DataView(buf.buffer, buf.byteOffset, used);
+  let o = 0;
+  while (o + 8 <= used) {
+    const len = dv.getUint32(o, true);
+    if (o + 8 + len > used) throw new DecodeError(`frame at ${o} claims ${len} bytes, only ${used - o - 8} left`);
+    out.records++;
+    try {
+      const e = decodeRecord(buf.subarray(o + 8, o + 8 + len));
+      if (e) out.events.push(e);
+      else out.skipped++;
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      out.errors++;
+    }
+    o += 8 + ((len + 7) & ~7);
+  }
+  return out;
+}

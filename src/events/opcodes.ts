@@ -1,0 +1,87 @@
+// The TypeScript mirror of bpf/events.h. KEEP IN SYNC with that header:
+// opcodes (enum fangs_op), sources (enum fangs_source), flags and the struct
+// layout below. tests/kernel/layout.test.ts checks LAYOUT against the compiled
+// structs as the shim reports them, so a drift fails loudly.
+
+/** enum fangs_op */
+export const OP = {
+  EXEC: 1,
+  FILE: 2,
+  CONNECT: 3,
+  LISTEN: 4,
+  PAYLOAD: 5,
+  SNI: 6,
+} as const;
+
+/** enum fangs_source: index = value. The names are what events carry in `source`. */
+export const SOURCES: readonly string[] = [
+  "unknown",
+  "sys_enter_openat",
+  "sys_enter_openat2",
+  "sys_enter_open",
+  "sys_enter_execve",
+  "sys_enter_execveat",
+  "sched_process_exec",
+  "sys_enter_connect",
+  "kprobe:tcp_v4_connect",
+  "kprobe:tcp_v6_connect",
+  "inet_sock_set_state",
+  "sys_enter_sendto",
+  "sys_enter_sendmsg",
+  "sys_enter_sendmmsg",
+  "sys_enter_write",
+  "uprobe:SSL_ctrl",
+  "sys_enter_bind",
+  "sys_enter_listen",
+  "io_uring_submit_req",
+];
+
+/** BPF program name (bpf/hooks/*.h) -> the probe name operators see. */
+export const PROBE_NAMES: Record<string, string> = {
+  tp_sys_enter_openat: "sys_enter_openat",
+  tp_sys_enter_openat2: "sys_enter_openat2",
+  tp_sys_enter_open: "sys_enter_open",
+  tp_sys_enter_execve: "sys_enter_execve",
+  tp_sys_enter_execveat: "sys_enter_execveat",
+  tp_sched_process_exec: "sched_process_exec",
+  tp_sched_process_exit: "sched_process_exit",
+  tp_sys_enter_connect: "sys_enter_connect",
+  kp_tcp_v4_connect: "kprobe:tcp_v4_connect",
+  kp_tcp_v6_connect: "kprobe:tcp_v6_connect",
+  tp_inet_sock_set_state: "inet_sock_set_state",
+  tp_sys_enter_sendto: "sys_enter_sendto",
+  tp_sys_enter_sendmsg: "sys_enter_sendmsg",
+  tp_sys_enter_sendmmsg: "sys_enter_sendmmsg",
+  tp_sys_enter_write: "sys_enter_write",
+  up_ssl_ctrl: "uprobe:SSL_ctrl",
+  tp_sys_enter_bind: "sys_enter_bind",
+  tp_sys_enter_listen: "sys_enter_listen",
+  tp_io_uring_submit_req: "io_uring_submit_req",
+};
+
+/** fangs_hdr.flags */
+export const FLAG = { READ_FAILED: 1, ARGS_TRUNCATED: 2 } as const;
+/** fangs_payload_ev.kind */
+export const PAYLOAD = { DNS: 1, TLS: 2 } as const;
+
+export const COMM_LEN = 16;
+export const EXE_LEN = 128;
+export const PATH_LEN = 256;
+export const ARGS_LEN = 1024;
+export const ANCESTORS = 5;
+export const PAYLOAD_LEN = 1024;
+export const UNIX_PATH_LEN = 108;
+
+/** Byte offsets and sizes of the wire structs (x86-64, little endian). */
+export const LAYOUT = {
+  fangs_ancestor: { size: 152, pid: 0, comm: 8, exe: 24 },
+  fangs_hdr: {
+    size: 952, op: 0, source: 4, ts_ns: 8, cgroup_id: 16, pid: 24, tid: 28, ppid: 32, uid: 36,
+    flags: 40, n_ancestors: 44, comm: 48, exe: 64, ancestors: 192,
+  },
+  fangs_exec_ev: { size: 2240, argc: 952, args_len: 956, filename: 960, args: 1216 },
+  fangs_file_ev: { size: 1224, dirfd: 952, flags: 956, mode: 960, path: 968 },
+  fangs_net_ev: { size: 1088, family: 952, port: 954, sock_type: 956, addr: 960, unix_path: 976 },
+  fangs_payload_ev: { size: 2008, family: 952, port: 954, sock_type: 956, kind: 958, addr: 960, len: 976, data: 984 },
+  fangs_sni_ev: { size: 1208, sni: 952 },
+} as const;
