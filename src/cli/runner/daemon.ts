@@ -1,0 +1,63 @@
+// `fangs runner`: the scan-host daemon (root; needs the Docker socket, BPF and
+// cgroupfs). SIGTERM/SIGINT stop the active container, remove the run's
+// cgroup, deregister, exit 0.
+import { hostname } from "node:os";
+import { command } from "../command.ts";
+import { FangsError, oneLine } from "../../core/errors.ts";
+import { Docker } from "../../runner/docker.ts";
+import { OrchestratorClient } from "../../runner/client.ts";
+import { Runner } from "../../runner/loop.ts";
+import { DEFAULT_IMAGE } from "../../runner/sandbox/spec.ts";
+import { openSensor } from "../../sensor/sensor.ts";
+
+export const RUNNER_ARGS = {
+  orchestrator: { type: "string", description: "orchestrator URL (default http://127.0.0.1:8443)" },
+  id: { type: "string", description: "runner id (default: hostname; the certificate CN under mTLS)" },
+  image: { type: "string", description: `sandbox image (default ${DEFAULT_IMAGE})` },
+  token: { type: "string", description: "runner token (env FANGS_RUNNER_TOKEN)" },
+  concurrency: { type: "string", description: "scans run in parallel (default 1)" },
+  cert: { type: "string", description: "client certificate PEM (mTLS)" },
+  key: { type: "string", description: "client private key PEM (mTLS)" },
+  ca: { type: "string", description: "CA PEM that signed the orchestrator's certificate" },
+  "docker-socket": { type: "string", description: "Docker Engine socket (default /var/run/docker.sock)" },
+} as const;
+
+export function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+export default command({
+  meta: { name: "runner", description: "run the scan-host daemon: claim scans, sandbox them, stream kernel events" },
+  args: RUNNER_ARGS,
+  async run({ args }) {
+    const concurrency = Number(args.concurrency ?? 1);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new FangsError(`-concurrency must be a whole number 1..64, got ${JSON.stringify(args.concurrency)}`);
+    if ((args.cert && !args.key) || (!args.cert && args.key)) throw new FangsError("-cert and -key go together", { hint: "fangs ca issue-runner writes both" });
+    const docker = new Docker({ socket: args["docker-socket"] });
+    await docker.ping();
+    const client = new OrchestratorClient({
+      baseUrl: args.orchestrator || process.env.FANGS_ORCHESTRATOR || "http://127.0.0.1:8443",
+      runnerId: args.id || hostname(),
+      token: args.token || process.env.FANGS_RUNNER_TOKEN || undefined,
+      tls: { cert: args.cert, key: args.key, ca: args.ca },
+    });
+    const sensor = openSensor({ log });
+    for (const p of sensor.probes) log(`sensor: probe ${p.name} ${p.active ? "attached" : `NOT attached${p.detail ? `: ${p.detail}` : ""}`}`);
+    const runner = new Runner({ client, docker, sensor, image: args.image || DEFAULT_IMAGE, concurrency, log });
+    let stopping: Promise<void> | undefined;
+    const onSignal = (sig: string) => {
+      log(`runner: ${sig} received`);
+      stopping ??= runner.stop().catch((e) => log(`runner: stop: ${oneLine(e)}`));
+    };
+    process.on("SIGTERM", () => onSignal("SIGTERM"));
+    process.on("SIGINT", () => onSignal("SIGINT"));
+    try {
+      await runner.start();
+      await runner.done();
+      await stopping;
+    } finally {
+      sensor.close();
+    }
+    log("runner: exited cleanly");
+  },
+});
