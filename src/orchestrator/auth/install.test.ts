@@ -42,16 +42,19 @@ test.each([
   ["runner route with the operator token", "POST", "/v1/runs/0123456789abcdef/events", { ...op, "X-Fangs-Runner": "scan-01" }, "{}", 401],
   ["runner route with runner token", "POST", "/v1/runs/0123456789abcdef/events", rn, "{}", 200],
   ["event batch of 1 MiB is fine", "POST", "/v1/runs/0123456789abcdef/events", rn, "x".repeat(1 << 20), 200],
+  ["non-JSON content type", "POST", "/v1/scans", { ...op, "content-type": "text/plain" }, "{}", 415],
+  ["JSON with charset is fine", "POST", "/v1/scans", { ...op, "content-type": "application/json; charset=utf-8" }, "{}", 200],
   ["event batch over 16 MiB", "POST", "/v1/runs/0123456789abcdef/events", rn, "x".repeat(17 << 20), 413],
 ] as const)("%s", async (_n, method, path, headers, body, status) => {
   const a = app({ "operator-token": "op", "runner-token": "rt" });
-  const res = await a.request(path, { method, headers, body });
+  const h: Record<string, string> = { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers };
+  const res = await a.request(path, { method, headers: h, body });
   expect(res.status).toBe(status);
 });
 
 test("ingest rate limit per runner: 429 with Retry-After after the burst", async () => {
   const a = app({ "runner-token": "rt" });
-  const post = (r: string) => a.request("/v1/runs/0123456789abcdef/events", { method: "POST", headers: { ...rn, "X-Fangs-Runner": r }, body: "{}" });
+  const post = (r: string) => a.request("/v1/runs/0123456789abcdef/events", { method: "POST", headers: { ...rn, "X-Fangs-Runner": r, "content-type": "application/json" }, body: "{}" });
   expect((await post("scan-01")).status).toBe(200);
   expect((await post("scan-01")).status).toBe(200);
   const limited = await post("scan-01");
@@ -68,7 +71,7 @@ test("chunked body without Content-Length is capped too", async () => {
       ctl.close();
     },
   });
-  const res = await a.request("/v1/scans", { method: "POST", headers: op, body: big, duplex: "half" } as RequestInit);
+  const res = await a.request("/v1/scans", { method: "POST", headers: { ...op, "content-type": "application/json" }, body: big, duplex: "half" } as RequestInit);
   expect(res.status).toBe(413);
 });
 
@@ -77,7 +80,7 @@ test("ingest-rate-limit 0 disables the limit", async () => {
   installTrust(a, { "runner-token": "rt", "ingest-rate-limit": 0 });
   a.post("/v1/runs/:run/events", (c) => c.json({ ok: true }));
   for (let i = 0; i < 300; i++) {
-    const res = await a.request("/v1/runs/0123456789abcdef/events", { method: "POST", headers: rn, body: "{}" });
+    const res = await a.request("/v1/runs/0123456789abcdef/events", { method: "POST", headers: { ...rn, "content-type": "application/json" }, body: "{}" });
     expect(res.status).toBe(200);
   }
 });

@@ -19,6 +19,9 @@ const RUNNER_ROUTES: ReadonlyArray<[string, RegExp]> = [
 const OPEN_ROUTES: ReadonlyArray<[string, RegExp]> = [["GET", /^\/healthz$/]];
 const EVENTS_ROUTE = /^\/v1\/runs\/[^/]+\/events$/;
 
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+const hasBody = (r: Request) => r.body !== null && r.headers.get("content-length") !== "0" && !["GET", "HEAD"].includes(r.method);
+
 const matches = (table: ReadonlyArray<[string, RegExp]>, method: string, path: string) => table.some(([m, re]) => m === method && re.test(path));
 
 export function routeClass(method: string, path: string): "runner" | "open" | "operator" {
@@ -54,6 +57,11 @@ export function installTrust(app: Hono<any>, cfg: TrustConfig, opts: { ingestRat
     const cls = routeClass(c.req.method, path);
     const isEvents = cls === "runner" && EVENTS_ROUTE.test(path);
     const gate: MiddlewareHandler = cls === "operator" ? operator : (_c, n) => n();
+    if (hasBody(c.req.raw) && !JSON_TYPE.test(c.req.header("content-type") ?? "")) {
+      // The JSON validator would read a non-JSON body as {} (hono), and {} is a
+      // valid body for some endpoints: refuse instead of guessing.
+      return c.json({ error: "request body must be JSON (Content-Type: application/json)" }, 415);
+    }
     return (isEvents ? big : small)(c, () => gate(c, next) as Promise<void>);
   }) as MiddlewareHandler);
   // Rate limit needs the runner's identity, resolved per route.

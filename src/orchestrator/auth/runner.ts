@@ -82,7 +82,11 @@ function authenticate(c: Context, opts: RunnerAuthOptions): { id: string | undef
     if (!cert) return deny(c, 401, "runner client certificate required");
     if (!cert.authorized) return deny(c, 401, "runner client certificate not signed by the configured CA");
     if (!v.is(RUNNER_ID, cert.cn)) return deny(c, 403, "runner certificate CN is not a valid runner id");
-    if (header !== undefined && header !== cert.cn) return deny(c, 403, `${RUNNER_ID_HEADER} does not match the certificate CN`);
+    // On register the header is only the runner's guess at its name (its
+    // hostname): the CN decides and the answer tells the runner. Afterwards a
+    // disagreeing header means a confused or lying runner.
+    const registering = c.req.path === "/v1/runners/register";
+    if (header !== undefined && header !== cert.cn && !registering) return deny(c, 403, `${RUNNER_ID_HEADER} does not match the certificate CN`);
     id = cert.cn;
   } else {
     if (opts.mode === "token" && !secretEquals(bearerToken(c.req.header("authorization")), opts.token ?? "")) {
