@@ -145,3 +145,14 @@ async function probeNpmHelp(docker: Docker, image: string): Promise<string> {
     await docker.remove(id);
   }
 }
+
+/** The image's node binary as a host path (overlay2 layer), for the SSL_ctrl
+ *  uprobe; undefined when the storage driver does not expose one. */
+export async function imageNodePath(docker: Docker, image: string): Promise<string | undefined> {
+  const img = (await docker.imageInspect(image)) as { GraphDriver?: { Data?: Record<string, string> } } | undefined;
+  const data = img?.GraphDriver?.Data ?? {};
+  for (const dir of [data.UpperDir, ...(data.LowerDir ?? "").split(":")]) {
+    if (dir && existsSync(`${dir}/usr/bin/node`)) return `${dir}/usr/bin/node`;
+  }
+  return undefined;
+}

@@ -8,6 +8,7 @@ import { Docker } from "../../runner/docker.ts";
 import { OrchestratorClient } from "../../runner/client.ts";
 import { Runner } from "../../runner/loop.ts";
 import { DEFAULT_IMAGE } from "../../runner/sandbox/spec.ts";
+import { imageNodePath } from "../../runner/image.ts";
 import { openSensor } from "../../sensor/sensor.ts";
 
 export const RUNNER_ARGS = {
@@ -41,9 +42,16 @@ export default command({
       token: args.token || process.env.FANGS_RUNNER_TOKEN || undefined,
       tls: { cert: args.cert, key: args.key, ca: args.ca },
     });
+    const image = args.image || DEFAULT_IMAGE;
     const sensor = openSensor({ log });
+    // Uprobes attach per inode: the sandbox's node is the image's copy, not the host's.
+    const nodeInImage = await imageNodePath(docker, image);
+    if (nodeInImage) {
+      const p = sensor.attachSslUprobe(nodeInImage);
+      log(`sensor: SSL_ctrl uprobe on the sandbox image's node ${p.active ? "attached" : `NOT attached: ${p.detail ?? ""}`}`);
+    }
     for (const p of sensor.probes) log(`sensor: probe ${p.name} ${p.active ? "attached" : `NOT attached${p.detail ? `: ${p.detail}` : ""}`}`);
-    const runner = new Runner({ client, docker, sensor, image: args.image || DEFAULT_IMAGE, concurrency, log });
+    const runner = new Runner({ client, docker, sensor, image, concurrency, log });
     let stopping: Promise<void> | undefined;
     const onSignal = (sig: string) => {
       log(`runner: ${sig} received`);

@@ -4,9 +4,9 @@
 import { defineCommand } from "citty";
 import daemon, { RUNNER_ARGS } from "./daemon.ts";
 
-const subCommands = {
-  doctor: () => import("./doctor.ts").then((m) => m.default),
-};
+// Engineer A's `doctor` (src/cli/runner/doctor.ts) registers here:
+//   doctor: () => import("./doctor.ts").then((m) => m.default),
+const subCommands: Record<string, () => Promise<any>> = {};
 
 /** The first positional word, skipping the values of string flags. */
 export function namedSubcommand(raw: string[]): string | undefined {
