@@ -28,7 +28,9 @@ const PATH_RULES: Rule[] = [
   [/\d{4}-\d{2}-\d{2}T\d{2}[_:]\d{2}[_:]\d{2}(?:[_.:]\d+)?Z/g, "<time>"],
   [/(?<![0-9a-f])[0-9a-f]{16,}(?![0-9a-f])/gi, "<hash>"],
   // Versions: node-v20.11.1, pkg@1.2.3, 1.2.3-beta.4.
-  [/(?<![\w.])v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?(?:\+[0-9A-Za-z.]+)?(?![\w])/g, "<ver>"],
+  // A prerelease tag is taken only when it looks like one (-beta.2, -rc1,
+  // -0): "-linux" in node-v20.11.1-linux-x64 is part of the name.
+  [/(?<![\w.])v?\d+\.\d+\.\d+(?:-(?:alpha|beta|rc|pre|next|canary|dev|\d)[0-9A-Za-z.]*)?(?:\+[0-9A-Za-z.]+)?(?![\w])/g, "<ver>"],
 ];
 
 const TMP_SEGMENT_RULES: Rule[] = [

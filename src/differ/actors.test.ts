@@ -1,0 +1,54 @@
+import { describe, expect, test } from "bun:test";
+import type { FangsEvent } from "../events/types.ts";
+import { ActorResolver, packageFromPath } from "./actors.ts";
+import { extractFingerprints } from "./fingerprint.ts";
+
+let seq = 0;
+const base = (pid: number, ppid: number, comm: string, exe: string) => ({ seq: seq++, ts_ns: seq, pid, ppid, uid: 0, comm, exe, cgroup_id: "1", ancestry: [], source: "t" });
+const exec = (pid: number, ppid: number, comm: string, exe: string, filename: string, argv: string[]): FangsEvent => ({ ...base(pid, ppid, comm, exe), kind: "exec", filename, argv });
+const open = (pid: number, ppid: number, comm: string, exe: string, path: string): FangsEvent => ({ ...base(pid, ppid, comm, exe), kind: "file", path, flags: 0, access: "read" });
+
+describe("packageFromPath", () => {
+  test.each([
+    ["/app/node_modules/evil/install.js", "evil"],
+    ["/app/node_modules/@scope/pkg/x.js", "@scope/pkg"],
+    ["/app/node_modules/a/node_modules/b/x.js", "b"],
+    ["/app/node_modules/.bin/x", undefined],
+    ["/usr/lib/x.so", undefined],
+  ])("%s → %s", (p, pkg) => expect(packageFromPath(p)).toBe(pkg));
+});
+
+describe("actors", () => {
+  // npm (pid 10) runs two scripts: a dependency's and the root package's.
+  const events: FangsEvent[] = [
+    exec(10, 1, "runc:[2:INIT]", "/usr/bin/runc", "/usr/local/bin/npm", ["npm", "install", "top"]),
+    exec(10, 1, "env", "/usr/bin/env", "/usr/local/bin/node", ["node", "/usr/local/bin/npm", "install", "top"]),
+    open(10, 1, "npm install", "/usr/local/bin/node", "/root/.npmrc"),
+    exec(20, 10, "npm install", "/usr/local/bin/node", "/bin/sh", ["sh", "-c", "node-gyp rebuild"]),
+    exec(21, 20, "sh", "/bin/busybox", "/usr/local/bin/node-gyp", ["node-gyp", "rebuild"]),
+    open(21, 20, "node-gyp", "/usr/local/bin/node", "/app/node_modules/@scope/native/binding.gyp"),
+    exec(30, 10, "npm install", "/usr/local/bin/node", "/bin/sh", ["sh", "-c", "node install.js"]),
+    exec(31, 30, "sh", "/bin/busybox", "/usr/local/bin/node", ["node", "install.js"]),
+    open(31, 30, "node", "/usr/local/bin/node", "/app/node_modules/top/install.js"),
+    open(31, 30, "node", "/usr/local/bin/node", "/root/.npmrc"),
+    exec(40, 31, "node", "/usr/local/bin/node", "/usr/bin/curl", ["curl", "x"]),
+    open(99, 0, "containerd-shim", "/usr/bin/containerd-shim", "/etc/hosts"),
+  ];
+  const r = new ActorResolver(events);
+  test.each([
+    [{ pid: 10, exe: "/usr/local/bin/node", comm: "npm" }, "npm"],
+    [{ pid: 21, exe: "/usr/local/bin/node", comm: "node-gyp" }, "script:@scope/native:node"],
+    [{ pid: 20, exe: "/bin/busybox", comm: "sh" }, "script:@scope/native:busybox"],
+    [{ pid: 31, exe: "/usr/local/bin/node", comm: "node" }, "script:top:node"],
+    [{ pid: 40, exe: "/usr/bin/curl", comm: "curl" }, "script:top:curl"],
+    [{ pid: 99, exe: "/usr/bin/containerd-shim", comm: "containerd-shim" }, "proc:containerd-shim"],
+  ])("%o → %s", (who, actor) => expect(r.actorOf(who)).toBe(actor));
+
+  test("npm spawning a script's shell is npm's act; the script's own reads are the script's", () => {
+    const f = extractFingerprints(events).map((x) => `${x.category} ${x.actor} ${x.value}`);
+    expect(f).toContain("proc_new_exec npm /bin/sh");
+    expect(f).toContain("fs_new_path_read npm /root/.npmrc");
+    expect(f).toContain("fs_new_path_read script:top:node /root/.npmrc");
+    expect(f).toContain("proc_new_exec script:top:node /usr/bin/curl");
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, test } from "bun:test";
+import { allowChecker, allowValueError } from "./allow.ts";
+import { classify, RULES, SEVERITIES } from "./severity.ts";
+import type { Category } from "./types.ts";
+
+describe("allowChecker", () => {
+  const rules = [
+    { kind: "cidr" as const, value: "198.51.100.0/24" },
+    { kind: "cidr" as const, value: "2001:db8::/32", package: "pkg" },
+    { kind: "sni" as const, value: "telemetry.example", package: "pkg" },
+    { kind: "path" as const, value: "/opt/vendor/" },
+  ];
+  const check = allowChecker(rules, "pkg");
+  const other = allowChecker(rules, "other");
+  test.each([
+    ["net_new_destination", "198.51.100.77:443", true, true],
+    ["net_new_destination", "203.0.113.1:443", false, false],
+    ["net_new_destination", "[2001:db8::5]:443", true, false],
+    ["net_new_destination", "104.16.2.3:443", true, true], // Cloudflare (built-in CDN list)
+    ["net_new_destination", "140.82.112.3:443", true, true], // GitHub
+    ["net_new_https_host", "telemetry.example", true, false],
+    ["net_new_https_host", "eu.telemetry.example", true, false],
+    ["net_new_https_host", "evil-telemetry.example", false, false],
+    ["net_new_https_host", "objects.githubusercontent.com", true, true],
+    ["net_new_dns_name", "telemetry.example", true, false],
+    ["fs_new_path_read", "/opt/vendor/x.js", true, true],
+    ["fs_new_path_write", "/opt/vendorx", false, false],
+    ["proc_new_exec", "/opt/vendor/bin/x", false, false], // path entries do not hide execs
+  ] as [Category, string, boolean, boolean][])("%s %s → pkg:%p other:%p", (category, value, forPkg, forOther) => {
+    expect(check({ category, value })).toBe(forPkg);
+    expect(other({ category, value })).toBe(forOther);
+  });
+
+  test.each([
+    ["cidr", "10.0.0.0/8", undefined],
+    ["cidr", "10.0.0.0/33", "not a CIDR"],
+    ["cidr", "300.1.1.1", "not a CIDR"],
+    ["cidr", "2001:db8::/129", "not a CIDR"],
+    ["sni", "telemetry.example", undefined],
+    ["sni", "bad host!", "not a host name"],
+    ["path", "relative/dir", "must be absolute"],
+    ["nope", "x", "unknown kind"],
+  ])("allowValueError(%s, %s)", (kind, value, err) => {
+    const got = allowValueError(kind, value);
+    if (err === undefined) expect(got).toBeUndefined();
+    else expect(got).toContain(err);
+  });
+});
+
+describe("severity table", () => {
+  test.each([
+    ["fs_new_path_read", "/root/.npmrc", "critical"],
+    ["fs_new_path_read", "/home/u/.ssh/id_ed25519", "critical"],
+    ["fs_new_path_read", "/proc/<pid>/environ", "critical"],
+    ["fs_new_path_read", "/root/.aws/credentials", "high"],
+    ["proc_new_exec", "/bin/sh", "high"],
+    ["proc_new_exec", "/usr/bin/wget", "high"],
+    ["proc_new_exec", "/usr/local/bin/node", "low"],
+    ["fs_new_path_write", "/app/node_modules/x/build/a.node", "info"],
+    ["fs_new_path_read", "/usr/share/zoneinfo/UTC", "low"],
+    ["net_new_destination", "203.0.113.7:443", "high"],
+    ["net_new_https_host", "exfil.example", "medium"],
+    ["net_new_dns_name", "exfil.example", "medium"],
+    ["net_new_listen", "0.0.0.0:4444", "high"],
+  ] as [Category, string, string][])("%s %s → %s", (c, v, s) => expect(classify(c, v).severity).toBe(s));
+  test("every rule names a known severity", () => {
+    for (const r of RULES) expect(SEVERITIES).toContain(r.severity);
+  });
+});

@@ -1,0 +1,78 @@
+// Replays recorded event sets (tests/fixtures/events, made by generate.ts)
+// through the pure differ: baseline from one run, compare another.
+import { describe, expect, test } from "bun:test";
+import { loadFixture } from "../../tests/fixtures/events/load.ts";
+import { allowChecker, extractFingerprints, findDeviations, fingerprintKey, maxSeverity, type AllowRule } from "./index.ts";
+
+const fps = (name: string) => extractFingerprints(loadFixture(name));
+const baselineOf = (...names: string[]) => new Set(names.flatMap((n) => fps(n).map(fingerprintKey)));
+
+interface Case {
+  name: string;
+  baseline: string[];
+  run: string;
+  allow?: AllowRule[];
+  /** expected deviations as "severity category actor value" */
+  expect: string[];
+}
+
+const MALICIOUS = [
+  "critical fs_new_path_read script:demo-pkg:node /root/.npmrc",
+  "critical fs_new_path_read script:demo-pkg:node /proc/<pid>/environ",
+  "critical fs_new_path_read script:demo-pkg:node /root/.ssh/id_rsa",
+  "high net_new_destination script:demo-pkg:node 192.0.2.53:53/udp",
+  "high net_new_destination script:demo-pkg:node 203.0.113.7:443",
+  "high net_new_listen script:demo-pkg:node 0.0.0.0:4444",
+  "high proc_new_exec script:demo-pkg:node /bin/sh",
+  "high proc_new_exec script:demo-pkg:busybox /usr/local/bin/curl",
+  "high proc_new_exec script:demo-pkg:busybox /usr/bin/curl",
+  "medium net_new_dns_name script:demo-pkg:node exfil.example",
+  "medium net_new_https_host script:demo-pkg:node exfil.example",
+];
+
+const CASES: Case[] = [
+  { name: "second honest run of the same release (other pids, temp names, cache hashes, CDN address)", baseline: ["clean-1.0.0-a"], run: "clean-1.0.0-b", expect: [] },
+  { name: "ordinary upgrade: changed file list and a new dependency", baseline: ["clean-1.0.0-a"], run: "upgrade-1.1.0", expect: [] },
+  { name: "malicious release: credentials, new host, destination, shell, downloader, listener", baseline: ["clean-1.0.0-a"], run: "malicious-1.0.1", expect: MALICIOUS },
+  {
+    name: "allowlists suppress by kind (cidr, sni also for DNS, path prefix) and per package",
+    baseline: ["clean-1.0.0-a"],
+    run: "malicious-1.0.1",
+    allow: [
+      { kind: "cidr", value: "203.0.113.0/24" },
+      { kind: "sni", value: "exfil.example", package: "demo-pkg" },
+      { kind: "path", value: "/root/.ssh/" },
+      { kind: "path", value: "/proc/", package: "other-pkg" },
+    ],
+    expect: MALICIOUS.filter((d) => !/203\.0\.113|exfil\.example|\.ssh/.test(d)),
+  },
+];
+
+describe("differ over recorded runs", () => {
+  test.each(CASES.map((c) => [c.name, c]))("%s", (_name, c) => {
+    const found = findDeviations(fps(c.run), baselineOf(...c.baseline), allowChecker(c.allow ?? [], "demo-pkg"));
+    expect(found.map((f) => `${f.severity} ${f.category} ${f.actor} ${f.value}`).sort()).toEqual([...c.expect].sort());
+  });
+
+  test("each deviation points at the first event that produced it", () => {
+    const events = loadFixture("malicious-1.0.1");
+    const found = findDeviations(fps("malicious-1.0.1"), baselineOf("clean-1.0.0-a"), allowChecker([], "demo-pkg"));
+    const npmrc = found.find((f) => f.value === "/root/.npmrc")!;
+    const ev = events[npmrc.evidenceSeq];
+    expect(ev).toMatchObject({ kind: "file", path: "/root/.npmrc" });
+    expect(events.findIndex((e) => e.kind === "file" && e.path === "/root/.npmrc" && e.pid === ev.pid)).toBe(npmrc.evidenceSeq);
+    expect(maxSeverity(found)).toBe("critical");
+  });
+
+  test("npm reading ~/.npmrc is baseline; the script reading it is not", () => {
+    const a = fps("clean-1.0.0-a");
+    expect(a.some((f) => f.actor === "npm" && f.value === "/root/.npmrc")).toBe(true);
+    expect(a.some((f) => f.actor.startsWith("script:") && f.value === "/root/.npmrc")).toBe(false);
+  });
+
+  test("npm's extraction inside node_modules is not fingerprinted, the script's reads there are", () => {
+    const a = fps("clean-1.0.0-a");
+    expect(a.filter((f) => f.actor === "npm" && f.value.includes("/node_modules/"))).toEqual([]);
+    expect(a.some((f) => f.actor === "script:demo-pkg:node" && f.value === "/app/node_modules/demo-pkg/install.js")).toBe(true);
+  });
+});
