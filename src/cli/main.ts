@@ -10,6 +10,7 @@ export const root = defineCommand({
   subCommands: {
     db: () => import("./db/index.ts").then((m) => m.default),
     config: () => import("./config/index.ts").then((m) => m.default),
+    sensor: () => import("./sensor/index.ts").then((m) => m.default),
     package: () => import("./package/index.ts").then((m) => m.default),
     pending: () => import("./pending.ts").then((m) => m.default),
     deviation: () => import("./deviation/index.ts").then((m) => m.default),
