@@ -67,6 +67,15 @@ export function listRunCgroups(root = CGROUP_ROOT): string[] {
   return [...ids].sort();
 }
 
+/** Age of the newest fangs/<runId> dir in any hierarchy (Infinity when none). */
+export function cgroupAgeMs(runId: string, root = CGROUP_ROOT, now = Date.now()): number {
+  let newest = 0;
+  for (const d of runCgroupDirs(runId, root)) {
+    try { newest = Math.max(newest, statSync(d).mtimeMs); } catch { /* gone */ }
+  }
+  return newest ? now - newest : Number.POSITIVE_INFINITY;
+}
+
 function rmTree(dir: string): void {
   for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) rmTree(join(dir, e.name));
   rmdirSync(dir);

@@ -144,7 +144,7 @@ export class Docker {
     }
   }
 
-  async listContainers(labelFilter: string): Promise<{ Id: string; Names: string[]; State: string }[]> {
+  async listContainers(labelFilter: string): Promise<{ Id: string; Names: string[]; State: string; Labels: Record<string, string> }[]> {
     const filters = encodeURIComponent(JSON.stringify({ label: [labelFilter] }));
     const r = await this.request("list containers", "GET", `/containers/json?all=1&filters=${filters}`);
     return (await r.json()) as any;

@@ -7,12 +7,12 @@ import { oneLine } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import type { FinishRequest } from "../protocol/runner.ts";
 import type { Sensor } from "../sensor/types.ts";
-import { listRunCgroups, removeRunCgroups } from "./cgroup.ts";
+import { cgroupAgeMs, listRunCgroups, removeRunCgroups } from "./cgroup.ts";
 import { OrchestratorClient, OrchestratorError, withRetry } from "./client.ts";
 import type { Docker } from "./docker.ts";
 import { EventPump } from "./pump.ts";
 import { runSandbox } from "./sandbox/run.ts";
-import { RUN_LABEL } from "./sandbox/spec.ts";
+import { RUN_LABEL, RUNNER_LABEL } from "./sandbox/spec.ts";
 import { EventStreamer } from "./streamer.ts";
 
 export interface RunnerOptions {
@@ -29,6 +29,7 @@ export interface RunnerOptions {
 export class Runner {
   private readonly stopping = new AbortController();
   private readonly active = new Map<string, Promise<void>>();
+  private readonly ownRuns = new Set<string>();
   private readonly pump: EventPump;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private workers: Promise<void>[] = [];
@@ -55,14 +56,18 @@ export class Runner {
     await Promise.all(this.workers);
   }
 
-  /** Leftovers of a hard kill: containers labelled with a run, fangs/<run> cgroups. */
+  /** Leftovers of a hard kill: this runner's labelled containers, and
+   *  fangs/<run> cgroups no container uses that are older than a minute (other
+   *  runners on the same host — tests — may be mid-run with theirs). */
   async removeOrphans(): Promise<void> {
     const { docker, log } = this.o;
-    for (const c of await docker.listContainers(RUN_LABEL)) {
+    for (const c of await docker.listContainers(`${RUNNER_LABEL}=${this.id}`)) {
       log(`runner: removing orphan container ${c.Names?.[0] ?? c.Id.slice(0, 12)}`);
       await docker.remove(c.Id).catch((e) => log(`runner: remove orphan container: ${oneLine(e)}`));
     }
+    const live = new Set((await docker.listContainers(RUN_LABEL)).map((c) => (c as { Labels?: Record<string, string> }).Labels?.[RUN_LABEL]));
     for (const runId of listRunCgroups()) {
+      if (live.has(runId) || this.active.has(runId) || cgroupAgeMs(runId) < 60_000) continue;
       const left = removeRunCgroups(runId);
       log(`runner: removed orphan cgroup fangs/${runId}${left.length ? ` (left: ${left.join("; ")})` : ""}`);
     }
@@ -115,6 +120,7 @@ export class Runner {
   private async execute(runId: string, pkg: string, version: string, spec: import("../protocol/sandbox.ts").SandboxSpec): Promise<void> {
     const { client, docker, sensor, log } = this.o;
     const tClaim = performance.now();
+    this.ownRuns.add(runId);
     log(`run ${runId}: claimed ${JSON.stringify(pkg)}@${JSON.stringify(version)} network=${spec.network} registry=${spec.registry_url}`);
     const streamer = new EventStreamer(client, runId, log);
     let cgroupId: bigint | null = null;
@@ -122,6 +128,7 @@ export class Runner {
     const result = await runSandbox({
       docker, runId, pkg, version, spec,
       image: spec.image ?? this.o.image,
+      runnerId: this.id,
       signal: this.stopping.signal,
       log,
       watch: (id) => {
@@ -175,7 +182,9 @@ export class Runner {
     await Promise.allSettled([...this.active.values()]);
     await this.done();
     this.pump.stop();
-    for (const runId of listRunCgroups()) removeRunCgroups(runId);
+    // Each run removed its own cgroup; what is left of ours (a cleanup that
+    // failed) goes now.
+    for (const runId of this.ownRuns) for (const l of removeRunCgroups(runId)) log(`runner: cgroup not removed: ${l}`);
     try {
       await client.deregister();
       log(`runner ${this.id}: deregistered`);

@@ -21,6 +21,7 @@ export interface SandboxRunOptions {
   version: string;
   spec: SandboxSpec;
   image: string;
+  runnerId?: string;
   /** Called with the new cgroup's id before the container exists; throwing
    *  (e.g. the sensor's "AddCgroup: cgroup id already registered") fails the run. */
   watch?: (cgroupId: bigint) => void;
@@ -60,7 +61,7 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
     o.watch?.(cg.id);
     watched = true;
     const npm = await npmFeatures(o.docker, o.image);
-    const cfg = containerConfig({ runId: o.runId, pkg: o.pkg, version: o.version, spec: o.spec, image: o.image, npm });
+    const cfg = containerConfig({ runId: o.runId, pkg: o.pkg, version: o.version, spec: o.spec, image: o.image, npm, runnerId: o.runnerId });
     let id: string;
     try {
       id = await o.docker.createContainer(containerName(o.runId), cfg);
@@ -100,9 +101,8 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
     const st = await o.docker.inspect(id);
     res.exitCode = st?.State.ExitCode ?? w.StatusCode;
     res.oomKilled = st?.State.OOMKilled ?? false;
-    if (res.oomKilled || (res.exitCode === EXIT_OOM && res.status === "finished")) {
-      res.failureReason = `exit_code=137: OOM killed (Memory ${o.spec.memory_mb} MB)`;
-    }
+    if (res.oomKilled) res.failureReason = `exit_code=${res.exitCode}: OOM killed (Memory ${o.spec.memory_mb} MB)`;
+    else if (res.exitCode === EXIT_OOM && res.status === "finished") res.failureReason = "exit_code=137: killed (SIGKILL) from outside the runner";
     res.logTail = await o.docker.logs(id, 100).catch((e) => `(logs unavailable: ${oneLine(e)})`);
   } catch (e) {
     res.status = "failed";

@@ -6,6 +6,7 @@ import { BAIT_ENV } from "../bait.ts";
 
 export const DEFAULT_IMAGE = "fangs-sandbox:latest";
 export const RUN_LABEL = "fangs.run";
+export const RUNNER_LABEL = "fangs.runner";
 export const PIDS_LIMIT = 256;
 export const NANO_CPUS = 1_000_000_000;
 export const TMPFS_TMP = "rw,noexec,nosuid,nodev,size=256m";
@@ -29,6 +30,8 @@ export interface SandboxInput {
   spec: SandboxSpec;
   image: string;
   npm: NpmFeatures;
+  /** Which runner owns the container: orphan cleanup touches only its own. */
+  runnerId?: string;
 }
 
 export function containerName(runId: string): string {
@@ -64,7 +67,7 @@ export function containerConfig(input: SandboxInput): Record<string, unknown> {
       "npm_config_update_notifier=false",
       ...Object.entries(BAIT_ENV).map(([k, v]) => `${k}=${v}`),
     ],
-    Labels: { [RUN_LABEL]: input.runId, "fangs.package": input.pkg, "fangs.version": input.version },
+    Labels: { [RUN_LABEL]: input.runId, [RUNNER_LABEL]: input.runnerId ?? "", "fangs.package": input.pkg, "fangs.version": input.version },
     AttachStdin: false,
     AttachStdout: false,
     AttachStderr: false,
