@@ -41,7 +41,7 @@ test.each([
   ["operator body over 64 KiB", "POST", "/v1/scans", op, "x".repeat(65 * 1024), 413],
   ["runner route with the operator token", "POST", "/v1/runs/0123456789abcdef/events", { ...op, "X-Fangs-Runner": "scan-01" }, "{}", 401],
   ["runner route with runner token", "POST", "/v1/runs/0123456789abcdef/events", rn, "{}", 200],
-  ["event batch of 1 MiB is fine", "POST", "/v1/runs/0123456789abcdef/events", rn, "x".repeat(1 << 20), 200],
+  ["event batch of 1 MiB is fine", "POST", "/v1/runs/0123456789abcdef/events", rn, JSON.stringify({ pad: "x".repeat(1 << 20) }), 200],
   ["non-JSON content type", "POST", "/v1/scans", { ...op, "content-type": "text/plain" }, "{}", 415],
   ["JSON with charset is fine", "POST", "/v1/scans", { ...op, "content-type": "application/json; charset=utf-8" }, "{}", 200],
   ["event batch over 16 MiB", "POST", "/v1/runs/0123456789abcdef/events", rn, "x".repeat(17 << 20), 413],
@@ -83,4 +83,18 @@ test("ingest-rate-limit 0 disables the limit", async () => {
     const res = await a.request("/v1/runs/0123456789abcdef/events", { method: "POST", headers: { ...rn, "content-type": "application/json" }, body: "{}" });
     expect(res.status).toBe(200);
   }
+});
+
+test.each([
+  ["[]", 400], ["null", 400], ["42", 400], ["\"s\"", 400], ["{", 400], ["{}", 200],
+] as const)("operator body %s → %d (JSON objects only)", async (body, status) => {
+  const a = app({ "operator-token": "op" });
+  const res = await a.request("/v1/scans", { method: "POST", headers: { ...op, "content-type": "application/json" }, body });
+  expect(res.status).toBe(status);
+});
+
+test("runner routes: credentials are checked before the body is parsed", async () => {
+  const a = app({ "runner-token": "rt" });
+  const res = await a.request("/v1/runs/0123456789abcdef/events", { method: "POST", headers: { "content-type": "application/json", "X-Fangs-Runner": "scan-01" }, body: "{" });
+  expect(res.status).toBe(401);
 });

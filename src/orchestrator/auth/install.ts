@@ -4,7 +4,8 @@
 //   runner routes  - register/heartbeat/claim/deregister, event batches, finish
 //   open routes    - /healthz (liveness probes carry no credentials)
 //   everything else is an operator route (API, UI, /metrics)
-import type { Hono, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler, Next } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { limitBody, SMALL_BODY_BYTES, EVENT_BATCH_BYTES } from "./limits.ts";
 import { operatorAuth } from "./operator.ts";
 import { runnerAuthConfig, runnerAuthFromConfig, runnerIdentity } from "./runner.ts";
@@ -21,6 +22,24 @@ const EVENTS_ROUTE = /^\/v1\/runs\/[^/]+\/events$/;
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 const hasBody = (r: Request) => r.body !== null && r.headers.get("content-length") !== "0" && !["GET", "HEAD"].includes(r.method);
+
+/**
+ * Every API body is a JSON object. valibot's object() also accepts arrays (and
+ * so `[]` would pass as `{}`): refuse anything else here. hono caches the
+ * parsed body, so the route's validator does not parse it again.
+ */
+async function jsonObjectOnly(c: Context, next: Next): Promise<void> {
+  // Thrown, not returned: this runs inside the auth middleware's next(),
+  // which does not pass a returned Response on. The app's onError answers.
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new HTTPException(400, { message: "malformed JSON in request body" });
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new HTTPException(400, { message: "request body must be a JSON object" });
+  await next();
+}
 
 const matches = (table: ReadonlyArray<[string, RegExp]>, method: string, path: string) => table.some(([m, re]) => m === method && re.test(path));
 
@@ -51,18 +70,22 @@ export function installTrust(app: Hono<any>, cfg: TrustConfig, opts: { ingestRat
   const ingestLimit = rateLimitByRunner(buckets);
   const identify = runnerIdentity({ required: true });
 
+  const runnerFirstLook = runnerIdentity({ required: false }); // the route checks again, with its path params
   app.use("*", runnerAuthConfig(runnerAuthFromConfig(cfg)));
+  // Order: content type -> size cap -> credentials -> parse. Nothing is parsed
+  // for a caller that has not authenticated, and never more than the cap.
   app.use("*", (async (c, next) => {
     const path = c.req.path;
     const cls = routeClass(c.req.method, path);
-    const isEvents = cls === "runner" && EVENTS_ROUTE.test(path);
-    const gate: MiddlewareHandler = cls === "operator" ? operator : (_c, n) => n();
-    if (hasBody(c.req.raw) && !JSON_TYPE.test(c.req.header("content-type") ?? "")) {
+    const withBody = hasBody(c.req.raw);
+    if (withBody && !JSON_TYPE.test(c.req.header("content-type") ?? "")) {
       // The JSON validator would read a non-JSON body as {} (hono), and {} is a
       // valid body for some endpoints: refuse instead of guessing.
       return c.json({ error: "request body must be JSON (Content-Type: application/json)" }, 415);
     }
-    return (isEvents ? big : small)(c, () => gate(c, next) as Promise<void>);
+    const cap = cls === "runner" && EVENTS_ROUTE.test(path) ? big : small;
+    const gate: MiddlewareHandler = cls === "operator" ? operator : cls === "runner" ? runnerFirstLook : (_c, n) => n();
+    return cap(c, () => gate(c, withBody ? () => jsonObjectOnly(c, next) : next) as Promise<void>);
   }) as MiddlewareHandler);
   // Rate limit needs the runner's identity, resolved per route.
   if (rate) app.post("/v1/runs/:run/events", identify, ingestLimit);

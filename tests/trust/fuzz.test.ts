@@ -1,0 +1,193 @@
+// Hostile input against the compiled orchestrator: thousands of randomized
+// malformed bodies (bounded count and time) posted with VALID credentials to
+// every mutating endpoint, junk queries and paths to the reads, junk
+// credentials everywhere. Every answer must be a 4xx (never 2xx, never 5xx),
+// the database must be byte-for-byte unchanged (row counts + a hash of every
+// table), and the server must still serve afterwards.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { Database } from "bun:sqlite";
+import * as v from "valibot";
+import { call, startServe, type Serve } from "./lib.ts";
+import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID_HEADER } from "../../src/protocol/runner.ts";
+import { ScanRequest } from "../../src/orchestrator/routes/scans.ts";
+
+const RT = "fuzz-runner-token";
+const OP = "fuzz-operator-token";
+const MAX_REQUESTS = 8000;
+const MAX_MS = 60_000;
+let srv: Serve;
+let runId: string;
+
+const SEED = Number(process.env.FANGS_FUZZ_SEED ?? Date.now() % 1e9);
+function mulberry32(a: number) {
+  return () => {
+    a |= 0; a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = mulberry32(SEED);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+
+const JUNK: readonly unknown[] = [
+  null, true, false, 0, -1, -0.5, 1.5, 2 ** 53 + 2, 1e308, -1e308, "", " ", "x", "0", "true", "null",
+  "x".repeat(70_000), "\u0000\u0001\u001b[31m", "\ud800", "../../../etc/passwd", "<script>alert(1)</script>", "'; DROP TABLE runs; --",
+  "%00", "ÿ".repeat(300), [], [null], [1, "a", {}], {}, { __proto__: { polluted: 1 } }, { constructor: { prototype: { x: 1 } } },
+  JSON.parse('{"__proto__": {"isAdmin": true}}'), Array(6000).fill(0), { a: { b: { c: { d: [] } } } },
+];
+
+const RAW_BODIES: readonly string[] = [
+  "", "{", "[", "}", "{{}}", "nul", "tru", "{\"a\":", "{\"batch_seq\":0,\"events\":[", "\"just a string\"", "42", "-1", "[]", "null",
+  "{\"a\":1,}", "{'a':1}", "\ufeff{}", "{\"x\":\"\\ud800\"}", "[".repeat(50_000) + "]".repeat(50_000), "{\"a\":".repeat(3000) + "1" + "}".repeat(3000),
+  "\u0000\u0000\u0000", "{\"batch_seq\":1e999,\"events\":[]}", "{\"events\":\"not an array\",\"batch_seq\":0}",
+];
+
+function clone<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x));
+}
+
+/** Randomly break a valid body: drop, retype or add fields, at any depth. */
+function mutate(body: unknown, depth = 0): unknown {
+  if (body === null || typeof body !== "object" || depth > 4 || rand() < 0.25) return pick(JUNK);
+  const b = clone(body) as Record<string, unknown>;
+  const keys = Object.keys(b);
+  const op = rand();
+  if (op < 0.25 && keys.length) delete b[pick(keys)];
+  else if (op < 0.75 && keys.length) { const k = pick(keys); b[k] = mutate(b[k], depth + 1); }
+  else if (op < 0.9) b[pick(["zzz", "__proto__", "id", "runner_id", "status", "0"])] = pick(JUNK);
+  else return Array.isArray(b) ? { ...b } : [b];
+  return b;
+}
+
+interface Target { method: string; path: () => string; auth: Record<string, string>; schema?: v.GenericSchema; valid?: unknown }
+const runner = (id = "fz-1") => ({ authorization: `Bearer ${RT}`, [RUNNER_ID_HEADER]: id });
+const operator = { authorization: `Bearer ${OP}` };
+const event = { seq: 0, ts_ns: 1, pid: 10, ppid: 1, uid: 0, comm: "node", exe: "/usr/bin/node", cgroup_id: "1", ancestry: [], source: "test", kind: "file", path: "/tmp/x", flags: 0, access: "read" };
+
+function targets(): Target[] {
+  return [
+    { method: "POST", path: () => "/v1/scans", auth: operator, schema: ScanRequest, valid: { package: "left-pad", version: "1.3.0", duration: "30s", network: "none" } },
+    { method: "POST", path: () => "/v1/runners/register", auth: runner("fz-new"), schema: RegisterRequest, valid: { id: "fz-new", hostname: "h", probes: [{ name: "p", active: true }] } },
+    { method: "POST", path: () => "/v1/runners/fz-1/heartbeat", auth: runner(), schema: HeartbeatRequest, valid: { active_run_id: runId } },
+    { method: "POST", path: () => `/v1/runs/${runId}/events`, auth: runner(), schema: EventBatch, valid: { batch_seq: 1, events: [event] } },
+    { method: "POST", path: () => `/v1/runs/${runId}/finish`, auth: runner(), schema: FinishRequest, valid: { status: "finished", exit_code: 0, events_sent: 1, events_dropped: 0 } },
+  ];
+}
+
+/** Is this raw text a body the protocol accepts (a tolerant reader ignores unknown keys)? */
+function acceptable(t: Target, raw: string): boolean {
+  try {
+    const b = JSON.parse(raw.replace(/^\ufeff/, ""));
+    return b !== null && typeof b === "object" && !Array.isArray(b) && v.is(t.schema!, b);
+  } catch {
+    return false;
+  }
+}
+
+/** One randomized request that must be refused with a 4xx. */
+function malformed(ts: Target[]): { t: Target; body: string; headers: Record<string, string>; why: string } {
+  const t = pick(ts);
+  const headers: Record<string, string> = { ...t.auth, "content-type": "application/json" };
+  const r = rand();
+  if (r < 0.15) {
+    const raw = pick(RAW_BODIES);
+    if (!acceptable(t, raw)) return { t, body: raw, headers, why: "raw" };
+  }
+  if (r < 0.2) return { t, body: JSON.stringify(t.valid), headers: { ...headers, "content-type": pick(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"]) }, why: "content-type" };
+  if (r < 0.25) return { t, body: JSON.stringify(t.valid), headers: { ...headers, authorization: pick(["", "Bearer", `Bearer ${RT}x`, `Basic ${btoa("a:b")}`, `Bearer ${OP}${RT}`, `bearer  ${RT.slice(0, -1)}`]) }, why: "auth" };
+  if (r < 0.28 && /fz-1|runs/.test(t.path())) return { t, body: JSON.stringify(t.valid), headers: { ...headers, [RUNNER_ID_HEADER]: pick(["fz-2", "../fz-1", "fz 1", "", "x".repeat(300)]) }, why: "runner header" };
+  for (let i = 0; i < 50; i++) {
+    const body = JSON.stringify(mutate(t.valid)) ?? ""; // judge what is sent: e.g. a "__proto__" key does not survive stringify
+    if (!acceptable(t, body)) return { t, body, headers, why: "mutated" };
+  }
+  return { t, body: "{", headers, why: "raw" };
+}
+
+function snapshot(path: string): Record<string, { rows: number; sha256: string }> {
+  const db = new Database(path, { readonly: true });
+  try {
+    const tables = db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
+    const out: Record<string, { rows: number; sha256: string }> = {};
+    for (const { name } of tables) {
+      const rows = db.query(`SELECT * FROM "${name.replace(/"/g, '""')}" ORDER BY rowid`).all();
+      out[name] = { rows: rows.length, sha256: createHash("sha256").update(JSON.stringify(rows, (_k, x) => (typeof x === "bigint" ? String(x) : x))).digest("hex") };
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+beforeAll(async () => {
+  srv = await startServe(["-runner-token", RT, "-operator-token", OP, "-ingest-rate-limit", "0", "-retention-first-prune", "3600", "-runner-stale-after", "600"]);
+  // A world worth protecting: two runners, one running scan owned by fz-1, one stored batch.
+  for (const id of ["fz-1", "fz-2"]) expect((await call(srv.url, "POST", "/v1/runners/register", { id, hostname: "h" }, { token: RT })).status).toBe(200);
+  const q = await call(srv.url, "POST", "/v1/scans", { package: "left-pad", version: "1.3.0", runner: "fz-1" }, { token: OP });
+  expect(q.status).toBe(201);
+  runId = q.json.run_id;
+  const claim = await call(srv.url, "POST", "/v1/runners/fz-1/claim?wait=5", undefined, { token: RT, runner: "fz-1" });
+  expect(claim.json?.run?.id).toBe(runId);
+  expect((await call(srv.url, "POST", `/v1/runs/${runId}/events`, { batch_seq: 0, events: [event] }, { token: RT, runner: "fz-1" })).status).toBe(200);
+});
+afterAll(async () => {
+  await srv?.stop();
+});
+
+test(`thousands of malformed bodies: all 4xx, DB unchanged, server alive (seed ${SEED})`, async () => {
+  const before = snapshot(srv.db);
+  const ts = targets();
+  const statuses = new Map<number, number>();
+  const bad: string[] = [];
+  const started = performance.now();
+  let sent = 0;
+  const worker = async () => {
+    while (sent < MAX_REQUESTS && performance.now() - started < MAX_MS) {
+      sent++;
+      const m = malformed(ts);
+      const res = await fetch(srv.url + m.t.path(), { method: m.t.method, headers: m.headers, body: m.body });
+      await res.arrayBuffer();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (res.status < 400 || res.status >= 500) bad.push(`${res.status} ${m.t.method} ${m.t.path()} (${m.why}) ${m.body.slice(0, 200)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  const secs = (performance.now() - started) / 1000;
+  console.log(`fuzz: ${sent} requests in ${secs.toFixed(1)}s (seed ${SEED}); statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+  expect(bad.slice(0, 5)).toEqual([]);
+  expect(sent).toBeGreaterThanOrEqual(1000);
+  expect(snapshot(srv.db)).toEqual(before);
+  // still serving, and the owner's valid requests still work
+  expect((await call(srv.url, "GET", "/healthz", undefined)).status).toBe(200);
+  expect((await call(srv.url, "POST", "/v1/runners/fz-1/heartbeat", {}, { token: RT, runner: "fz-1" })).status).toBe(200);
+}, MAX_MS + 30_000);
+
+test("oversized bodies are refused with 413 before anything is written", async () => {
+  const before = snapshot(srv.db);
+  const huge = JSON.stringify({ batch_seq: 2, events: Array.from({ length: 4000 }, () => ({ ...event, exe: "x".repeat(4096) })) }); // ~17 MB
+  expect(huge.length).toBeGreaterThan(16 << 20);
+  expect((await call(srv.url, "POST", `/v1/runs/${runId}/events`, huge, { token: RT, runner: "fz-1", headers: { "content-type": "application/json" } })).status).toBe(413);
+  const big = JSON.stringify({ package: "left-pad", version: "1.3.0", pad: "x".repeat(70_000) });
+  expect((await call(srv.url, "POST", "/v1/scans", big, { token: OP, headers: { "content-type": "application/json" } })).status).toBe(413);
+  const tooMany = { batch_seq: 2, events: Array.from({ length: 5001 }, () => event) };
+  expect((await call(srv.url, "POST", `/v1/runs/${runId}/events`, tooMany, { token: RT, runner: "fz-1" })).status).toBe(400);
+  expect(snapshot(srv.db)).toEqual(before);
+});
+
+test("junk paths, queries and credentials on the read API: never a 5xx", async () => {
+  const paths = [
+    "/v1/runs?limit=-1", "/v1/runs?limit=abc", "/v1/runs?package=%00", "/v1/runs/zzzz", "/v1/runs/" + "a".repeat(5000), "/v1/runs/%2e%2e%2f%2e%2e/events",
+    `/v1/runs/${runId}/events?kind=bogus&after=-5&limit=1e9`, "/v1/deviations/%ff", "/v1/pending?min_severity=extreme", "/v1/baselines/%00%01",
+    "/v1/baselines/" + "@".repeat(300), "/v1/audit?target_kind=nope", "/v1/audit?limit=0", "/v1/audit?limit=99999999", "/v1/audit?zzz=1",
+    "/v1/runners/fz-1/claim?wait=abc", "/v1/runners/fz-1/claim?wait=-1",
+  ];
+  for (const p of paths) {
+    for (const auth of [undefined, "wrong", OP]) {
+      const method = p.includes("/claim") ? "POST" : "GET";
+      const r = await call(srv.url, method, p, undefined, { token: p.includes("/claim") && auth === OP ? RT : auth, runner: "fz-1" });
+      expect(r.status, `${method} ${p} (${auth})`).toBeLessThan(500);
+      if (auth !== OP) expect(r.status, `${method} ${p} without the right token`).toBeOneOf([400, 401, 404]);
+    }
+  }
+});
