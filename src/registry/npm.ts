@@ -33,8 +33,10 @@ const TIMEOUT_MS = 30_000;
 
 export function packumentUrl(registryUrl: string, name: string): string {
   const base = registryUrl.endsWith("/") ? registryUrl : registryUrl + "/";
-  // Scoped names keep their @ but the slash is encoded, as npm does.
-  return base + (name.startsWith("@") ? "@" + encodeURIComponent(name.slice(1)) : encodeURIComponent(name));
+  // Scoped names keep their @ and the slash becomes %2f, exactly as npm's
+  // escapedName (some registries and proxies match the path literally).
+  const [scope, bare] = name.startsWith("@") && name.includes("/") ? [name.slice(1, name.indexOf("/")), name.slice(name.indexOf("/") + 1)] : [undefined, name];
+  return base + (scope !== undefined ? `@${encodeURIComponent(scope)}%2f${encodeURIComponent(bare)}` : encodeURIComponent(bare));
 }
 
 export async function fetchPackument(
