@@ -1,0 +1,95 @@
+// End-to-end harness: the compiled executable in every role — `dist/fangs
+// serve` (temp SQLite DB, loopback port), `dist/fangs runner` (real Docker,
+// real eBPF sensor) — and the fake registry in a sealed container that every
+// scan's sandbox joins (network container:<registry>).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { fangs, fangsBin, tempDir } from "../lib/env.ts";
+
+export interface Proc {
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  out(): string;
+  err(): string;
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number>;
+}
+
+export function spawnFangs(args: string[], cwd: string): Proc {
+  const proc = Bun.spawn([fangsBin(), ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe", cwd });
+  let out = "";
+  let err = "";
+  (async () => { for await (const c of proc.stdout) out += new TextDecoder().decode(c); })();
+  (async () => { for await (const c of proc.stderr) err += new TextDecoder().decode(c); })();
+  return {
+    proc,
+    out: () => out,
+    err: () => err,
+    async stop(signal = "SIGTERM", timeoutMs = 20_000) {
+      if (proc.exitCode !== null) return proc.exitCode;
+      proc.kill(signal);
+      const t = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+      const code = await proc.exited;
+      clearTimeout(t);
+      return code;
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs: number, log: () => string = () => ""): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${log().slice(-3000)}`);
+    await Bun.sleep(200);
+  }
+}
+
+export interface Stack { dir: string; db: string; url: string; serve: Proc; runner: Proc; runnerId: string; stop(): Promise<{ serve: number; runner: number }> }
+
+export async function startStack(opts: { image: string }): Promise<Stack> {
+  const dir = tempDir("fangs-e2e-");
+  const db = join(dir, "fangs.db");
+  const cfg = join(dir, "orchestrator.yaml");
+  writeFileSync(cfg, "allowlist: []\n");
+  const serve = spawnFangs(["serve", "-listen", "127.0.0.1:0", "-db", db, "-config", cfg, "-claim-wait", "2s", "-heartbeat-interval", "1s"], dir);
+  const url = await waitFor("fangs serve to listen", () => /listening on (http\S+)/.exec(serve.out() + serve.err())?.[1], 20_000, () => serve.err());
+  const runnerId = `e2e-${crypto.randomUUID().slice(0, 8)}`;
+  const runner = spawnFangs(["runner", "-orchestrator", url, "-id", runnerId, "-image", opts.image], dir);
+  await waitFor("the runner to register", () => (runner.err().includes(`runner ${runnerId}: ready`) ? true : runner.proc.exitCode !== null ? (() => { throw new Error(`runner exited ${runner.proc.exitCode}: ${runner.err()}`); })() : undefined), 30_000, () => runner.err());
+  return {
+    dir, db, url, serve, runner, runnerId,
+    async stop() {
+      const r = await runner.stop();
+      const s = await serve.stop();
+      return { serve: s, runner: r };
+    },
+  };
+}
+
+export async function api(base: string, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(base + path, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: HTTP ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+export interface RunJson { id: string; status: string; verdict: string | null; exit_code: number | null; failure_reason: string | null; is_baseline: boolean; deviation_count: number; events_count: number; events_dropped: number; timings: Record<string, number> | null }
+
+const FINAL = new Set(["finished", "timed_out", "failed"]);
+
+/** Queue a scan through the API and wait for its verdict. */
+export async function scan(stack: Stack, registry: { url: string; network: string }, pkg: string, version: string, extra: Record<string, unknown> = {}, timeoutMs = 90_000): Promise<RunJson> {
+  const q = await api(stack.url, "POST", "/v1/scans", { package: pkg, version, network: registry.network, registry_url: registry.url, duration: 30, ...extra });
+  return waitFor(`run ${q.run_id} (${pkg}@${version})`, async () => {
+    const { run } = await api(stack.url, "GET", `/v1/runs/${q.run_id}`);
+    return FINAL.has(run.status) && (run.verdict !== null || run.status !== "finished") ? (run as RunJson) : undefined;
+  }, timeoutMs, () => stack.runner.err() + "\n--- serve ---\n" + stack.serve.err());
+}
+
+/** dist/fangs <args> --json against the stack's database. */
+export function cliJson(stack: Stack, args: string[]): any {
+  const r = fangs([...args, "--json", "-db", stack.db], { cwd: stack.dir });
+  if (r.code !== 0) throw new Error(`fangs ${args.join(" ")}: exit ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
