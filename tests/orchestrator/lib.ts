@@ -61,6 +61,13 @@ export async function startServe(opts: { dir?: string; args?: string[]; yaml?: s
   };
 }
 
+/** Run dist/fangs without blocking this process (the fake registry lives here). */
+export async function fangsAsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const p = Bun.spawn([fangsBin(), ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return { code, stdout, stderr };
+}
+
 export async function api(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; text: string }> {
   const res = await fetch(base + path, {
     method,
@@ -115,7 +122,7 @@ export function connectEvent(seq: number, address = "203.0.113.7", port = 443): 
 /** Fake npm registry on loopback serving abbreviated packuments with an etag. */
 export class FakeRegistry {
   readonly docs = new Map<string, { "dist-tags": Record<string, string>; versions: Record<string, unknown>; time?: Record<string, string> }>();
-  readonly hits: Array<{ name: string; status: number; ifNoneMatch: string | null; accept: string | null }> = [];
+  readonly hits: Array<{ name: string; status: number; ifNoneMatch: string | null; accept: string | null; at: number }> = [];
   /** Status to answer instead (e.g. 429 or 503), with an optional Retry-After. */
   failWith: { status: number; retryAfter?: string } | null = null;
   server = Bun.serve({
@@ -124,7 +131,7 @@ export class FakeRegistry {
     fetch: (req) => {
       const name = decodeURIComponent(new URL(req.url).pathname.slice(1));
       const inm = req.headers.get("if-none-match");
-      const record = (status: number) => this.hits.push({ name, status, ifNoneMatch: inm, accept: req.headers.get("accept") });
+      const record = (status: number) => this.hits.push({ name, status, ifNoneMatch: inm, accept: req.headers.get("accept"), at: Date.now() });
       if (this.failWith) {
         record(this.failWith.status);
         return new Response("busy", { status: this.failWith.status, headers: this.failWith.retryAfter ? { "retry-after": this.failWith.retryAfter } : {} });

@@ -1,0 +1,102 @@
+// The registry watcher against a fake registry on loopback: `fangs package
+// add` kicks off a scan, a new dist-tags.latest queues exactly one scan (also
+// across a restart: the DB decides), polls are conditional (etag → 304),
+// -watch-all-versions queues every new version, 429 backs off per Retry-After
+// without stalling the API.
+import { afterAll, expect, test } from "bun:test";
+import { api, FakeRegistry, fangsAsync, startServe, until, type Serve } from "./lib.ts";
+import { tempDir } from "../lib/env.ts";
+
+const reg = new FakeRegistry();
+afterAll(() => reg.stop());
+
+async function runsFor(s: Serve, pkg: string): Promise<Array<{ version: string; status: string }>> {
+  return (await api(s.url, "GET", `/v1/runs?package=${encodeURIComponent(pkg)}&limit=100`)).json.runs;
+}
+
+const polls = (name: string) => reg.hits.filter((h) => h.name === name).length;
+const waitPolls = (name: string, n: number) => until(`${n} more polls of ${name}`, async () => polls(name) >= n, 10_000);
+
+test("kickoff on package add, one scan per new latest, across restarts", async () => {
+  reg.publish("watch-me", "1.0.0");
+  const dir = tempDir("fangs-watch-");
+  const yaml = `registry: ${reg.url}\nallowlist: []\n`;
+  let s = await startServe({ dir, yaml, args: ["-poll-interval", "1s"] });
+  try {
+    const add = await fangsAsync(["package", "add", "watch-me", "-db", s.db, "-config", `${dir}/orchestrator.yaml`, "--json"]);
+    expect(add.stderr).toBe("");
+    expect(JSON.parse(add.stdout)).toMatchObject({ package: "watch-me", last_seen_version: "1.0.0", kickoff_version: "1.0.0" });
+    await waitPolls("watch-me", polls("watch-me") + 3);
+    expect((await runsFor(s, "watch-me")).map((r) => r.version)).toEqual(["1.0.0"]);
+    // Conditional polls with the abbreviated format: the registry answers 304.
+    const hits = reg.hits.filter((h) => h.name === "watch-me");
+    expect(hits.some((h) => h.status === 304 && h.ifNoneMatch)).toBe(true);
+    expect(hits.every((h) => h.accept?.includes("application/vnd.npm.install-v1+json"))).toBe(true);
+
+    reg.publish("watch-me", "1.0.1");
+    await until("1.0.1 queued", async () => (await runsFor(s, "watch-me")).some((r) => r.version === "1.0.1"));
+    await waitPolls("watch-me", polls("watch-me") + 3);
+    expect((await runsFor(s, "watch-me")).filter((r) => r.version === "1.0.1")).toHaveLength(1);
+    const pkg = (await api(s.url, "GET", "/v1/packages")).json.packages.find((p: { name: string }) => p.name === "watch-me");
+    expect(pkg).toMatchObject({ watched: true, last_seen_version: "1.0.1", poll_error: null });
+
+    expect(await s.stop()).toBe(0);
+    s = await startServe({ dir, yaml, args: ["-poll-interval", "1s"] });
+    await waitPolls("watch-me", polls("watch-me") + 3);
+    expect((await runsFor(s, "watch-me")).map((r) => r.version).sort()).toEqual(["1.0.0", "1.0.1"]);
+
+    reg.publish("watch-me", "1.1.0");
+    await until("1.1.0 queued", async () => (await runsFor(s, "watch-me")).some((r) => r.version === "1.1.0"));
+    await waitPolls("watch-me", polls("watch-me") + 2);
+    expect((await runsFor(s, "watch-me")).map((r) => r.version).sort()).toEqual(["1.0.0", "1.0.1", "1.1.0"]);
+    expect((await api(s.url, "GET", "/metrics")).text).toMatch(/fangs_watcher_polls_total\{result="not_modified"\} [1-9]/);
+  } finally {
+    expect(await s.stop()).toBe(0);
+  }
+}, 60_000);
+
+test("-watch-all-versions queues every newly published version once", async () => {
+  reg.publish("all-versions", "2.0.0");
+  const dir = tempDir("fangs-watch-all-");
+  const yaml = `registry: ${reg.url}\nallowlist: []\n`;
+  const s = await startServe({ dir, yaml, args: ["-poll-interval", "1s", "-watch-all-versions"] });
+  try {
+    expect((await fangsAsync(["package", "add", "all-versions", "-db", s.db, "-config", `${dir}/orchestrator.yaml`, "-skip-initial-scan"])).code).toBe(0);
+    reg.publish("all-versions", "2.1.0-beta.1", false);
+    reg.publish("all-versions", "2.1.0");
+    await until("both queued", async () => (await runsFor(s, "all-versions")).length >= 2);
+    await waitPolls("all-versions", polls("all-versions") + 3);
+    expect((await runsFor(s, "all-versions")).map((r) => r.version).sort()).toEqual(["2.1.0", "2.1.0-beta.1"]);
+  } finally {
+    expect(await s.stop()).toBe(0);
+  }
+}, 60_000);
+
+test("429 with Retry-After backs off that package; the API keeps answering", async () => {
+  reg.publish("busy-pkg", "1.0.0");
+  const dir = tempDir("fangs-watch-429-");
+  const yaml = `registry: ${reg.url}\nallowlist: []\n`;
+  const s = await startServe({ dir, yaml, args: ["-poll-interval", "1s"] });
+  try {
+    expect((await fangsAsync(["package", "add", "busy-pkg", "-db", s.db, "-config", `${dir}/orchestrator.yaml`, "-skip-initial-scan"])).code).toBe(0);
+    await waitPolls("busy-pkg", polls("busy-pkg") + 1);
+    reg.failWith = { status: 429, retryAfter: "3" };
+    const start = reg.hits.length;
+    await until("two 429s", async () => reg.hits.slice(start).filter((h) => h.name === "busy-pkg" && h.status === 429).length >= 2, 15_000);
+    const t429 = reg.hits.slice(start).filter((h) => h.status === 429);
+    expect(t429.length).toBe(2);
+    // Retry-After: 3 outweighs the 1 s poll interval.
+    expect(t429[1].at - t429[0].at).toBeGreaterThanOrEqual(2900);
+    const pkg = (await api(s.url, "GET", "/v1/packages")).json.packages.find((p: { name: string }) => p.name === "busy-pkg");
+    expect(pkg.poll_error).toContain("429");
+    const t = performance.now();
+    expect((await api(s.url, "GET", "/healthz")).status).toBe(200);
+    expect(performance.now() - t).toBeLessThan(500);
+    expect((await api(s.url, "GET", "/metrics")).text).toMatch(/fangs_watcher_errors_total [2-9]/);
+    reg.failWith = null;
+    await until("recovered", async () => (await api(s.url, "GET", "/v1/packages")).json.packages.find((p: { name: string }) => p.name === "busy-pkg").poll_error === null, 15_000);
+  } finally {
+    reg.failWith = null;
+    expect(await s.stop()).toBe(0);
+  }
+}, 60_000);
