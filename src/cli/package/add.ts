@@ -17,6 +17,7 @@ export default command({
     "skip-registry-validate": { type: "boolean", description: "do not ask the registry (offline tests, private fake registries)" },
     "skip-initial-scan": { type: "boolean", description: "do not queue the kickoff scan" },
     version: { type: "string", description: "kickoff version (default: dist-tags.latest)" },
+    registry: { type: "string", description: "npm registry to validate against (default: config registry / FANGS_REGISTRY)" },
     "registry-url": { type: "string", description: "npm registry the kickoff scan's sandbox installs from" },
     network: { type: "string", description: "kickoff sandbox network: bridge, none or container:<name>" },
     ...JSON_ARG,
@@ -38,7 +39,7 @@ export default command({
     let version: string | null = ctx.args.version ?? null;
     let latest: string | null = null;
     if (!ctx.args["skip-registry-validate"]) {
-      const registry = String(ctx.config().registry);
+      const registry = String(ctx.args.registry ?? ctx.config().registry);
       const r = await fetchPackument(registry, name);
       if (r.status === "not_found") throw new FangsError(`package ${name} does not exist on ${registry}`, { hint: "check the spelling; for private registries set -registry / FANGS_REGISTRY" });
       if (r.status !== "ok") throw new FangsError(`registry ${registry} gave no packument for ${name}`);
