@@ -21,6 +21,7 @@ export const root = defineCommand({
     ca: () => import("./ca/index.ts").then((m) => m.default),
     audit: () => import("./audit.ts").then((m) => m.default),
     serve: () => import("./serve.ts").then((m) => m.default),
+    scan: () => import("./scan/index.ts").then((m) => m.default),
     sandbox: () => import("./sandbox/index.ts").then((m) => m.default),
     runner: () => import("./runner/index.ts").then((m) => m.default),
   },

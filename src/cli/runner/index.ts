@@ -6,7 +6,9 @@ import daemon, { RUNNER_ARGS } from "./daemon.ts";
 
 // Engineer A's `doctor` (src/cli/runner/doctor.ts) registers here:
 //   doctor: () => import("./doctor.ts").then((m) => m.default),
-const subCommands: Record<string, () => Promise<any>> = {};
+const subCommands: Record<string, () => Promise<any>> = {
+  list: () => import("./list.ts").then((m) => m.default),
+};
 
 /** The first positional word, skipping the values of string flags. */
 export function namedSubcommand(raw: string[]): string | undefined {

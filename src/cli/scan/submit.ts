@@ -1,0 +1,74 @@
+// `fangs scan submit -package P -version V`: check P@V exists on the registry
+// (unless -skip-registry-validate), POST /v1/scans, print the run id and the
+// watch URLs; --wait follows the run until its verdict.
+import { hostname } from "node:os";
+import { command, JSON_ARG, need } from "../command.ts";
+import { FangsError } from "../../core/errors.ts";
+import { fetchPackument } from "../../registry/npm.ts";
+import { printJson, safe } from "../output.ts";
+import { call, orchestratorUrl } from "./client.ts";
+import { followRun } from "./follow.ts";
+
+export default command({
+  meta: { name: "submit", description: "queue a one-off scan of package@version on the orchestrator" },
+  args: {
+    package: { type: "string", description: "npm package name" },
+    version: { type: "string", description: "exact version to scan" },
+    orchestrator: { type: "string", description: "orchestrator base URL (default http://127.0.0.1:8443, env FANGS_ORCHESTRATOR)" },
+    runner: { type: "string", description: "runner id to target (default: this host's name; 'any' for the first free runner)" },
+    duration: { type: "string", description: "sandbox time limit, e.g. 90s (default 60s)" },
+    network: { type: "string", description: "sandbox network: bridge, none or container:<name>" },
+    "registry-url": { type: "string", description: "npm registry the sandbox installs from" },
+    memory: { type: "string", description: "sandbox memory limit in MB (default 512)" },
+    "skip-registry-validate": { type: "boolean", description: "do not check package@version on the registry first" },
+    wait: { type: "boolean", description: "follow the run until it has a verdict" },
+    ...JSON_ARG,
+  },
+  async run(ctx) {
+    const a = ctx.args;
+    const pkg = need(a.package, "package", "fangs scan submit -package axios -version 1.7.7");
+    const version = need(a.version, "version", "fangs scan submit -package axios -version 1.7.7");
+    const base = orchestratorUrl(a.orchestrator);
+    const cfg = ctx.config();
+    if (!a["skip-registry-validate"]) {
+      const registry = String(a["registry-url"] ?? cfg.registry);
+      const r = await fetchPackument(registry, pkg);
+      if (r.status === "not_found") throw new FangsError(`package ${pkg} does not exist on ${registry}`, { hint: "check the spelling, or -skip-registry-validate for private fake registries" });
+      if (r.status === "ok" && !(version in r.packument.versions)) {
+        throw new FangsError(`${pkg}@${version} does not exist on ${registry}`, { hint: `latest is ${r.packument["dist-tags"].latest ?? "unknown"}; or -skip-registry-validate` });
+      }
+    }
+    let memory: number | undefined;
+    if (a.memory !== undefined) {
+      memory = Number(a.memory);
+      if (!Number.isInteger(memory)) throw new FangsError(`-memory must be whole megabytes, got ${JSON.stringify(a.memory)}`, { hint: "-memory 1024" });
+    }
+    const runner = a.runner === "any" ? null : (a.runner ?? hostname());
+    const body = {
+      package: pkg,
+      version,
+      runner,
+      ...(a.duration !== undefined && { duration: a.duration }),
+      ...(a.network !== undefined && { network: a.network }),
+      ...(a["registry-url"] !== undefined && { registry_url: a["registry-url"] }),
+      ...(memory !== undefined && { memory_mb: memory }),
+    };
+    const token = cfg["operator-token"];
+    const res = await call(base, "POST", "/v1/scans", body, token);
+    const urls = { api: base + res.urls.api, ui: base + res.urls.ui };
+    if (!a.wait) {
+      if (a.json) printJson({ run_id: res.run_id, status: res.status, runner: runner, warning: res.warning, urls });
+      else {
+        console.log(`queued run ${res.run_id} (${safe(pkg)}@${safe(version)}${runner ? ` on runner ${safe(runner)}` : ""})`);
+        console.log(`  watch: ${urls.ui}`);
+        console.log(`  api:   ${urls.api}`);
+        if (res.warning) process.stderr.write(`warning: ${res.warning}\n`);
+      }
+      return;
+    }
+    if (res.warning) process.stderr.write(`warning: ${res.warning}\n`);
+    if (!a.json) console.log(`queued run ${res.run_id}; watch: ${urls.ui}`);
+    const run = await followRun(base, res.run_id, token, !a.json);
+    if (a.json) printJson({ run_id: res.run_id, urls, run });
+  },
+});

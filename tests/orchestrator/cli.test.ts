@@ -1,0 +1,74 @@
+// `fangs scan submit` / `scan status` / `runner list` from the compiled
+// executable against the real server and the fake registry.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { api, FakeRegistry, fangsAsync, fileEvent, ScriptedRunner, startServe, until, type Serve } from "./lib.ts";
+
+const reg = new FakeRegistry();
+let s: Serve;
+let cfg: string;
+beforeAll(async () => {
+  reg.publish("cli-pkg", "1.0.0");
+  s = await startServe({ yaml: `registry: ${reg.url}\nallowlist: []\n` });
+  cfg = `${s.dir}/orchestrator.yaml`;
+});
+afterAll(async () => {
+  reg.stop();
+  expect(await s.stop()).toBe(0);
+});
+
+const submit = (...args: string[]) => fangsAsync(["scan", "submit", "-orchestrator", s.url, "-config", cfg, "-db", s.db, ...args]);
+
+test("submit refuses a version the registry does not have", async () => {
+  const r = await submit("-package", "cli-pkg", "-version", "9.9.9");
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain("Error: cli-pkg@9.9.9 does not exist on");
+  expect(r.stderr).toContain("Try: latest is 1.0.0");
+  const missing = await submit("-package", "no-such-pkg", "-version", "1.0.0");
+  expect(missing.stderr).toContain("package no-such-pkg does not exist");
+});
+
+test("submit with no runner: run id, watch URLs and the warning", async () => {
+  const r = await submit("-package", "cli-pkg", "-version", "1.0.0", "-runner", "any", "-duration", "90s", "-memory", "1024", "--json");
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.stdout);
+  expect(out.run_id).toMatch(/^[0-9a-f]{16}$/);
+  expect(out.urls.ui).toBe(`${s.url}/ui/runs/${out.run_id}`);
+  expect(out.warning).toContain("No runners registered");
+  const run = (await api(s.url, "GET", `/v1/runs/${out.run_id}`)).json.run;
+  expect(run.spec).toMatchObject({ duration_s: 90, memory_mb: 1024 });
+  expect(run.runner_target).toBeNull();
+  const plain = await submit("-package", "cli-pkg", "-version", "1.0.0", "-runner", "cli-runner", "-skip-registry-validate", "-network", "none");
+  expect(plain.stdout).toContain("queued run ");
+  expect(plain.stdout).toContain("/ui/runs/");
+  expect(plain.stderr).toContain("Runner cli-runner is not registered");
+});
+
+test("submit --wait follows the run to its verdict; runner list shows the pool", async () => {
+  const runner = new ScriptedRunner(s.url, "cli-runner");
+  await runner.register();
+  // Drain the two scans queued above, then serve the waited one.
+  const drive = (async () => {
+    for (let served = 0; served < 3; ) {
+      const c = await runner.claim(2);
+      if (c.status !== 200) continue;
+      served++;
+      await runner.batch(c.json.run.id, 0, [fileEvent(0, "/app/package.json")]);
+      await Bun.sleep(300);
+      await runner.finish(c.json.run.id, { events_sent: 1 });
+    }
+  })();
+  const listed = await fangsAsync(["runner", "list", "-db", s.db, "-config", cfg, "--json"]);
+  expect(JSON.parse(listed.stdout).runners.map((r: { id: string }) => r.id)).toEqual(["cli-runner"]);
+  const table = await fangsAsync(["runner", "list", "-db", s.db, "-config", cfg]);
+  expect(table.stdout).toMatch(/cli-runner\s+cli-runner\s+test\s+\S+ ago\s+alive/);
+
+  const r = await submit("-package", "cli-pkg", "-version", "1.0.0", "-runner", "cli-runner", "--wait");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/run [0-9a-f]{16}: finished, verdict (seeded|clean)/);
+  expect(r.stderr).toContain("finished on cli-runner");
+  await drive;
+  const id = /run ([0-9a-f]{16}): finished/.exec(r.stdout)![1];
+  const st = await fangsAsync(["scan", "status", id, "-orchestrator", s.url, "-config", cfg, "--json"]);
+  expect(JSON.parse(st.stdout)).toMatchObject({ id, status: "finished" });
+  await until("runner idle", async () => (await api(s.url, "GET", "/v1/runners")).json.runners[0].active_run_id === null);
+}, 30_000);
