@@ -6,6 +6,7 @@ import { Hooks } from "./hooks.ts";
 import { Metrics } from "./metrics.ts";
 import { silentLog, type Log } from "./log.ts";
 import type { RunnerAuthOptions } from "./auth/runner.ts";
+import { ReadCache } from "./read_cache.ts";
 
 export interface AppDeps {
   db: Store;
@@ -14,6 +15,8 @@ export interface AppDeps {
   hooks: Hooks;
   metrics: Metrics;
   log: Log;
+  /** Memo for expensive reads, invalidated by any write (read_cache.ts). */
+  reads: ReadCache;
   /** How runners authenticate (auth/runner.ts); "open" = loopback development. */
   runnerAuth: RunnerAuthOptions;
   /** Work started by a request that outlives its response (the differ after
@@ -27,6 +30,7 @@ export type AppEnv = { Variables: { runnerId: string | undefined } };
 export function makeDeps(db: Store, cfg: Config, log: Log = silentLog, runnerAuth: RunnerAuthOptions = { mode: "open" }): AppDeps {
   return {
     runnerAuth,
+    reads: new ReadCache(),
     db,
     cfg,
     dispatch: new Dispatch(),

@@ -6,6 +6,7 @@ import { Ticker } from "./ticker.ts";
 
 export async function pruneOnce(d: AppDeps, now = Date.now()): Promise<number> {
   const pruned = await pruneStaleRunners(d.db, now - d.cfg["runner-stale-after"] * 1000, now);
+  if (pruned.length) d.reads.bump();
   for (const p of pruned) {
     d.metrics.runnersPruned.inc();
     d.log(`pruned runner ${p.runner} (no heartbeat for more than ${d.cfg["runner-stale-after"]}s)${p.failedRun ? `; failed its run ${p.failedRun}` : ""}`);

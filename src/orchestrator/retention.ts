@@ -12,6 +12,7 @@ export async function pruneEvents(d: AppDeps, now = Date.now()): Promise<number>
   const cutoff = now - days * DAY_MS;
   const r = await d.db.deleteFrom("events").where("received_at", "<", cutoff).where("pinned", "=", 0).executeTakeFirst();
   const n = Number(r.numDeletedRows);
+  if (n) d.reads.bump();
   d.metrics.retentionPruned.inc(n);
   d.log(`retention: pruned ${n} raw events older than ${days} days (pinned evidence kept)`);
   return n;

@@ -68,6 +68,7 @@ export class Watcher {
         return { package: p.name, result: "not_found", queued: [] };
       }
       const queued = await this.#apply(p.name, r.packument as Packument, r.etag ?? null, r.lastModified ?? null);
+      d.reads.bump();
       if (queued.length) d.dispatch.wake();
       return { package: p.name, result: "ok", queued };
     } catch (e) {

@@ -62,7 +62,7 @@ export function readRoutes(d: AppDeps) {
 
   app.get("/v1/pending", valid("query", PendingQuery), async (c) => {
     const o = c.req.valid("query");
-    const rows = await listPending(d.db, { package: o.package, minSeverity: o.min_severity });
+    const rows = await d.reads.get(d.db, `pending:${o.package ?? ""}:${o.min_severity ?? ""}`, () => listPending(d.db, { package: o.package, minSeverity: o.min_severity }));
     return c.json({ pending: rows.map((r) => ({ ...r, ...times("last_detected_at", r.last_detected_at) })) });
   });
 
@@ -84,7 +84,7 @@ export function readRoutes(d: AppDeps) {
 
   app.get("/v1/overview", async (c) => {
     const now = Date.now();
-    const [numbers, runners, recentRuns, recentDevs] = [await q.overviewNumbers(d.db), await listRunners(d.db), await q.runsList(d.db, { limit: 10 }), await q.recentDeviations(d.db, 10)];
+    const [numbers, runners, recentRuns, recentDevs] = [await d.reads.get(d.db, "overview", () => q.overviewNumbers(d.db)), await listRunners(d.db), await q.runsList(d.db, { limit: 10 }), await q.recentDeviations(d.db, 10)];
     const pool = runners.map((r) => runnerJson(r, staleMs(), now));
     return c.json({ ...numbers, runners_alive: pool.filter((r) => r.alive).length, runners: pool, recent_runs: recentRuns.map(runJson), recent_deviations: recentDevs.map(deviationJson), ...times("generated_at", now) });
   });
