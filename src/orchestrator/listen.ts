@@ -1,8 +1,8 @@
 // Opening the orchestrator's listener, with the security the configuration
 // asks for (checked by checkListenPolicy first):
-//   - runner mTLS (-tls-client-ca): node:http2 secure server (HTTP/1.1 too)
-//     feeding Hono through @hono/node-server, because only there can a
-//     handler read the client certificate's CN (PLATFORM.md). The handshake
+//   - runner mTLS (-tls-client-ca): node:tls feeding node:http, Hono through
+//     @hono/node-server, because only there can a handler read the client
+//     certificate's CN (PLATFORM.md). The handshake
 //     asks for a certificate but does not require one, so operators without a
 //     client certificate still reach the API/UI (behind the operator token);
 //     the runner routes refuse any peer whose certificate did not verify.
@@ -13,7 +13,8 @@
 // slower node path costs nothing that matters, and operators configure,
 // firewall and certify a single address.
 import { readFileSync } from "node:fs";
-import { createSecureServer, type Http2SecureServer } from "node:http2";
+import { createServer as createTlsServer, type TLSSocket } from "node:tls";
+import { createServer as createHttpServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { FangsError } from "../core/errors.ts";
 import { checkListenPolicy, type ListenSecurity, type RunnerAuthMode } from "./auth/listen-policy.ts";
@@ -39,16 +40,41 @@ export async function startListener(fetch: FetchFn, sec: ListenSecurity, opts: {
   const { address, runnerAuth, tls } = checkListenPolicy(sec);
   const hostForUrl = address.host.includes(":") ? `[${address.host}]` : address.host;
   if (runnerAuth === "mtls") {
-    const server: Http2SecureServer = createSecureServer({
-      allowHTTP1: true,
-      cert: readPem(sec.tlsCert!, "-tls-cert"),
-      key: readPem(sec.tlsKey!, "-tls-key"),
-      ca: readPem(sec.tlsClientCa!, "-tls-client-ca"),
-      requestCert: true,
-      rejectUnauthorized: false, // decided per route: runner routes demand a verified certificate
-      minVersion: "TLSv1.2",
+    // node:tls accepts and verifies, node:http parses (HTTP/1.1 only: one
+    // protocol to harden), Hono answers; env.incoming.socket is the TLSSocket.
+    const http = createHttpServer(getRequestListener(fetch, { overrideGlobalObjects: false }));
+    const sockets = new Set<TLSSocket>();
+    const busy = new Set<unknown>(); // sockets with a request in flight
+    let closing = false;
+    http.on("request", (req, res) => {
+      const s = req.socket;
+      busy.add(s);
+      res.once("close", () => {
+        busy.delete(s);
+        if (closing) s.destroy();
+      });
     });
-    server.on("request", getRequestListener(fetch, { overrideGlobalObjects: false }));
+    const idleMs = (opts.idleTimeoutS ?? 120) * 1000;
+    const server = createTlsServer(
+      {
+        cert: readPem(sec.tlsCert!, "-tls-cert"),
+        key: readPem(sec.tlsKey!, "-tls-key"),
+        ca: readPem(sec.tlsClientCa!, "-tls-client-ca"),
+        requestCert: true,
+        rejectUnauthorized: false, // decided per route: runner routes demand a verified certificate
+        minVersion: "TLSv1.2",
+        ALPNProtocols: ["http/1.1"],
+      },
+      (sock) => {
+        sockets.add(sock);
+        sock.once("close", () => sockets.delete(sock));
+        // Same idle limit as Bun.serve: a peer that connects and goes quiet
+        // (slowloris) is dropped; claim long-polls stay well under it.
+        sock.setTimeout(idleMs, () => sock.destroy());
+        http.emit("connection", sock);
+      },
+    );
+    server.on("tlsClientError", () => {}); // a failed handshake is the peer's problem, not a crash
     await new Promise<void>((resolve, reject) => {
       server.once("error", (e) => reject(new FangsError(`cannot listen on ${sec.listen}: ${(e as Error).message}`)));
       server.listen(address.port, address.host, () => resolve());
@@ -58,7 +84,17 @@ export async function startListener(fetch: FetchFn, sec: ListenSecurity, opts: {
       url: `https://${hostForUrl}:${port}`,
       port,
       runnerAuth,
-      close: () => new Promise<void>((r) => server.close(() => r())),
+      // Graceful like the Bun path: stop accepting, close idle keep-alive
+      // connections now, let in-flight requests answer, cut the rest at 10 s.
+      close: async () => {
+        closing = true;
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        for (const s of sockets) if (!busy.has(s)) s.destroy();
+        const forced = setTimeout(() => { for (const s of sockets) s.destroy(); }, 10_000);
+        forced.unref?.();
+        await closed;
+        clearTimeout(forced);
+      },
     };
   }
   let bun: ReturnType<typeof Bun.serve>;
