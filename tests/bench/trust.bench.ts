@@ -1,6 +1,6 @@
 // What the trust boundary costs: authenticated runner heartbeats per second
 // against the compiled orchestrator over plain HTTP + runner token (Bun.serve)
-// and over TLS with client certificates (node:http2 listener), plus the
+// and over TLS with client certificates (node:tls + node:http listener), plus the
 // constant-time secret comparison. Short by design (2 cores shared).
 //   bun run tests/bench/trust.bench.ts
 import { join } from "node:path";
@@ -43,7 +43,7 @@ const mdir = tempDir("fangs-bench-mtls-");
 const mtls = await startServe(["-tls-cert", join(pki.dir, "server.crt"), "-tls-key", join(pki.dir, "server.key"), "-tls-client-ca", join(pki.dir, "ca.crt")], { dir: mdir });
 const tls = { ca: pki.ca, ...pki.cert("bench-1") };
 await call(mtls.url, "POST", "/v1/runners/register", { hostname: "h" }, { tls });
-await hammer("heartbeat, HTTPS + client certificate (node:http2 listener)", mtls.url, "/v1/runners/bench-1/heartbeat", {
+await hammer("heartbeat, HTTPS + client certificate (node:tls + node:http listener)", mtls.url, "/v1/runners/bench-1/heartbeat", {
   method: "POST", headers: { "content-type": "application/json" }, body: "{}", tls,
 });
 await mtls.stop();
