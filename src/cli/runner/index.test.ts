@@ -9,6 +9,7 @@ test.each([
   [["--image=x", "doctor"], "doctor"],
   [["--concurrency", "2"], undefined],
   [["--", "doctor"], undefined],
+  [["list", "--json"], "list"],
 ] as [string[], string | undefined][])("namedSubcommand(%j) = %p", (argv, want) => {
   expect(namedSubcommand(argv)).toBe(want);
 });

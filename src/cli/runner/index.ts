@@ -1,12 +1,12 @@
-// `fangs runner` starts the daemon; `fangs runner doctor` checks the host.
+// `fangs runner` starts the daemon; `fangs runner doctor` checks the host;
+// `fangs runner list` shows the pool.
 // citty runs a command's own run() even after dispatching to a subcommand, so
 // run() returns early when a subcommand was named.
 import { defineCommand } from "citty";
 import daemon, { RUNNER_ARGS } from "./daemon.ts";
 
-// Engineer A's `doctor` (src/cli/runner/doctor.ts) registers here:
-//   doctor: () => import("./doctor.ts").then((m) => m.default),
 const subCommands: Record<string, () => Promise<any>> = {
+  doctor: () => import("./doctor.ts").then((m) => m.default),
   list: () => import("./list.ts").then((m) => m.default),
 };
 
@@ -27,7 +27,7 @@ export function namedSubcommand(raw: string[]): string | undefined {
 }
 
 export default defineCommand({
-  meta: { name: "runner", description: "run the scan-host daemon (default), or check the host (doctor)" },
+  meta: { name: "runner", description: "run the scan-host daemon (default); doctor checks the host, list shows the runner pool" },
   args: daemon.args,
   subCommands,
   async run(ctx) {
