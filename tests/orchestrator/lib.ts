@@ -4,7 +4,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { fangsBin, tempDir } from "../lib/env.ts";
+import pg from "pg";
+import { fangsBin, pgUrl, tempDir } from "../lib/env.ts";
 import { RUNNER_ID_HEADER } from "../../src/protocol/runner.ts";
 import type { FangsEvent } from "../../src/events/types.ts";
 
@@ -21,9 +22,9 @@ export interface Serve {
 /** Fast timings so tests run in seconds; override per test. */
 export const FAST = ["-prune-interval", "1s", "-runner-stale-after", "3s", "-claim-wait", "2s", "-heartbeat-interval", "1s", "-retention-first-prune", "600s"];
 
-export async function startServe(opts: { dir?: string; args?: string[]; yaml?: string; env?: Record<string, string> } = {}): Promise<Serve> {
+export async function startServe(opts: { dir?: string; db?: string; args?: string[]; yaml?: string; env?: Record<string, string> } = {}): Promise<Serve> {
   const dir = opts.dir ?? tempDir("fangs-orch-");
-  const db = join(dir, "fangs.db");
+  const db = opts.db ?? join(dir, "fangs.db");
   const cfg = join(dir, "orchestrator.yaml");
   writeFileSync(cfg, opts.yaml ?? "allowlist: []\n");
   const proc = Bun.spawn([fangsBin(), "serve", "-listen", "127.0.0.1:0", "-db", db, "-config", cfg, ...FAST, ...(opts.args ?? [])], {
@@ -59,6 +60,22 @@ export async function startServe(opts: { dir?: string; args?: string[]; yaml?: s
       return await proc.exited;
     },
   };
+}
+
+/** A fresh, empty PostgreSQL database on the test server (FANGS_TEST_PG_URL); fails loudly without one. */
+export async function freshPostgresUrl(): Promise<string> {
+  const admin = pgUrl();
+  const name = `fangs_orch_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  try {
+    await c.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await c.end();
+  }
+  const u = new URL(admin);
+  u.pathname = "/" + name;
+  return u.toString();
 }
 
 /** Run dist/fangs without blocking this process (the fake registry lives here). */
