@@ -1,7 +1,7 @@
 // Raw kernel events of a run: the high-volume table. Inserts are multi-row
-// and chunked (SQLite allows 32766 bound variables per statement; 9 columns ×
+// and chunked (SQLite allows 32766 bound variables per statement; 8 columns ×
 // 1000 rows stays well under it and under PostgreSQL's 65535).
-import { CompiledQuery, type Kysely, type Transaction } from "kysely";
+import type { CompiledQuery, Kysely, Transaction } from "kysely";
 import type { DB } from "./schema.ts";
 import type { FangsEvent } from "../events/types.ts";
 
@@ -11,8 +11,11 @@ const COLUMNS = ["run_id", "seq", "kind", "ts_ns", "pid", "comm", "body", "recei
 // Building a 1000-row insert through kysely's query builder costs ~1.7 ms, a
 // quarter of the insert itself. The full-chunk statement is therefore
 // compiled once per dialect by kysely and re-executed with fresh parameters
-// (same SQL text, so SQLite and PostgreSQL see one statement shape).
-const fullChunkSql = new Map<unknown, string>();
+// (same SQL text, so SQLite and PostgreSQL see one statement shape). The
+// parameters are swapped into a copy of the compiled query rather than going
+// through CompiledQuery.raw(), whose Object.freeze of an 8000-element array
+// cost more than SQLite's insert itself.
+const fullChunkQuery = new Map<unknown, CompiledQuery>();
 
 function rowOf(runId: string, e: FangsEvent, now: number) {
   return { run_id: runId, seq: e.seq, kind: e.kind, ts_ns: e.ts_ns, pid: e.pid, comm: e.comm, body: JSON.stringify(e), received_at: now };
@@ -34,10 +37,10 @@ export async function insertEvents(db: Kysely<DB> | Transaction<DB>, runId: stri
         await insertQuery(tx, chunk.map((e) => rowOf(runId, e, now))).execute();
         continue;
       }
-      let sql = fullChunkSql.get(dialect);
-      if (sql === undefined) {
-        sql = insertQuery(tx, chunk.map((e) => rowOf(runId, e, now))).compile().sql;
-        fullChunkSql.set(dialect, sql);
+      let compiled = fullChunkQuery.get(dialect);
+      if (compiled === undefined) {
+        compiled = insertQuery(tx, chunk.map((e) => rowOf(runId, e, now))).compile();
+        fullChunkQuery.set(dialect, compiled);
       }
       const params: unknown[] = new Array(chunk.length * COLUMNS.length);
       let k = 0;
@@ -45,7 +48,7 @@ export async function insertEvents(db: Kysely<DB> | Transaction<DB>, runId: stri
         params[k++] = runId; params[k++] = e.seq; params[k++] = e.kind; params[k++] = e.ts_ns;
         params[k++] = e.pid; params[k++] = e.comm; params[k++] = JSON.stringify(e); params[k++] = now;
       }
-      await tx.executeQuery(CompiledQuery.raw(sql, params));
+      await tx.executeQuery({ ...compiled, parameters: params });
     }
   };
   if (db.isTransaction) await write(db);
