@@ -78,6 +78,18 @@ export async function freshPostgresUrl(): Promise<string> {
   return u.toString();
 }
 
+export async function dropPostgres(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  if (!/^fangs_orch_[a-z0-9_]+$/.test(name)) throw new Error(`refusing to drop ${name}`);
+  const c = new pg.Client({ connectionString: pgUrl() });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+}
+
 /** Run dist/fangs without blocking this process (the fake registry lives here). */
 export async function fangsAsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const p = Bun.spawn([fangsBin(), ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });

@@ -3,16 +3,19 @@
 // finish → differ verdict → deviations → pending, targeted dispatch, exit codes.
 // The same scenario runs on SQLite and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { api, connectEvent, fileEvent, freshPostgresUrl, ScriptedRunner, startServe, until, type Serve } from "./lib.ts";
+import { api, connectEvent, dropPostgres, fileEvent, freshPostgresUrl, ScriptedRunner, startServe, until, type Serve } from "./lib.ts";
 
 for (const backend of ["sqlite", "postgres"] as const) {
   describe(`scan flow [${backend}]`, () => {
     let s: Serve;
+    let pgDb: string | undefined;
     beforeAll(async () => {
-      s = await startServe({ args: ["-ingest-rate-limit", "0"], db: backend === "postgres" ? await freshPostgresUrl() : undefined });
+      pgDb = backend === "postgres" ? await freshPostgresUrl() : undefined;
+      s = await startServe({ args: ["-ingest-rate-limit", "0"], db: pgDb });
     });
     afterAll(async () => {
       expect(await s.stop()).toBe(0);
+      if (pgDb) await dropPostgres(pgDb);
     });
 
     async function runOf(id: string) {
