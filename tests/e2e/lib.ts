@@ -78,9 +78,15 @@ export interface RunJson { id: string; status: string; verdict: string | null; e
 
 const FINAL = new Set(["finished", "timed_out", "failed"]);
 
-/** Queue a scan through the API and wait for its verdict. */
-export async function scan(stack: Stack, registry: { url: string; network: string }, pkg: string, version: string, extra: Record<string, unknown> = {}, timeoutMs = 90_000): Promise<RunJson> {
-  const q = await api(stack.url, "POST", "/v1/scans", { package: pkg, version, network: registry.network, registry_url: registry.url, duration: 30, ...extra });
+/** Queue a scan the operator's way (`fangs scan submit`, the manual's CLI)
+ *  for this stack's runner, and wait for its verdict through the API. */
+export async function scan(stack: Stack, registry: { url: string; network: string }, pkg: string, version: string, extra: { duration?: string } = {}, timeoutMs = 90_000): Promise<RunJson> {
+  const r = fangs([
+    "scan", "submit", "-orchestrator", stack.url, "-package", pkg, "-version", version, "-runner", stack.runnerId,
+    "-network", registry.network, "-registry-url", registry.url, "-duration", extra.duration ?? "30s", "-skip-registry-validate", "--json",
+  ], { cwd: stack.dir });
+  if (r.code !== 0) throw new Error(`fangs scan submit ${pkg}@${version}: exit ${r.code}: ${r.stderr}`);
+  const q = JSON.parse(r.stdout) as { run_id: string };
   return waitFor(`run ${q.run_id} (${pkg}@${version})`, async () => {
     const { run } = await api(stack.url, "GET", `/v1/runs/${q.run_id}`);
     return FINAL.has(run.status) && (run.verdict !== null || run.status !== "finished") ? (run as RunJson) : undefined;

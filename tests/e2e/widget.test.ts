@@ -101,7 +101,7 @@ describe("widget releases through the whole stack", () => {
   }, 200_000);
 
   test("a run that reaches the duration limit is timed_out", async () => {
-    const r = await scan(stack, reg, "fangs-fixture-sleepy", "1.0.0", { duration: 3 });
+    const r = await scan(stack, reg, "fangs-fixture-sleepy", "1.0.0", { duration: "3s" });
     expect(r.status).toBe("timed_out");
   }, 200_000);
 });
