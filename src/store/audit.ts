@@ -5,7 +5,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB } from "./schema.ts";
 import { newId } from "../core/ids.ts";
 
-export type AuditTarget = "baseline" | "allowlist" | "notifier" | "package" | "run" | "deviation";
+export type AuditTarget = "baseline" | "allowlist" | "notifier" | "package" | "run" | "deviation" | "certificate";
 
 export interface AuditEntry {
   actor: string; // e.g. "cli:root@host", "api:operator", "runner:scan-01", "system:watcher"
@@ -38,7 +38,7 @@ export function cliActor(): string {
   return `cli:${user}@${require("node:os").hostname()}`;
 }
 
-export const AUDIT_TARGETS: readonly AuditTarget[] = ["baseline", "allowlist", "notifier", "package", "run", "deviation"];
+export const AUDIT_TARGETS: readonly AuditTarget[] = ["baseline", "allowlist", "notifier", "package", "run", "deviation", "certificate"];
 
 export interface AuditRow { id: string; at: number; actor: string; action: string; target_kind: string; target_id: string; before: unknown; after: unknown }
 

@@ -146,6 +146,13 @@ export interface RunnersTable {
   active_run_id: string | null;
 }
 
+export interface RevokedCertsTable {
+  serial: string; // lowercase hex, no leading zeros
+  cn: string;
+  revoked_at: number;
+  reason: string | null;
+}
+
 export interface AuditLogTable {
   id: string;
   at: number;
@@ -176,6 +183,7 @@ export interface DB {
   notifier_deliveries: NotifierDeliveriesTable;
   runners: RunnersTable;
   audit_log: AuditLogTable;
+  revoked_certs: RevokedCertsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

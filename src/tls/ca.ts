@@ -179,7 +179,7 @@ export async function issueRunner(dir: string, name: string, opts: { days?: numb
 }
 
 /** What a certificate says, for tests and `fangs doctor`-style checks. */
-export async function describeCert(pem: string): Promise<{ cn: string; issuerCn: string; sans: string[]; notBefore: Date; notAfter: Date; isCa: boolean; keyAlg: string }> {
+export async function describeCert(pem: string): Promise<{ cn: string; issuerCn: string; sans: string[]; notBefore: Date; notAfter: Date; isCa: boolean; keyAlg: string; serial: string }> {
   const x509 = await load();
   const c = new x509.X509Certificate(pem);
   const san = c.getExtension(x509.SubjectAlternativeNameExtension);
@@ -191,6 +191,7 @@ export async function describeCert(pem: string): Promise<{ cn: string; issuerCn:
     notBefore: c.notBefore,
     notAfter: c.notAfter,
     isCa: !!bc?.ca,
+    serial: c.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
     keyAlg: `${c.publicKey.algorithm.name}/${(c.publicKey.algorithm as { namedCurve?: string }).namedCurve ?? ""}`,
   };
 }

@@ -81,3 +81,26 @@ test("operator API over the same listener: token required, no client certificate
   expect((await call(srv.url, "GET", "/v1/runners", undefined, { tls: as(), token: OP })).status).toBe(200);
   expect((await call(srv.url, "GET", "/healthz", undefined, { tls: as() })).status).toBe(200);
 });
+
+test("fangs ca revoke: the revoked runner is refused within seconds, others keep working, a re-issued cert works", async () => {
+  const { fangs } = await import("../lib/env.ts");
+  const r = fangs(["ca", "revoke", "scan-02", "-dir", pki.dir, "-reason", "host compromised", "-db", srv.db, "--json"], { cwd: srv.dir });
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.stdout);
+  expect(out.cn).toBe("scan-02");
+  let status = 0;
+  for (let i = 0; i < 40 && status !== 401; i++) {
+    status = (await register(as("scan-02"))).status;
+    if (status !== 401) await Bun.sleep(250);
+  }
+  expect(status).toBe(401);
+  expect((await register(as("scan-02"))).text).toContain("revoked");
+  expect((await call(srv.url, "POST", "/v1/runners/scan-02/heartbeat", {}, { tls: as("scan-02") })).status).toBe(401);
+  expect((await register(as("scan-01"))).status).toBe(200);
+  const listed = JSON.parse(fangs(["ca", "revoked", "--json", "-db", srv.db], { cwd: srv.dir }).stdout);
+  expect(listed.map((x: { serial: string }) => x.serial)).toEqual([out.serial]);
+
+  // replacement host: a new certificate for the same name has a new serial
+  expect(fangs(["ca", "issue-runner", "scan-02", "-dir", pki.dir, "-force"]).code).toBe(0);
+  expect((await register(as("scan-02"))).status).toBe(200);
+}, 30_000);

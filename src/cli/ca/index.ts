@@ -6,5 +6,7 @@ export default defineCommand({
     init: () => import("./init.ts").then((m) => m.default),
     "issue-server": () => import("./issue-server.ts").then((m) => m.default),
     "issue-runner": () => import("./issue-runner.ts").then((m) => m.default),
+    revoke: () => import("./revoke.ts").then((m) => m.default),
+    revoked: () => import("./revoked.ts").then((m) => m.default),
   },
 });

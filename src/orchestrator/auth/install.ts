@@ -6,6 +6,9 @@
 //   everything else is an operator route (API, UI, /metrics)
 import type { Context, Hono, MiddlewareHandler, Next } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { Kysely } from "kysely";
+import type { DB } from "../../store/schema.ts";
+import { RevocationList } from "../../tls/revocation.ts";
 import { limitBody, SMALL_BODY_BYTES, EVENT_BATCH_BYTES } from "./limits.ts";
 import { operatorAuth } from "./operator.ts";
 import { runnerAuthConfig, runnerAuthFromConfig, runnerIdentity } from "./runner.ts";
@@ -58,7 +61,7 @@ export interface TrustConfig {
   "ingest-rate-limit"?: number;
 }
 
-export function installTrust(app: Hono<any>, cfg: TrustConfig, opts: { ingestRate?: BucketOptions } = {}): { buckets: TokenBuckets } {
+export function installTrust(app: Hono<any>, cfg: TrustConfig, opts: { ingestRate?: BucketOptions; db?: Kysely<DB> } = {}): { buckets: TokenBuckets } {
   const small = limitBody(SMALL_BODY_BYTES);
   const big = limitBody(EVENT_BATCH_BYTES);
   const operator = operatorAuth({ token: cfg["operator-token"], insecure: cfg["insecure-listen"] });
@@ -71,7 +74,12 @@ export function installTrust(app: Hono<any>, cfg: TrustConfig, opts: { ingestRat
   const identify = runnerIdentity({ required: true });
 
   const runnerFirstLook = runnerIdentity({ required: false }); // the route checks again, with its path params
-  app.use("*", runnerAuthConfig(runnerAuthFromConfig(cfg)));
+  const runnerAuthOpts = runnerAuthFromConfig(cfg);
+  if (runnerAuthOpts.mode === "mtls" && opts.db) {
+    const revoked = new RevocationList(opts.db);
+    runnerAuthOpts.isRevoked = (serial) => revoked.isRevoked(serial);
+  }
+  app.use("*", runnerAuthConfig(runnerAuthOpts));
   // Order: content type -> size cap -> credentials -> parse. Nothing is parsed
   // for a caller that has not authenticated, and never more than the cap.
   app.use("*", (async (c, next) => {

@@ -4,14 +4,14 @@
 // read a peer certificate, see PLATFORM.md).
 import type { Context } from "hono";
 
-export interface PeerCert { cn: string; authorized: boolean; error?: string }
+export interface PeerCert { cn: string; authorized: boolean; serial?: string; error?: string }
 export interface Peer { address?: string; cert?: PeerCert }
 
 interface TlsLikeSocket {
   remoteAddress?: string;
   authorized?: boolean;
   authorizationError?: Error | string | null;
-  getPeerCertificate?: () => { subject?: { CN?: string | string[] } } | null;
+  getPeerCertificate?: () => { subject?: { CN?: string | string[] }; serialNumber?: string } | null;
 }
 
 export function peerOf(c: Context): Peer {
@@ -25,7 +25,7 @@ export function peerOf(c: Context): Peer {
       const cn = Array.isArray(raw) ? undefined : raw; // several CNs: refuse to guess
       if (pc && pc.subject) {
         const err = sock.authorizationError;
-        cert = { cn: cn ?? "", authorized: sock.authorized === true, error: err ? String((err as Error).message ?? err) : undefined };
+        cert = { cn: cn ?? "", authorized: sock.authorized === true, serial: pc.serialNumber, error: err ? String((err as Error).message ?? err) : undefined };
       }
     }
     return { address: sock.remoteAddress, cert };

@@ -23,7 +23,12 @@ declare module "hono" {
   }
 }
 
-export interface RunnerAuthOptions { mode: RunnerAuthMode; token?: string }
+export interface RunnerAuthOptions {
+  mode: RunnerAuthMode;
+  token?: string;
+  /** mTLS: is this certificate serial revoked (`fangs ca revoke`)? */
+  isRevoked?: (serial: string | undefined) => Promise<boolean>;
+}
 export type RunnerEnv = { Variables: { runnerId: string | undefined; runnerAuth: RunnerAuthOptions } };
 
 const deny = (c: Context, status: 401 | 403, error: string) => c.json({ error }, status);
@@ -54,7 +59,7 @@ export function runnerIdentity(o: { required: boolean }): MiddlewareHandler {
   return async (c, next) => {
     const opts = c.get("runnerAuth");
     if (!opts) return c.json({ error: "runner authentication is not configured" }, 500);
-    const who = authenticate(c, opts);
+    const who = await authenticate(c, opts);
     if (who instanceof Response) return who;
     if (o.required && !who.id) return deny(c, 401, `name the runner in the ${RUNNER_ID_HEADER} header`);
     c.set("runnerId", who.id);
@@ -66,14 +71,14 @@ export function runnerIdentity(o: { required: boolean }): MiddlewareHandler {
 export function runnerAuth(opts: RunnerAuthOptions): MiddlewareHandler {
   if (opts.mode === "token" && !opts.token) throw new Error("runnerAuth: token mode without a token");
   return async (c, next) => {
-    const who = authenticate(c, opts);
+    const who = await authenticate(c, opts);
     if (who instanceof Response) return who;
     c.set("runnerId", who.id);
     await next();
   };
 }
 
-function authenticate(c: Context, opts: RunnerAuthOptions): { id: string | undefined } | Response {
+async function authenticate(c: Context, opts: RunnerAuthOptions): Promise<{ id: string | undefined } | Response> {
   const header = c.req.header(RUNNER_ID_HEADER);
   if (header !== undefined && !v.is(RUNNER_ID, header)) return deny(c, 401, `malformed ${RUNNER_ID_HEADER} header`);
   let id: string | undefined;
@@ -81,6 +86,7 @@ function authenticate(c: Context, opts: RunnerAuthOptions): { id: string | undef
     const cert = peerOf(c).cert;
     if (!cert) return deny(c, 401, "runner client certificate required");
     if (!cert.authorized) return deny(c, 401, "runner client certificate not signed by the configured CA");
+    if (opts.isRevoked && (await opts.isRevoked(cert.serial))) return deny(c, 401, "runner client certificate has been revoked");
     if (!v.is(RUNNER_ID, cert.cn)) return deny(c, 403, "runner certificate CN is not a valid runner id");
     // On register the header is only the runner's guess at its name (its
     // hostname): the CN decides and the answer tells the runner. Afterwards a
