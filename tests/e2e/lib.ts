@@ -47,16 +47,32 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | Promise
 
 export interface Stack { dir: string; db: string; url: string; serve: Proc; runner: Proc; runnerId: string; stop(): Promise<{ serve: number; runner: number }> }
 
-export async function startStack(opts: { image: string }): Promise<Stack> {
-  const dir = tempDir("fangs-e2e-");
+export interface StackOptions {
+  image: string;
+  /** Extra `fangs serve` flags (TLS, tokens). */
+  serveArgs?: string[];
+  /** Extra `fangs runner` flags (-concurrency, -cert/-key/-ca, -token). */
+  runnerArgs?: string[];
+  /** Runner id to ask for; under mTLS the certificate CN wins. */
+  runnerId?: string;
+  dir?: string;
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const dir = opts.dir ?? tempDir("fangs-e2e-");
   const db = join(dir, "fangs.db");
   const cfg = join(dir, "orchestrator.yaml");
   writeFileSync(cfg, "allowlist: []\n");
-  const serve = spawnFangs(["serve", "-listen", "127.0.0.1:0", "-db", db, "-config", cfg, "-claim-wait", "2s", "-heartbeat-interval", "1s"], dir);
-  const url = await waitFor("fangs serve to listen", () => /listening on (http\S+)/.exec(serve.out() + serve.err())?.[1], 20_000, () => serve.err());
-  const runnerId = `e2e-${crypto.randomUUID().slice(0, 8)}`;
-  const runner = spawnFangs(["runner", "-orchestrator", url, "-id", runnerId, "-image", opts.image], dir);
-  await waitFor("the runner to register", () => (runner.err().includes(`runner ${runnerId}: ready`) ? true : runner.proc.exitCode !== null ? (() => { throw new Error(`runner exited ${runner.proc.exitCode}: ${runner.err()}`); })() : undefined), 30_000, () => runner.err());
+  const serve = spawnFangs(["serve", "-listen", "127.0.0.1:0", "-db", db, "-config", cfg, "-claim-wait", "2s", "-heartbeat-interval", "1s", "-poll-interval", "3600", ...(opts.serveArgs ?? [])], dir);
+  const url = await waitFor("fangs serve to listen", () => /listening on (https?:\/\/\S+)/.exec(serve.out() + serve.err())?.[1], 20_000, () => serve.err());
+  const asked = opts.runnerId ?? `e2e-${crypto.randomUUID().slice(0, 8)}`;
+  const runner = spawnFangs(["runner", "-orchestrator", url, "-id", asked, "-image", opts.image, ...(opts.runnerArgs ?? [])], dir);
+  const runnerId = await waitFor("the runner to register", () => {
+    const m = /runner (\S+): ready/.exec(runner.err());
+    if (m) return m[1];
+    if (runner.proc.exitCode !== null) throw new Error(`runner exited ${runner.proc.exitCode}: ${runner.err()}`);
+    return undefined;
+  }, 30_000, () => runner.err());
   return {
     dir, db, url, serve, runner, runnerId,
     async stop() {
@@ -67,8 +83,12 @@ export async function startStack(opts: { image: string }): Promise<Stack> {
   };
 }
 
-export async function api(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(base + path, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+export interface ApiAuth { tls?: { ca?: string; cert?: string; key?: string }; token?: string }
+
+export async function api(base: string, method: string, path: string, body?: unknown, auth: ApiAuth = {}): Promise<any> {
+  const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+  if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), tls: auth.tls } as RequestInit);
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${path}: HTTP ${res.status}: ${text}`);
   return text ? JSON.parse(text) : null;

@@ -1,0 +1,58 @@
+// `fangs runner -concurrency 2`: two scans in the sandbox at once, one sensor.
+// Each run gets only its own cgroup's events: the honest release stays clean
+// while the compromised one running beside it shows its deviations.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { fangs } from "../lib/env.ts";
+import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
+import { api, cliJson, scan, startStack, type Stack } from "./lib.ts";
+
+const IMAGE = "fangs-sandbox:e2e";
+const PKG = "fangs-fixture-widget";
+let reg: FakeRegistry;
+let stack: Stack;
+
+beforeAll(async () => {
+  const b = fangs(["sandbox", "build-image", "-image", IMAGE]);
+  if (b.code !== 0) throw new Error(`fangs sandbox build-image failed: ${b.stderr}`);
+  reg = await startFakeRegistry({ image: IMAGE });
+  stack = await startStack({ image: IMAGE, runnerArgs: ["-concurrency", "2"] });
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await reg?.stop();
+}, 60_000);
+
+async function allEvents(runId: string): Promise<any[]> {
+  const out: any[] = [];
+  for (let after: number | null = -1; after !== null; ) {
+    const page: any = await api(stack.url, "GET", `/v1/runs/${runId}/events?limit=5000${after >= 0 ? `&after=${after}` : ""}`);
+    out.push(...page.events.map((e: any) => e.event));
+    after = page.next_after;
+  }
+  return out;
+}
+
+test("two scans at once keep their events apart", async () => {
+  const seed = await scan(stack, reg, PKG, "1.0.0");
+  expect(seed.verdict).toBe("seeded");
+  const [clean, bad] = await Promise.all([scan(stack, reg, PKG, "1.1.0"), scan(stack, reg, PKG, "1.2.0")]);
+  // They did overlap: each was claimed before the other finished.
+  const c = (await api(stack.url, "GET", `/v1/runs/${clean.id}`)).run;
+  const b = (await api(stack.url, "GET", `/v1/runs/${bad.id}`)).run;
+  expect(c.claimed_at_ms).toBeLessThan(b.finished_at_ms);
+  expect(b.claimed_at_ms).toBeLessThan(c.finished_at_ms);
+
+  expect(clean).toMatchObject({ status: "finished", verdict: "clean", deviation_count: 0 });
+  expect(bad.verdict).toBe("deviations");
+  const devs: any[] = cliJson(stack, ["deviation", "list", "-run", bad.id]);
+  expect(devs.map((d) => d.value)).toContain("/root/.npmrc");
+
+  const ce = await allEvents(clean.id);
+  const be = await allEvents(bad.id);
+  expect(new Set(ce.map((e) => e.cgroup_id)).size).toBe(1);
+  expect(new Set(be.map((e) => e.cgroup_id)).size).toBe(1);
+  expect(ce[0].cgroup_id).not.toBe(be[0].cgroup_id);
+  expect(ce.map((e) => e.seq)).toEqual(ce.map((_, i) => i)); // seq from 0, no gaps
+  expect(ce.some((e) => JSON.stringify(e).includes("attacker.example"))).toBe(false);
+}, 200_000);
