@@ -22,15 +22,19 @@ export default command({
       if (v !== undefined && v !== "") flags[s.name] = v;
     }
     const cfg = loadConfig(flags);
+    // Handlers go in before start-up so a signal during it is not fatal: it
+    // is remembered and honoured once the orchestrator can shut down cleanly.
+    let pending: string | undefined;
+    let onSignal: ((sig: string) => void) | undefined;
+    const signalled = (sig: string) => (onSignal ? onSignal(sig) : (pending ??= sig));
+    process.once("SIGINT", () => signalled("SIGINT"));
+    process.once("SIGTERM", () => signalled("SIGTERM"));
     const orch = await startOrchestrator(cfg);
-    // Announce the bound address on stdout (tests and scripts read it; -listen :0 picks a port).
-    process.stdout.write(`fangs serve: listening on ${orch.listener.url}\n`);
     await new Promise<void>((resolve) => {
-      const stop = (sig: string) => {
-        orch.shutdown(sig).then(resolve, (e) => reportAndExit(e));
-      };
-      process.once("SIGINT", () => stop("SIGINT"));
-      process.once("SIGTERM", () => stop("SIGTERM"));
+      onSignal = (sig) => void orch.shutdown(sig).then(resolve, (e) => reportAndExit(e));
+      // Announce the bound address on stdout (tests and scripts read it; -listen 127.0.0.1:0 picks a port).
+      process.stdout.write(`fangs serve: listening on ${orch.listener.url}\n`);
+      if (pending) onSignal(pending);
     });
     process.exit(0);
   },

@@ -74,7 +74,7 @@ function coerce(s: Setting, raw: unknown, from: string): unknown {
       case "duration": return parseDuration(raw as string);
     }
   } catch (e) {
-    throw new FangsError(`${from} ${s.name}: ${(e as Error).message}`);
+    throw new FangsError(`${from}${from.endsWith("-") ? "" : " "}${s.name}: ${(e as Error).message}`);
   }
 }
 
