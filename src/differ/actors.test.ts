@@ -52,3 +52,37 @@ describe("actors", () => {
     expect(f).toContain("proc_new_exec script:top:node /usr/bin/curl");
   });
 });
+
+describe("evasions and exec hooks", () => {
+  const npmStart = () => [
+    exec(10, 1, "runc:[2:INIT]", "/usr/bin/runc", "/usr/local/bin/npm", ["npm", "install", "top"]),
+    exec(30, 10, "npm install", "/usr/local/bin/node", "/bin/sh", ["sh", "-c", "node install.js"]),
+    exec(31, 30, "sh", "/bin/busybox", "/usr/local/bin/node", ["node", "install.js"]),
+    open(31, 30, "node", "/usr/local/bin/node", "/app/node_modules/top/install.js"),
+  ];
+  const actorsOf = (events: FangsEvent[], value: string) =>
+    extractFingerprints(events).filter((f) => f.value === value).map((f) => f.actor);
+
+  test("a process a script starts with argv[0] 'npm' is still the script", () => {
+    const events = [
+      ...npmStart(),
+      exec(32, 31, "node", "/usr/local/bin/node", "/usr/local/bin/node", ["npm", "/tmp/evil.js"]),
+      open(32, 31, "npm", "/usr/local/bin/node", "/root/.npmrc"),
+    ];
+    expect(actorsOf(events, "/root/.npmrc")).toEqual(["script:top:node"]);
+  });
+
+  test("a double-forked child adopted by npm is an orphan, not npm", () => {
+    const events = [...npmStart(), open(77, 10, "node", "/usr/local/bin/node", "/root/.npmrc")];
+    expect(actorsOf(events, "/root/.npmrc")).toEqual(["orphan:node"]);
+  });
+
+  test("sys_enter_execve and sched_process_exec of one exec give one fingerprint", () => {
+    const enter = exec(40, 31, "node", "/usr/local/bin/node", "/usr/bin/curl", ["curl", "x"]);
+    const done = { ...exec(40, 31, "curl", "/usr/bin/curl", "/usr/bin/curl", ["curl", "x"]), source: "sched_process_exec" } as FangsEvent;
+    expect(actorsOf([...npmStart(), enter, done], "/usr/bin/curl")).toEqual(["script:top:node"]);
+    // sched_process_exec alone (enter event lost): the forked child ran its parent's image.
+    const alone = { ...done, ancestry: [{ pid: 31, comm: "node", exe: "/usr/local/bin/node" }] } as FangsEvent;
+    expect(actorsOf([...npmStart(), alone], "/usr/bin/curl")).toEqual(["script:top:node"]);
+  });
+});

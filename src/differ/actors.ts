@@ -8,6 +8,9 @@
 // no cwd, so the script's package is told from the first `node_modules/<pkg>/`
 // path its process subtree names (argv or opened files): node opens the
 // script file by absolute path, e.g. /app/node_modules/evil/install.js.
+// Limits: without fork events, a process is placed by the parent it had when
+// first seen; one that never exec'd but hangs under npm is reported as
+// `orphan:<exe>` rather than trusted as npm.
 import type { FangsEvent, ExecEvent } from "../events/types.ts";
 
 export const NPM_ACTOR = "npm";
@@ -38,6 +41,8 @@ export class ActorResolver {
   /** pid of a script's `sh -c` → its package ("?" until told). */
   readonly #scripts = new Map<number, string>();
   readonly #cache = new Map<string, string>();
+  /** pids seen calling execve: npm's children always exec; a fork that never did was adopted. */
+  readonly #execed = new Set<number>();
 
   constructor(events: readonly FangsEvent[]) {
     // Pass 1: the process table. A pid's identity is its latest exec image.
@@ -49,16 +54,17 @@ export class ActorResolver {
         this.#learn(a.pid, parent?.pid ?? -1, a.exe, a.comm);
       }
     }
-    const execs = events.filter((e): e is ExecEvent => e.kind === "exec");
     // An exec event is raised in the caller (pre-exec image): the pid then
-    // becomes `filename` with `argv`.
-    for (const e of execs) {
-      const p = this.#procs.get(e.pid)!;
-      p.argv = e.argv;
-      if (e.argv.slice(0, 2).some((a) => NPM_ARG.test(a)) || NPM_ARG.test(e.filename)) this.#npm.add(e.pid);
-    }
-    for (const e of execs) {
-      if (this.#npm.has(e.ppid) && SHELL.test(e.filename) && e.argv[1] === "-c") this.#scripts.set(e.pid, "?");
+    // becomes `filename` with `argv`. Only the outermost npm counts as npm: an
+    // `npm` (or anything with argv[0] "npm") started inside a script stays
+    // that script's act, or a script could launder what it does as npm's.
+    for (const e of events) {
+      if (e.kind !== "exec") continue;
+      this.#execed.add(e.pid);
+      this.#procs.get(e.pid)!.argv = e.argv;
+      const looksNpm = e.argv.slice(0, 2).some((a) => NPM_ARG.test(a)) || NPM_ARG.test(e.filename);
+      if (looksNpm && !this.#npm.has(e.pid) && this.#scriptOf(e.pid) === undefined && !this.#underNpm(e.pid)) this.#npm.add(e.pid);
+      else if (this.#npm.has(e.ppid) && SHELL.test(e.filename) && e.argv[1] === "-c") this.#scripts.set(e.pid, "?");
     }
     // Pass 2: name each script by the first package path its subtree shows.
     for (const e of events) {
@@ -96,13 +102,24 @@ export class ActorResolver {
     return undefined;
   }
 
-  #underNpm(pid: number): boolean {
+  /**
+   * "npm" when the chain up to npm is npm's own exec'd children, "orphan"
+   * when a process on it never exec'd (a double-forked child of a script,
+   * re-parented to npm running as the container's pid 1), "none" otherwise.
+   */
+  #npmLineage(pid: number): "npm" | "orphan" | "none" {
     const seen = new Set<number>();
+    let allExeced = true;
     for (let p: number | undefined = pid; p !== undefined && p > 0 && !seen.has(p); p = this.#procs.get(p)?.ppid) {
       seen.add(p);
-      if (this.#npm.has(p)) return true;
+      if (this.#npm.has(p)) return allExeced ? "npm" : "orphan";
+      if (!this.#execed.has(p)) allExeced = false;
     }
-    return false;
+    return "none";
+  }
+
+  #underNpm(pid: number): boolean {
+    return this.#npmLineage(pid) !== "none";
   }
 
   /** The actor string for an event by `pid` whose current binary is `exe`. */
@@ -114,8 +131,10 @@ export class ActorResolver {
     const s = this.#scriptOf(e.pid);
     let actor: string;
     if (s !== undefined) actor = `script:${this.#scripts.get(s)}:${bin === "self" || bin === "exe" ? e.comm : bin}`;
-    else if (this.#npm.has(e.pid) || this.#underNpm(e.pid)) actor = NPM_ACTOR;
-    else actor = `proc:${bin}`;
+    else {
+      const lineage = this.#npm.has(e.pid) ? "npm" : this.#npmLineage(e.pid);
+      actor = lineage === "npm" ? NPM_ACTOR : lineage === "orphan" ? `orphan:${bin}` : `proc:${bin}`;
+    }
     this.#cache.set(key, actor);
     return actor;
   }

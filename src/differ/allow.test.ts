@@ -47,8 +47,7 @@ describe("allowChecker", () => {
   });
 });
 
-describe("severity table", () => {
-  test.each([
+const SEVERITY_CASES: [Category, string, string][] = [
     ["fs_new_path_read", "/root/.npmrc", "critical"],
     ["fs_new_path_read", "/home/u/.ssh/id_ed25519", "critical"],
     ["fs_new_path_read", "/proc/<pid>/environ", "critical"],
@@ -62,7 +61,12 @@ describe("severity table", () => {
     ["net_new_https_host", "exfil.example", "medium"],
     ["net_new_dns_name", "exfil.example", "medium"],
     ["net_new_listen", "0.0.0.0:4444", "high"],
-  ] as [Category, string, string][])("%s %s → %s", (c, v, s) => expect(classify(c, v).severity).toBe(s));
+];
+
+describe("severity table", () => {
+  test.each(SEVERITY_CASES)("%s %s → %s", (c, v, s) => {
+    expect(classify(c, v).severity).toBe(s);
+  });
   test("every rule names a known severity", () => {
     for (const r of RULES) expect(SEVERITIES).toContain(r.severity);
   });

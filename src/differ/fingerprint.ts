@@ -22,12 +22,21 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
     const k = fingerprintKey({ category, actor, value });
     if (!out.has(k)) out.set(k, { category, actor, value, evidenceSeq: seq });
   };
+  // The binary each pid ran before its latest event: an exec is the act of
+  // the image that called it. sys_enter_execve reports that image itself;
+  // sched_process_exec already reports the new one.
+  const lastExe = new Map<number, string>();
   for (const e of sorted) {
     switch (e.kind) {
       case "exec": {
-        const actor = actors.isScriptSpawn(e) ? NPM_ACTOR : actors.actorOf(e);
+        const before = e.source === "sched_process_exec" ? (lastExe.get(e.pid) ?? e.ancestry[0]?.exe ?? e.exe) : e.exe;
+        const actor = actors.isScriptSpawn(e) ? NPM_ACTOR : actors.actorOf({ pid: e.pid, exe: before, comm: e.comm });
         // Failed attempts (ENOENT along PATH) count too: trying curl is news.
         add("proc_new_exec", actor, normalizePath(e.filename), e.seq);
+        if (e.source === "sched_process_exec") {
+          lastExe.set(e.pid, e.exe);
+          continue;
+        }
         break;
       }
       case "file": {
@@ -49,6 +58,7 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
         add("net_new_https_host", actors.actorOf(e), normalizeHost(e.sni), e.seq);
         break;
     }
+    if (e.exe) lastExe.set(e.pid, e.exe);
   }
   return [...out.values()];
 }
