@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { allowChecker, allowValueError } from "./allow.ts";
-import { classify, RULES, SEVERITIES } from "./severity.ts";
+import { classify, RULES, SEVERITIES, type Severity } from "./severity.ts";
 import type { Category } from "./types.ts";
 
 describe("allowChecker", () => {
@@ -47,7 +47,7 @@ describe("allowChecker", () => {
   });
 });
 
-const SEVERITY_CASES: [Category, string, string][] = [
+const SEVERITY_CASES: [Category, string, Severity][] = [
     ["fs_new_path_read", "/root/.npmrc", "critical"],
     ["fs_new_path_read", "/home/u/.ssh/id_ed25519", "critical"],
     ["fs_new_path_read", "/proc/<pid>/environ", "critical"],
