@@ -32,8 +32,8 @@ async function hammer(label: string, url: string, path: string, init: RequestIni
 const dir = tempDir("fangs-bench-trust-");
 const pki = makePki(join(dir, "ca"), ["bench-1"]);
 
-const plain = await startServe(["-runner-token", "bench-token"], { dir: join(dir) });
-await call(plain.url, "POST", "/v1/runners/register", { id: "bench-1", hostname: "h" }, { token: "bench-token" });
+const plain = await startServe(["-runner-token", "bench-runner-token-0123"], { dir: join(dir) });
+await call(plain.url, "POST", "/v1/runners/register", { id: "bench-1", hostname: "h" }, { token: "bench-runner-token-0123" });
 await hammer("heartbeat, HTTP + runner token (Bun.serve)", plain.url, "/v1/runners/bench-1/heartbeat", {
   method: "POST", headers: { authorization: "Bearer bench-token", "x-fangs-runner": "bench-1", "content-type": "application/json" }, body: "{}",
 });

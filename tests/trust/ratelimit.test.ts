@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { call, startServe, type Serve } from "./lib.ts";
 
-const RT = "rl-runner-token";
+const RT = "rl-runner-token-0001";
 const OP = "rl-operator-token";
 let srv: Serve;
 const runs: Record<string, string> = {};

@@ -98,3 +98,14 @@ test("runner routes: credentials are checked before the body is parsed", async (
   const res = await a.request("/v1/runs/0123456789abcdef/events", { method: "POST", headers: { "content-type": "application/json", "X-Fangs-Runner": "scan-01" }, body: "{" });
   expect(res.status).toBe(401);
 });
+
+test("security headers on every answer; HSTS only with TLS", async () => {
+  const plain = await app({}).request("/healthz");
+  expect(plain.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(plain.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  expect(plain.headers.get("strict-transport-security")).toBeNull();
+  const denied = await app({ "operator-token": "op" }).request("/v1/scans", { method: "POST" });
+  expect(denied.headers.get("x-content-type-options")).toBe("nosniff");
+  const tls = await app({ "tls-cert": "s.crt" }).request("/healthz");
+  expect(tls.headers.get("strict-transport-security")).toContain("max-age=");
+});

@@ -6,6 +6,7 @@
 //   everything else is an operator route (API, UI, /metrics)
 import type { Context, Hono, MiddlewareHandler, Next } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
 import type { Kysely } from "kysely";
 import type { DB } from "../../store/schema.ts";
 import { RevocationList } from "../../tls/revocation.ts";
@@ -53,6 +54,7 @@ export function routeClass(method: string, path: string): "runner" | "open" | "o
 }
 
 export interface TrustConfig {
+  "tls-cert"?: string;
   "tls-client-ca"?: string;
   "runner-token"?: string;
   "operator-token"?: string;
@@ -80,6 +82,8 @@ export function installTrust(app: Hono<any>, cfg: TrustConfig, opts: { ingestRat
     runnerAuthOpts.isRevoked = (serial) => revoked.isRevoked(serial);
   }
   app.use("*", runnerAuthConfig(runnerAuthOpts));
+  // nosniff, no framing by other sites, no referrer leaks; HSTS only when we serve TLS.
+  app.use("*", secureHeaders({ strictTransportSecurity: cfg["tls-cert"] ? "max-age=31536000" : false }));
   // Order: content type -> size cap -> credentials -> parse. Nothing is parsed
   // for a caller that has not authenticated, and never more than the cap.
   app.use("*", (async (c, next) => {

@@ -24,8 +24,8 @@ const tls = { tlsCert: "s.crt", tlsKey: "s.key" };
 test.each([
   ["loopback, nothing configured", { listen: "127.0.0.1:8443" }, "open"],
   ["127.0.0.2 is loopback too", { listen: "127.0.0.2:8443" }, "open"],
-  ["public, mTLS + operator token", { listen: "0.0.0.0:8443", ...tls, tlsClientCa: "ca.crt", operatorToken: "o" }, "mtls"],
-  ["public, runner token + operator token", { listen: "192.0.2.1:8443", runnerToken: "r", operatorToken: "o" }, "token"],
+  ["public, mTLS + operator token", { listen: "0.0.0.0:8443", ...tls, tlsClientCa: "ca.crt", operatorToken: "o".repeat(16) }, "mtls"],
+  ["public, runner token + operator token", { listen: "192.0.2.1:8443", runnerToken: "r".repeat(16), operatorToken: "o".repeat(16) }, "token"],
   ["public, nothing, but -insecure-listen", { listen: "0.0.0.0:8443", insecureListen: true }, "open"],
 ] as const)("listen policy allows: %s", (_n, sec, mode) => {
   expect(checkListenPolicy(sec).runnerAuth).toBe(mode);
@@ -39,6 +39,8 @@ test.each([
   ["host name that is not localhost", { listen: "orchestrator.example:8443" }, /refusing/],
   ["client CA without server cert", { listen: "127.0.0.1:8443", tlsClientCa: "ca.crt" }, /needs -tls-cert/],
   ["cert without key", { listen: "127.0.0.1:8443", tlsCert: "s.crt" }, /go together/],
+  ["a short runner token, even on loopback", { listen: "127.0.0.1:8443", runnerToken: "changeme" }, /-runner-token is too short \(8 characters/],
+  ["a short operator token", { listen: "127.0.0.1:8443", operatorToken: "x".repeat(15) }, /-operator-token is too short/],
 ] as const)("listen policy refuses: %s", (_n, sec, msg) => {
   expect(() => checkListenPolicy(sec)).toThrow(msg);
 });

@@ -40,6 +40,9 @@ export interface ListenSecurity {
   insecureListen?: boolean;
 }
 
+/** Shared secrets shorter than this are refused: they are guessable. */
+export const MIN_TOKEN_LENGTH = 16;
+
 export type RunnerAuthMode = "mtls" | "token" | "open";
 
 export function runnerAuthMode(s: ListenSecurity): RunnerAuthMode {
@@ -62,6 +65,11 @@ export function checkListenPolicy(s: ListenSecurity): { address: ListenAddress; 
       throw new FangsError(`refusing to listen on non-loopback ${s.listen} without ${missing.join(" and ")}`, {
         hint: "configure them (fangs ca init; fangs ca issue-server <host>), listen on 127.0.0.1, or pass -insecure-listen",
       });
+    }
+  }
+  for (const [flag, token] of [["runner-token", s.runnerToken], ["operator-token", s.operatorToken]] as const) {
+    if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
+      throw new FangsError(`-${flag} is too short (${token.length} characters; at least ${MIN_TOKEN_LENGTH})`, { hint: "generate one: head -c 32 /dev/urandom | base64" });
     }
   }
   return { address, runnerAuth, tls: !!s.tlsCert };
