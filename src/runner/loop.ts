@@ -22,6 +22,7 @@ export interface RunnerOptions {
   image: string;
   concurrency: number;
   log: (line: string) => void;
+  /** Heartbeat period; default 5 s, or the orchestrator's own interval when it asks for shorter. */
   heartbeatS?: number;
   claimWaitS?: number;
 }
@@ -34,6 +35,7 @@ export class Runner {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private workers: Promise<void>[] = [];
   runsDone = 0;
+  private serverHeartbeatS: number | undefined;
 
   constructor(private readonly o: RunnerOptions) {
     this.pump = new EventPump(o.sensor);
@@ -46,7 +48,8 @@ export class Runner {
     await this.removeOrphans();
     await this.register();
     this.pump.start();
-    this.heartbeat = setInterval(() => void this.beat(), (this.o.heartbeatS ?? 5) * 1000);
+    const every = Math.max(0.5, Math.min(this.o.heartbeatS ?? 5, this.serverHeartbeatS ?? 5));
+    this.heartbeat = setInterval(() => void this.beat(), every * 1000);
     for (let i = 0; i < Math.max(1, this.o.concurrency); i++) this.workers.push(this.work(i));
     log(`runner ${this.id}: ready (concurrency ${this.o.concurrency}, image ${this.o.image}, orchestrator ${this.o.client.base})`);
   }
@@ -75,11 +78,12 @@ export class Runner {
 
   private async register(): Promise<void> {
     const { client, sensor, log } = this.o;
-    await withRetry(() => client.register(hostname(), VERSION, sensor.probes), {
+    const res = await withRetry(() => client.register(hostname(), VERSION, sensor.probes), {
       attempts: Number.POSITIVE_INFINITY,
       signal: this.stopping.signal,
       onError: (e, n) => { if (n === 1 || n % 10 === 0) log(`runner: register failed (attempt ${n}): ${oneLine(e)}`); },
     });
+    this.serverHeartbeatS = res.heartbeat_interval_s;
     log(`runner ${client.runnerId}: registered with ${client.base}`);
   }
 

@@ -50,7 +50,9 @@ export default command({
       const p = sensor.attachSslUprobe(nodeInImage);
       log(`sensor: SSL_ctrl uprobe on the sandbox image's node ${p.active ? "attached" : `NOT attached: ${p.detail ?? ""}`}`);
     }
-    for (const p of sensor.probes) log(`sensor: probe ${p.name} ${p.active ? "attached" : `NOT attached${p.detail ? `: ${p.detail}` : ""}`}`);
+    const inactive = sensor.probes.filter((p) => !p.active).map((p) => p.name);
+    log(`sensor: ${sensor.probes.length - inactive.length}/${sensor.probes.length} probes attached${inactive.length ? ` (inactive: ${inactive.join(", ")})` : ""}`);
+    if (!(await docker.imageInspect(image))) log(`runner: sandbox image ${image} not found: scans will fail until it exists (Try: fangs sandbox build-image -image ${image})`);
     const runner = new Runner({ client, docker, sensor, image, concurrency, log });
     let stopping: Promise<void> | undefined;
     const onSignal = (sig: string) => {
