@@ -9,7 +9,7 @@ export async function pruneOnce(d: AppDeps, now = Date.now()): Promise<number> {
   if (pruned.length) d.reads.bump();
   for (const p of pruned) {
     d.metrics.runnersPruned.inc();
-    d.log(`pruned runner ${p.runner} (no heartbeat for more than ${d.cfg["runner-stale-after"]}s)${p.failedRun ? `; failed its run ${p.failedRun}` : ""}`);
+    d.log(`pruned runner ${p.runner} (no heartbeat for more than ${d.cfg["runner-stale-after"]}s)${p.failedRuns.length ? `; failed its run(s) ${p.failedRuns.join(", ")}` : ""}`);
   }
   return pruned.length;
 }

@@ -16,18 +16,22 @@ type Trx = Transaction<DB>;
 export const EXIT_OOM = 137;
 export const EXIT_DOCKER_START = 125;
 
-/** Fail the run a runner holds (if still running), with a reason. */
-async function failHeldRun(trx: Trx, runner: Runner, reason: string, actor: string, now: number): Promise<string | null> {
-  if (!runner.active_run_id) return null;
-  const r = await trx
-    .updateTable("runs")
-    .set({ status: "failed", failure_reason: reason, finished_at: now })
-    .where("id", "=", runner.active_run_id)
-    .where("status", "=", "running")
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) return null;
-  await audit(trx, { actor, action: "run.fail", target_kind: "run", target_id: runner.active_run_id, before: { status: "running" }, after: { status: "failed", failure_reason: reason } });
-  return runner.active_run_id;
+/** Fail every run a runner holds (a runner may work on several at once). */
+async function failHeldRuns(trx: Trx, runnerId: string, reason: string, actor: string, now: number): Promise<string[]> {
+  const held = await trx.selectFrom("runs").select("id").where("runner_id", "=", runnerId).where("status", "=", "running").execute();
+  const failed: string[] = [];
+  for (const { id } of held) {
+    const r = await trx
+      .updateTable("runs")
+      .set({ status: "failed", failure_reason: reason, finished_at: now })
+      .where("id", "=", id)
+      .where("status", "=", "running")
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) continue;
+    await audit(trx, { actor, action: "run.fail", target_kind: "run", target_id: id, before: { status: "running" }, after: { status: "failed", failure_reason: reason } });
+    failed.push(id);
+  }
+  return failed;
 }
 
 export interface RegisterRunner {
@@ -40,11 +44,10 @@ export interface RegisterRunner {
 
 /** Insert or refresh a runner. A runner that registers again has restarted:
  * whatever run it held is lost, so that run is failed (never left running). */
-export async function registerRunner(db: Db, r: RegisterRunner, now = Date.now()): Promise<{ failedRun: string | null }> {
+export async function registerRunner(db: Db, r: RegisterRunner, now = Date.now()): Promise<{ failedRuns: string[] }> {
   return db.transaction().execute(async (trx) => {
     const prev = await trx.selectFrom("runners").selectAll().where("id", "=", r.id).executeTakeFirst();
-    let failedRun: string | null = null;
-    if (prev) failedRun = await failHeldRun(trx, prev, "runner restarted (re-registered) while the run was active", `runner:${r.id}`, now);
+    const failedRuns = await failHeldRuns(trx, r.id, "runner restarted (re-registered) while the run was active", `runner:${r.id}`, now);
     const row = {
       hostname: r.hostname,
       cert_cn: r.certCn ?? null,
@@ -56,20 +59,31 @@ export async function registerRunner(db: Db, r: RegisterRunner, now = Date.now()
     };
     if (prev) await trx.updateTable("runners").set(row).where("id", "=", r.id).execute();
     else await trx.insertInto("runners").values({ id: r.id, ...row }).execute();
-    return { failedRun };
+    return { failedRuns };
   });
 }
 
-/** Remove runners silent since before `staleBefore`, failing their active runs. */
-export async function pruneStaleRunners(db: Db, staleBefore: number, now = Date.now()): Promise<Array<{ runner: string; failedRun: string | null }>> {
+/** Remove runners silent since before `staleBefore`, failing their active
+ * runs; also fail any running run whose runner is gone (never left running). */
+export async function pruneStaleRunners(db: Db, staleBefore: number, now = Date.now()): Promise<Array<{ runner: string; failedRuns: string[] }>> {
   return db.transaction().execute(async (trx) => {
     const stale = await trx.selectFrom("runners").selectAll().where("last_heartbeat_at", "<", staleBefore).execute();
-    const out: Array<{ runner: string; failedRun: string | null }> = [];
+    const out: Array<{ runner: string; failedRuns: string[] }> = [];
     for (const s of stale) {
       const silentS = Math.round((now - s.last_heartbeat_at) / 1000);
-      const failedRun = await failHeldRun(trx, s, `runner ${s.id} stopped heartbeating (silent for ${silentS}s) and was pruned`, "system:pruner", now);
+      const failedRuns = await failHeldRuns(trx, s.id, `runner ${s.id} stopped heartbeating (silent for ${silentS}s) and was pruned`, "system:pruner", now);
       await trx.deleteFrom("runners").where("id", "=", s.id).execute();
-      out.push({ runner: s.id, failedRun });
+      out.push({ runner: s.id, failedRuns });
+    }
+    const orphans = await trx
+      .selectFrom("runs")
+      .select(["id", "runner_id"])
+      .where("status", "=", "running")
+      .where((eb) => eb.or([eb("runner_id", "is", null), eb.not(eb.exists(eb.selectFrom("runners").select("runners.id").whereRef("runners.id", "=", "runs.runner_id")))]))
+      .execute();
+    for (const o of orphans) {
+      const failedRuns = await failHeldRuns(trx, o.runner_id ?? "", `runner ${o.runner_id ?? "(none)"} is gone (pruned or deregistered) while the run was active`, "system:pruner", now);
+      if (failedRuns.length) out.push({ runner: o.runner_id ?? "(none)", failedRuns });
     }
     return out;
   });
@@ -80,7 +94,7 @@ export async function deregisterRunner(db: Db, id: string, now = Date.now()): Pr
   return db.transaction().execute(async (trx) => {
     const prev = await trx.selectFrom("runners").selectAll().where("id", "=", id).executeTakeFirst();
     if (!prev) return false;
-    await failHeldRun(trx, prev, `runner ${id} deregistered while the run was active`, `runner:${id}`, now);
+    await failHeldRuns(trx, id, `runner ${id} deregistered while the run was active`, `runner:${id}`, now);
     await trx.deleteFrom("runners").where("id", "=", id).execute();
     return true;
   });
@@ -89,6 +103,8 @@ export async function deregisterRunner(db: Db, id: string, now = Date.now()): Pr
 /** Hand the oldest queued scan this runner may take to it, or undefined. */
 export async function claimNext(db: Db, runnerId: string, now = Date.now()): Promise<Run | undefined> {
   return db.transaction().execute(async (trx) => {
+    // Pruned while its long-poll waited: a run claimed now would have no owner.
+    if (!(await trx.selectFrom("runners").select("id").where("id", "=", runnerId).executeTakeFirst())) return undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
       const next = await trx
         .selectFrom("runs")
@@ -166,7 +182,9 @@ export async function finishRun(db: Db, runId: string, runnerId: string, f: Fini
       .where("status", "=", "running")
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) return undefined;
-    await trx.updateTable("runners").set({ active_run_id: null, last_heartbeat_at: now }).where("id", "=", runnerId).where("active_run_id", "=", runId).execute();
+    // active_run_id shows one run the runner still holds (it may run several).
+    const still = await trx.selectFrom("runs").select("id").where("runner_id", "=", runnerId).where("status", "=", "running").orderBy("claimed_at", "desc").limit(1).executeTakeFirst();
+    await trx.updateTable("runners").set({ active_run_id: still?.id ?? null, last_heartbeat_at: now }).where("id", "=", runnerId).execute();
     await audit(trx, { actor: `runner:${runnerId}`, action: "run.finish", target_kind: "run", target_id: runId, before: { status: "running" }, after: { status, exit_code: f.exit_code, failure_reason: reason, events_dropped: f.events_dropped } });
     return trx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
   });
