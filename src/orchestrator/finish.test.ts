@@ -1,0 +1,55 @@
+// Finish → differ → hooks, in-process: a run whose verdict is "deviations"
+// reaches every onDeviations hook once; a failing hook does not fail the run.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openMigrated, type Store } from "../store/index.ts";
+import { loadConfig } from "../core/config.ts";
+import { createApp } from "./app.ts";
+import { makeDeps, type AppDeps } from "./deps.ts";
+import type { Run } from "../store/schema.ts";
+
+let db: Store;
+let d: AppDeps;
+let app: ReturnType<typeof createApp>;
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "fangs-finish-"));
+  writeFileSync(join(dir, "o.yaml"), "allowlist: []\n");
+  db = await openMigrated(":memory:");
+  d = makeDeps(db, loadConfig({ config: join(dir, "o.yaml"), "ingest-rate-limit": 0 }, {}));
+  app = createApp(d);
+});
+afterAll(async () => db.destroy());
+
+const H = { "content-type": "application/json", "X-Fangs-Runner": "hook-runner" };
+const post = async (path: string, body: unknown) => {
+  const r = await app.request(path, { method: "POST", headers: H, body: JSON.stringify(body) });
+  return { status: r.status, json: (await r.json()) as any };
+};
+const base = { ts_ns: 1, pid: 300, ppid: 1, uid: 0, comm: "x", exe: "/usr/bin/x", cgroup_id: "1", ancestry: [], source: "t" };
+
+async function scan(version: string, events: unknown[]) {
+  const id = (await post("/v1/scans", { package: "hooked", version })).json.run_id as string;
+  expect((await post("/v1/runners/hook-runner/claim?wait=0", {})).json.run.id).toBe(id);
+  await post(`/v1/runs/${id}/events`, { batch_seq: 0, events });
+  return (await post(`/v1/runs/${id}/finish`, { status: "finished", exit_code: 0, events_sent: events.length, events_dropped: 0 })).json;
+}
+
+test("onDeviations hooks get each run with deviations; a throwing hook is contained", async () => {
+  const seen: Run[] = [];
+  d.hooks.onDeviations.push(() => {
+    throw new Error("webhook down");
+  });
+  d.hooks.onDeviations.push((run) => void seen.push(run));
+  expect((await post("/v1/runners/register", { hostname: "hook-runner" })).status).toBe(200);
+  expect((await scan("1.0.0", [{ ...base, seq: 0, kind: "file", path: "/app/package.json", flags: 0, access: "read" }])).verdict).toBe("seeded");
+  const second = await scan("1.0.1", [
+    { ...base, seq: 0, kind: "file", path: "/app/package.json", flags: 0, access: "read" },
+    { ...base, seq: 1, kind: "connect", family: "inet", address: "192.0.2.10", port: 4444, proto: "tcp" },
+  ]);
+  expect(second.verdict).toBe("deviations");
+  await Promise.all([...d.background]);
+  expect(seen.map((r) => [r.version, r.verdict])).toEqual([["1.0.1", "deviations"]]);
+  expect(seen[0].deviation_count).toBeGreaterThan(0);
+});
