@@ -36,6 +36,7 @@ export class Runner {
   private workers: Promise<void>[] = [];
   runsDone = 0;
   private serverHeartbeatS: number | undefined;
+  private registered = false;
 
   constructor(private readonly o: RunnerOptions) {
     this.pump = new EventPump(o.sensor);
@@ -84,6 +85,7 @@ export class Runner {
       onError: (e, n) => { if (n === 1 || n % 10 === 0) log(`runner: register failed (attempt ${n}): ${oneLine(e)}`); },
     });
     this.serverHeartbeatS = res.heartbeat_interval_s;
+    this.registered = true;
     log(`runner ${client.runnerId}: registered with ${client.base}`);
   }
 
@@ -189,6 +191,7 @@ export class Runner {
     // Each run removed its own cgroup; what is left of ours (a cleanup that
     // failed) goes now.
     for (const runId of this.ownRuns) for (const l of removeRunCgroups(runId)) log(`runner: cgroup not removed: ${l}`);
+    if (!this.registered) return;
     try {
       await client.deregister();
       log(`runner ${this.id}: deregistered`);

@@ -62,7 +62,11 @@ export default command({
     process.on("SIGTERM", () => onSignal("SIGTERM"));
     process.on("SIGINT", () => onSignal("SIGINT"));
     try {
-      await runner.start();
+      try {
+        await runner.start();
+      } catch (e) {
+        if (!stopping) throw e; // SIGTERM while still registering is a clean stop
+      }
       await runner.done();
       await stopping;
     } finally {
