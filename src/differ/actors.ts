@@ -38,6 +38,8 @@ export function packageFromPath(p: string): string | undefined {
 export class ActorResolver {
   readonly #procs = new Map<number, Proc>();
   readonly #npm = new Set<number>();
+  /** seq of the exec that made a pid npm: its earlier events are the runtime's (runc init). */
+  readonly #npmSince = new Map<number, number>();
   /** pid of a script's `sh -c` → its package ("?" until told). */
   readonly #scripts = new Map<number, string>();
   readonly #cache = new Map<string, string>();
@@ -63,14 +65,22 @@ export class ActorResolver {
       this.#execed.add(e.pid);
       this.#procs.get(e.pid)!.argv = e.argv;
       const looksNpm = e.argv.slice(0, 2).some((a) => NPM_ARG.test(a)) || NPM_ARG.test(e.filename);
-      if (looksNpm && !this.#npm.has(e.pid) && this.#scriptOf(e.pid) === undefined && !this.#underNpm(e.pid)) this.#npm.add(e.pid);
-      else if (this.#npm.has(e.ppid) && SHELL.test(e.filename) && e.argv[1] === "-c") this.#scripts.set(e.pid, "?");
+      if (looksNpm && !this.#npm.has(e.pid) && this.#scriptOf(e.pid) === undefined && !this.#underNpm(e.pid)) {
+        this.#npm.add(e.pid);
+        this.#npmSince.set(e.pid, e.seq);
+      } else if (this.#npm.has(e.ppid) && SHELL.test(e.filename) && e.argv[1] === "-c" && !this.#scripts.has(e.pid)) {
+        // npm puts the package's own node_modules/.bin first on the script's
+        // PATH, so the first place it looks for `sh` names the package dir.
+        const bin = e.filename.indexOf("/node_modules/.bin/");
+        this.#scripts.set(e.pid, (bin > 0 && packageFromPath(e.filename.slice(0, bin) + "/")) || "?");
+      }
     }
-    // Pass 2: name each script by the first package path its subtree shows.
+    // Pass 2: name each script not yet named by the first package path its
+    // subtree shows (not counting npm's own PATH search for the shell).
     for (const e of events) {
       const s = this.#scriptOf(e.pid);
       if (s === undefined || this.#scripts.get(s) !== "?") continue;
-      const paths = e.kind === "exec" ? [e.filename, ...e.argv] : e.kind === "file" ? [e.path] : [];
+      const paths = e.kind === "exec" ? (e.pid === s ? [] : [e.filename, ...e.argv]) : e.kind === "file" ? [e.path] : [];
       for (const p of paths) {
         const pkg = p.startsWith("/") ? packageFromPath(p) : undefined;
         if (pkg) {
@@ -123,7 +133,9 @@ export class ActorResolver {
   }
 
   /** The actor string for an event by `pid` whose current binary is `exe`. */
-  actorOf(e: { pid: number; exe: string; comm: string }): string {
+  actorOf(e: { pid: number; exe: string; comm: string; seq?: number }): string {
+    const since = this.#npmSince.get(e.pid);
+    if (since !== undefined && e.seq !== undefined && e.seq < since) return `proc:${basename(e.exe) || e.comm || "?"}`;
     const key = `${e.pid}\u0000${e.exe}\u0000${e.comm}`;
     const hit = this.#cache.get(key);
     if (hit !== undefined) return hit;

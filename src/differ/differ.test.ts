@@ -12,6 +12,7 @@ interface Case {
   baseline: string[];
   run: string;
   allow?: AllowRule[];
+  pkg?: string;
   /** expected deviations as "severity category actor value" */
   expect: string[];
 }
@@ -46,11 +47,37 @@ const CASES: Case[] = [
     ],
     expect: MALICIOUS.filter((d) => !/203\.0\.113|exfil\.example|\.ssh/.test(d)),
   },
+  // Recorded from the real sensor (record-real.ts): npm 11 in the sandbox
+  // installing the fixture package from the sealed fake registry.
+  { name: "real: second honest install of widget 1.0.0", pkg: "fangs-fixture-widget", baseline: ["real-widget-1.0.0-1"], run: "real-widget-1.0.0-2", expect: [] },
+  { name: "real: honest upgrade to widget 1.1.0", pkg: "fangs-fixture-widget", baseline: ["real-widget-1.0.0-1"], run: "real-widget-1.1.0-1", expect: [] },
+  {
+    name: "real: compromised widget 1.2.0",
+    pkg: "fangs-fixture-widget",
+    baseline: ["real-widget-1.0.0-1", "real-widget-1.1.0-1"],
+    run: "real-widget-1.2.0-1",
+    expect: [
+      "critical fs_new_path_read script:fangs-fixture-widget:node /root/.npmrc",
+      "high proc_new_exec script:fangs-fixture-widget:node /bin/sh",
+      "high proc_new_exec script:fangs-fixture-widget:node /usr/bin/curl",
+      "high net_new_destination script:fangs-fixture-widget:node 203.0.113.10:443",
+      "high net_new_destination script:fangs-fixture-widget:node 203.0.113.53:53/udp",
+      "high net_new_listen script:fangs-fixture-widget:node 127.0.0.1:<ephemeral>",
+      "high net_new_destination script:fangs-fixture-widget:node 127.0.0.1:<ephemeral>",
+      "medium fs_new_path_read script:fangs-fixture-widget:node /etc/resolv.conf",
+      "medium net_new_dns_name script:fangs-fixture-widget:node exfil.attacker.example",
+      "medium net_new_https_host script:fangs-fixture-widget:node c2.attacker.example",
+      "low fs_new_path_read script:fangs-fixture-widget:node /etc/nsswitch.conf",
+      "low fs_new_path_read script:fangs-fixture-widget:node /etc/netsvc.conf",
+      "low fs_new_path_read script:fangs-fixture-widget:node /etc/svc.conf",
+      "info fs_new_path_write script:fangs-fixture-widget:sh /dev/null",
+    ],
+  },
 ];
 
 describe("differ over recorded runs", () => {
   test.each(CASES.map((c) => [c.name, c]))("%s", (_name, c) => {
-    const found = findDeviations(fps(c.run), baselineOf(...c.baseline), allowChecker(c.allow ?? [], "demo-pkg"));
+    const found = findDeviations(fps(c.run), baselineOf(...c.baseline), allowChecker(c.allow ?? [], c.pkg ?? "demo-pkg"));
     expect(found.map((f) => `${f.severity} ${f.category} ${f.actor} ${f.value}`).sort()).toEqual([...c.expect].sort());
   });
 
@@ -74,5 +101,12 @@ describe("differ over recorded runs", () => {
     const a = fps("clean-1.0.0-a");
     expect(a.filter((f) => f.actor === "npm" && f.value.includes("/node_modules/"))).toEqual([]);
     expect(a.some((f) => f.actor === "script:demo-pkg:node" && f.value === "/app/node_modules/demo-pkg/install.js")).toBe(true);
+  });
+});
+
+describe("actors in a real recording", () => {
+  test("runc's set-up, npm, and the postinstall named by its package", () => {
+    const actors = new Set(fps("real-widget-1.0.0-1").map((f) => f.actor));
+    expect([...actors].filter((a) => !a.startsWith("proc:runc")).sort()).toEqual(["npm", "script:fangs-fixture-widget:node", "script:fangs-fixture-widget:sh"]);
   });
 });

@@ -23,42 +23,49 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
     if (!out.has(k)) out.set(k, { category, actor, value, evidenceSeq: seq });
   };
   // The binary each pid ran before its latest event: an exec is the act of
-  // the image that called it. sys_enter_execve reports that image itself;
+  // the image that called it. sys_enter_execve reports that image itself (or
+  // "" for a freshly forked child, which still runs its parent's binary);
   // sched_process_exec already reports the new one.
   const lastExe = new Map<number, string>();
+  const imageOf = (e: FangsEvent) => e.exe || lastExe.get(e.pid) || e.ancestry[0]?.exe || "";
   for (const e of sorted) {
+    const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
     switch (e.kind) {
       case "exec": {
-        const before = e.source === "sched_process_exec" ? (lastExe.get(e.pid) ?? e.ancestry[0]?.exe ?? e.exe) : e.exe;
-        const actor = actors.isScriptSpawn(e) ? NPM_ACTOR : actors.actorOf({ pid: e.pid, exe: before, comm: e.comm });
+        if (e.source === "sched_process_exec") who.exe = lastExe.get(e.pid) || e.ancestry[0]?.exe || e.exe;
+        const actor = actors.isScriptSpawn(e) ? NPM_ACTOR : actors.actorOf(who);
         // Failed attempts (ENOENT along PATH) count too: trying curl is news.
         add("proc_new_exec", actor, normalizePath(e.filename), e.seq);
-        if (e.source === "sched_process_exec") {
-          lastExe.set(e.pid, e.exe);
-          continue;
-        }
         break;
       }
       case "file": {
-        const actor = actors.actorOf(e);
+        const actor = actors.actorOf(who);
         if (npmHousekeeping(actor, e.path)) break;
         add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, normalizePath(e.path), e.seq);
         break;
       }
       case "connect":
-        add("net_new_destination", actors.actorOf(e), endpointValue(e.family, e.address, e.port, e.proto), e.seq);
+        add("net_new_destination", actors.actorOf(who), endpointValue(e.family, e.address, e.port, e.proto, "connect"), e.seq);
         break;
       case "listen":
-        add("net_new_listen", actors.actorOf(e), endpointValue(e.family, e.address, e.port, e.proto), e.seq);
+        // bind() to port 0 asks for an ephemeral port (every UDP client does
+        // it); what listens shows in the listen() that follows.
+        if (e.port === 0 && e.family !== "unix") break;
+        add("net_new_listen", actors.actorOf(who), endpointValue(e.family, e.address, e.port, e.proto, "listen"), e.seq);
         break;
-      case "dns":
-        add("net_new_dns_name", actors.actorOf(e), normalizeHost(e.qname), e.seq);
+      case "dns": {
+        const actor = actors.actorOf(who);
+        add("net_new_dns_name", actor, normalizeHost(e.qname), e.seq);
+        // An unconnected sendto/sendmsg shows no connect: the resolver asked
+        // is itself a destination (DNS sent straight to an attacker's server).
+        if (e.server) add("net_new_destination", actor, endpointValue(e.server.includes(":") ? "inet6" : "inet", e.server, e.port, "udp"), e.seq);
         break;
+      }
       case "tls":
-        add("net_new_https_host", actors.actorOf(e), normalizeHost(e.sni), e.seq);
+        add("net_new_https_host", actors.actorOf(who), normalizeHost(e.sni), e.seq);
         break;
     }
-    if (e.exe) lastExe.set(e.pid, e.exe);
+    lastExe.set(e.pid, e.kind === "exec" && e.source === "sched_process_exec" ? e.exe : who.exe);
   }
   return [...out.values()];
 }

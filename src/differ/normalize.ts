@@ -79,12 +79,25 @@ export function normalizeHost(h: string): string {
   return h.trim().toLowerCase().replace(/\.$/, "");
 }
 
-/** `1.2.3.4:443`, `[2001:db8::1]:443`, `…/udp` for UDP, `unix:<path>`. */
-export function endpointValue(family: string, address: string, port: number, proto: string): string {
-  if (family === "unix") return "unix:" + normalizePath(address.replace(/^@/, "@"));
+/** Kernel-chosen local ports (Linux ip_local_port_range 32768-60999, and above). */
+const EPHEMERAL_MIN = 32768;
+
+function isLoopback(addr: string): boolean {
+  return /^127\./.test(addr) || addr === "::1" || addr === "localhost";
+}
+
+/**
+ * `1.2.3.4:443`, `[2001:db8::1]:443`, `…/udp` for UDP, `unix:<path>`. A port
+ * the kernel picked (a listen on an ephemeral port, or a connect to such a
+ * port on loopback, i.e. to a server the install itself started) becomes
+ * `<ephemeral>`: it differs on every run. Remote ports are kept.
+ */
+export function endpointValue(family: string, address: string, port: number, proto: string, role: "connect" | "listen" = "connect"): string {
+  if (family === "unix") return "unix:" + normalizePath(address);
   const addr = address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1").toLowerCase();
   const host = addr.includes(":") ? `[${addr}]` : addr;
-  return `${host}:${port}${proto === "udp" ? "/udp" : ""}`;
+  const ephemeral = port >= EPHEMERAL_MIN && (role === "listen" || isLoopback(addr));
+  return `${host}:${ephemeral ? "<ephemeral>" : port}${proto === "udp" ? "/udp" : ""}`;
 }
 
 /** The address part of an endpointValue (for CIDR allowlists), or undefined. */

@@ -40,6 +40,7 @@ export const RULES: readonly Rule[] = [
   { categories: ["fs_new_path_write"], match: /(^|\/)(\.bashrc|\.profile|\.bash_profile|\.zshrc)$|^\/etc\/(cron|profile|rc\.local|ld\.so\.preload|systemd\/)|^\/var\/spool\/cron|(^|\/)\.config\/autostart\//, severity: "high", reason: "shell start-up, cron or service file (persistence)" },
   { categories: FS, match: /^\/etc\/(passwd|group|hosts|resolv\.conf)$/, severity: "medium", reason: "system account or name-resolution file" },
   { categories: FS, match: /(^|\/)node_modules\//, severity: "info", reason: "file under node_modules" },
+  { categories: FS, match: /^\/dev\/(null|zero|full|u?random|tty|ptmx|pts\/|std(in|out|err)$)|^\/proc\/self\/fd\//, severity: "info", reason: "standard device or own descriptor" },
   { categories: ["fs_new_path_write"], match: /./, severity: "medium", reason: "new file written outside node_modules" },
   { categories: ["fs_new_path_read"], match: /./, severity: "low", reason: "new file read outside node_modules" },
   // Processes.
