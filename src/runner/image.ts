@@ -134,7 +134,7 @@ export async function npmFeatures(docker: Docker, image: string): Promise<NpmFea
 
 async function probeNpmHelp(docker: Docker, image: string): Promise<string> {
   const id = await docker.createContainer(`fangs-probe-${crypto.randomUUID().slice(0, 8)}`, {
-    Image: image, Cmd: ["npm", "install", "--help"], HostConfig: { NetworkMode: "none", CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"] },
+    Image: image, Cmd: ["npm", "install", "--help"], Labels: { "fangs.probe": "npm" }, HostConfig: { NetworkMode: "none", CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"] },
   });
   try {
     const { exited } = await docker.waitNextExit(id);

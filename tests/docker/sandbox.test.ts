@@ -149,3 +149,18 @@ describe("a sandboxed install", () => {
     expect(runCgroupDirs(runId)).toEqual([]);
   }, 30_000);
 });
+
+describe("npm feature detection", () => {
+  test("an image without our label (e.g. a pulled node image) is asked once, and its answer is used", async () => {
+    const { imageEntries, defaultSources, npmFeatures } = await import("../../src/runner/image.ts");
+    const { tar } = await import("../../src/runner/tar.ts");
+    const name = "fangs-sandbox-nolabel:test";
+    await docker.importImage("fangs-sandbox-nolabel", "test", tar(imageEntries(defaultSources()).entries), ["ENV PATH=/usr/local/bin:/usr/bin:/bin", "USER 0:0"]);
+    const img = await docker.imageInspect(name);
+    expect(img?.Config.Labels?.["fangs.npm.allow-all-scripts"]).toBeUndefined();
+    // This host's npm 11 knows the flag, so the probe must find it.
+    expect(await npmFeatures(docker, name)).toEqual({ allowAllScripts: true });
+    // The probe container is gone.
+    expect(await docker.listContainers("fangs.probe")).toEqual([]);
+  }, 60_000);
+});
