@@ -3,12 +3,15 @@
 // every mutating endpoint, junk queries and paths to the reads, junk
 // credentials everywhere. Every answer must be a 4xx (never 2xx, never 5xx),
 // the database must be byte-for-byte unchanged (row counts + a hash of every
-// table), and the server must still serve afterwards.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+// table), and the server must still serve afterwards. Run against both
+// listeners: runner token on Bun.serve, and runner mTLS on node:tls+node:http.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { tempDir } from "../lib/env.ts";
 import { createHash } from "node:crypto";
 import { Database } from "bun:sqlite";
 import * as v from "valibot";
-import { call, startServe, type Serve } from "./lib.ts";
+import { call, makePki, startServe, type Pki, type Serve } from "./lib.ts";
 import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID_HEADER } from "../../src/protocol/runner.ts";
 import { ScanRequest } from "../../src/orchestrator/routes/scans.ts";
 
@@ -16,8 +19,6 @@ const RT = "fuzz-runner-token";
 const OP = "fuzz-operator-token";
 const MAX_REQUESTS = 8000;
 const MAX_MS = 60_000;
-let srv: Serve;
-let runId: string;
 
 const SEED = Number(process.env.FANGS_FUZZ_SEED ?? Date.now() % 1e9);
 function mulberry32(a: number) {
@@ -61,18 +62,27 @@ function mutate(body: unknown, depth = 0): unknown {
   return b;
 }
 
-interface Target { method: string; path: () => string; auth: Record<string, string>; schema?: v.GenericSchema; valid?: unknown }
-const runner = (id = "fz-1") => ({ authorization: `Bearer ${RT}`, [RUNNER_ID_HEADER]: id });
-const operator = { authorization: `Bearer ${OP}` };
+/** How a caller authenticates on one listener: headers and/or a client certificate. */
+interface Creds { headers: Record<string, string>; tls?: object }
+interface Mode {
+  name: string;
+  args: (dir: string) => string[];
+  runner: (id: string) => Creds;
+  operator: () => Creds;
+  /** Credentials that must be refused on a runner route. */
+  badRunner: () => Creds;
+}
+interface Target { method: string; path: () => string; creds: Creds; runner: boolean; schema: v.GenericSchema; valid: unknown }
 const event = { seq: 0, ts_ns: 1, pid: 10, ppid: 1, uid: 0, comm: "node", exe: "/usr/bin/node", cgroup_id: "1", ancestry: [], source: "test", kind: "file", path: "/tmp/x", flags: 0, access: "read" };
 
-function targets(): Target[] {
+function targets(m: Mode, runId: string): Target[] {
   return [
-    { method: "POST", path: () => "/v1/scans", auth: operator, schema: ScanRequest, valid: { package: "left-pad", version: "1.3.0", duration: "30s", network: "none" } },
-    { method: "POST", path: () => "/v1/runners/register", auth: runner("fz-new"), schema: RegisterRequest, valid: { id: "fz-new", hostname: "h", probes: [{ name: "p", active: true }] } },
-    { method: "POST", path: () => "/v1/runners/fz-1/heartbeat", auth: runner(), schema: HeartbeatRequest, valid: { active_run_id: runId } },
-    { method: "POST", path: () => `/v1/runs/${runId}/events`, auth: runner(), schema: EventBatch, valid: { batch_seq: 1, events: [event] } },
-    { method: "POST", path: () => `/v1/runs/${runId}/finish`, auth: runner(), schema: FinishRequest, valid: { status: "finished", exit_code: 0, events_sent: 1, events_dropped: 0 } },
+    { method: "POST", path: () => "/v1/scans", creds: m.operator(), runner: false, schema: ScanRequest, valid: { package: "left-pad", version: "1.3.0", duration: "30s", network: "none" } },
+    // register with a body only: under mTLS the CN (fz-1) names the runner, which is already registered
+    { method: "POST", path: () => "/v1/runners/register", creds: m.runner("fz-1"), runner: true, schema: RegisterRequest, valid: { id: "fz-1", hostname: "h", probes: [{ name: "p", active: true }] } },
+    { method: "POST", path: () => "/v1/runners/fz-1/heartbeat", creds: m.runner("fz-1"), runner: true, schema: HeartbeatRequest, valid: { active_run_id: runId } },
+    { method: "POST", path: () => `/v1/runs/${runId}/events`, creds: m.runner("fz-1"), runner: true, schema: EventBatch, valid: { batch_seq: 1, events: [event] } },
+    { method: "POST", path: () => `/v1/runs/${runId}/finish`, creds: m.runner("fz-1"), runner: true, schema: FinishRequest, valid: { status: "finished", exit_code: 0, events_sent: 1, events_dropped: 0 } },
   ];
 }
 
@@ -87,22 +97,30 @@ function acceptable(t: Target, raw: string): boolean {
 }
 
 /** One randomized request that must be refused with a 4xx. */
-function malformed(ts: Target[]): { t: Target; body: string; headers: Record<string, string>; why: string } {
+function malformed(m: Mode, ts: Target[]): { t: Target; body: string; headers: Record<string, string>; tls?: object; why: string } {
   const t = pick(ts);
-  const headers: Record<string, string> = { ...t.auth, "content-type": "application/json" };
+  const headers: Record<string, string> = { ...t.creds.headers, "content-type": "application/json" };
+  const tls = t.creds.tls;
+  const valid = JSON.stringify(t.valid);
   const r = rand();
   if (r < 0.15) {
     const raw = pick(RAW_BODIES);
-    if (!acceptable(t, raw)) return { t, body: raw, headers, why: "raw" };
+    if (!acceptable(t, raw)) return { t, body: raw, headers, tls, why: "raw" };
   }
-  if (r < 0.2) return { t, body: JSON.stringify(t.valid), headers: { ...headers, "content-type": pick(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"]) }, why: "content-type" };
-  if (r < 0.25) return { t, body: JSON.stringify(t.valid), headers: { ...headers, authorization: pick(["", "Bearer", `Bearer ${RT}x`, `Basic ${btoa("a:b")}`, `Bearer ${OP}${RT}`, `bearer  ${RT.slice(0, -1)}`]) }, why: "auth" };
-  if (r < 0.28 && /fz-1|runs/.test(t.path())) return { t, body: JSON.stringify(t.valid), headers: { ...headers, [RUNNER_ID_HEADER]: pick(["fz-2", "../fz-1", "fz 1", "", "x".repeat(300)]) }, why: "runner header" };
+  if (r < 0.2) return { t, body: valid, headers: { ...headers, "content-type": pick(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"]) }, tls, why: "content-type" };
+  if (r < 0.25) {
+    if (t.runner && !t.path().includes("register")) {
+      const bad = m.badRunner();
+      return { t, body: valid, headers: { ...bad.headers, "content-type": "application/json" }, tls: bad.tls, why: "auth" };
+    }
+    if (!t.runner) return { t, body: valid, headers: { ...headers, authorization: pick(["", "Bearer", `Bearer ${OP}x`, `Basic ${btoa("a:b")}`, `Bearer ${OP}${RT}`, `bearer  ${OP.slice(0, -1)}`, `Bearer ${RT}`]) }, tls, why: "auth" };
+  }
+  if (r < 0.28 && /fz-1\/|runs/.test(t.path())) return { t, body: valid, headers: { ...headers, [RUNNER_ID_HEADER]: pick(["fz-2", "../fz-1", "fz 1", "", "x".repeat(300)]) }, tls, why: "runner header" };
   for (let i = 0; i < 50; i++) {
     const body = JSON.stringify(mutate(t.valid)) ?? ""; // judge what is sent: e.g. a "__proto__" key does not survive stringify
-    if (!acceptable(t, body)) return { t, body, headers, why: "mutated" };
+    if (!acceptable(t, body)) return { t, body, headers, tls, why: "mutated" };
   }
-  return { t, body: "{", headers, why: "raw" };
+  return { t, body: "{", headers, tls, why: "raw" };
 }
 
 function snapshot(path: string): Record<string, { rows: number; sha256: string }> {
@@ -120,74 +138,107 @@ function snapshot(path: string): Record<string, { rows: number; sha256: string }
   }
 }
 
-beforeAll(async () => {
-  srv = await startServe(["-runner-token", RT, "-operator-token", OP, "-ingest-rate-limit", "0", "-retention-first-prune", "3600", "-runner-stale-after", "600"]);
-  // A world worth protecting: two runners, one running scan owned by fz-1, one stored batch.
-  for (const id of ["fz-1", "fz-2"]) expect((await call(srv.url, "POST", "/v1/runners/register", { id, hostname: "h" }, { token: RT })).status).toBe(200);
-  const q = await call(srv.url, "POST", "/v1/scans", { package: "left-pad", version: "1.3.0", runner: "fz-1" }, { token: OP });
-  expect(q.status).toBe(201);
-  runId = q.json.run_id;
-  const claim = await call(srv.url, "POST", "/v1/runners/fz-1/claim?wait=5", undefined, { token: RT, runner: "fz-1" });
-  expect(claim.json?.run?.id).toBe(runId);
-  expect((await call(srv.url, "POST", `/v1/runs/${runId}/events`, { batch_seq: 0, events: [event] }, { token: RT, runner: "fz-1" })).status).toBe(200);
-});
-afterAll(async () => {
-  await srv?.stop();
-});
+let pki: Pki;
+let foreign: Pki;
+const MODES: Mode[] = [
+  {
+    name: "runner token, Bun.serve",
+    args: () => ["-runner-token", RT],
+    runner: (id) => ({ headers: { authorization: `Bearer ${RT}`, [RUNNER_ID_HEADER]: id } }),
+    operator: () => ({ headers: { authorization: `Bearer ${OP}` } }),
+    badRunner: () => ({ headers: { authorization: pick(["", "Bearer", `Bearer ${RT}x`, `Basic ${btoa("a:b")}`, `Bearer ${OP}`, `bearer  ${RT.slice(0, -1)}`]), [RUNNER_ID_HEADER]: "fz-1" } }),
+  },
+  {
+    name: "runner mTLS, node:tls",
+    args: (dir) => {
+      pki = makePki(join(dir, "ca"), ["fz-1", "fz-2"]);
+      foreign = makePki(join(dir, "foreign"), ["fz-1"]);
+      return ["-tls-cert", join(pki.dir, "server.crt"), "-tls-key", join(pki.dir, "server.key"), "-tls-client-ca", join(pki.dir, "ca.crt")];
+    },
+    runner: (id) => ({ headers: {}, tls: { ca: pki.ca, ...pki.cert(id) } }),
+    operator: () => ({ headers: { authorization: `Bearer ${OP}` }, tls: { ca: pki.ca } }),
+    badRunner: () => pick<Creds>([{ headers: {}, tls: { ca: pki.ca } }, { headers: {}, tls: { ca: pki.ca, ...foreign.cert("fz-1") } }, { headers: { authorization: `Bearer ${OP}` }, tls: { ca: pki.ca } }]),
+  },
+];
 
-test(`thousands of malformed bodies: all 4xx, DB unchanged, server alive (seed ${SEED})`, async () => {
-  const before = snapshot(srv.db);
-  const ts = targets();
-  const statuses = new Map<number, number>();
-  const bad: string[] = [];
-  const started = performance.now();
-  let sent = 0;
-  const worker = async () => {
-    while (sent < MAX_REQUESTS && performance.now() - started < MAX_MS) {
-      sent++;
-      const m = malformed(ts);
-      const res = await fetch(srv.url + m.t.path(), { method: m.t.method, headers: m.headers, body: m.body });
-      await res.arrayBuffer();
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      if (res.status < 400 || res.status >= 500) bad.push(`${res.status} ${m.t.method} ${m.t.path()} (${m.why}) ${m.body.slice(0, 200)}`);
+describe.each(MODES)("hostile input ($name)", (m) => {
+  let srv: Serve;
+  let runId: string;
+  /** A call with a mode's credentials. */
+  const as = (c: Creds) => ({ headers: c.headers, tls: c.tls });
+
+  beforeAll(async () => {
+    const dir = tempDir("fangs-fuzz-");
+    srv = await startServe([...m.args(dir), "-operator-token", OP, "-ingest-rate-limit", "0", "-retention-first-prune", "3600", "-runner-stale-after", "600"], { dir });
+    // A world worth protecting: two runners, one running scan owned by fz-1, one stored batch.
+    for (const id of ["fz-1", "fz-2"]) expect((await call(srv.url, "POST", "/v1/runners/register", { id, hostname: "h" }, as(m.runner(id)))).status).toBe(200);
+    const q = await call(srv.url, "POST", "/v1/scans", { package: "left-pad", version: "1.3.0", runner: "fz-1" }, as(m.operator()));
+    expect(q.status).toBe(201);
+    runId = q.json.run_id;
+    const claim = await call(srv.url, "POST", "/v1/runners/fz-1/claim?wait=5", undefined, as(m.runner("fz-1")));
+    expect(claim.json?.run?.id).toBe(runId);
+    expect((await call(srv.url, "POST", `/v1/runs/${runId}/events`, { batch_seq: 0, events: [event] }, as(m.runner("fz-1")))).status).toBe(200);
+  });
+  afterAll(async () => {
+    await srv?.stop();
+  });
+
+  test(`thousands of malformed bodies: all 4xx, DB unchanged, server alive (seed ${SEED})`, async () => {
+    const before = snapshot(srv.db);
+    const ts = targets(m, runId);
+    const statuses = new Map<number, number>();
+    const bad: string[] = [];
+    const started = performance.now();
+    let sent = 0;
+    const worker = async () => {
+      while (sent < MAX_REQUESTS && performance.now() - started < MAX_MS) {
+        sent++;
+        const x = malformed(m, ts);
+        const res = await fetch(srv.url + x.t.path(), { method: x.t.method, headers: x.headers, body: x.body, tls: x.tls } as RequestInit);
+        await res.arrayBuffer();
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (res.status < 400 || res.status >= 500) bad.push(`${res.status} ${x.t.method} ${x.t.path()} (${x.why}) ${x.body.slice(0, 200)}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    const secs = (performance.now() - started) / 1000;
+    console.log(`fuzz [${m.name}]: ${sent} requests in ${secs.toFixed(1)}s (seed ${SEED}); statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    expect(bad.slice(0, 5)).toEqual([]);
+    expect(sent).toBeGreaterThanOrEqual(1000);
+    expect(snapshot(srv.db)).toEqual(before);
+    // still serving, and the owner's valid requests still work
+    expect((await call(srv.url, "GET", "/healthz", undefined, { tls: m.operator().tls })).status).toBe(200);
+    expect((await call(srv.url, "POST", "/v1/runners/fz-1/heartbeat", {}, as(m.runner("fz-1")))).status).toBe(200);
+  }, MAX_MS + 30_000);
+
+  test("oversized bodies are refused with 413 before anything is written", async () => {
+    const before = snapshot(srv.db);
+    const huge = JSON.stringify({ batch_seq: 2, events: Array.from({ length: 4000 }, () => ({ ...event, exe: "x".repeat(4096) })) }); // ~17 MB
+    expect(huge.length).toBeGreaterThan(16 << 20);
+    expect((await call(srv.url, "POST", `/v1/runs/${runId}/events`, huge, { ...as(m.runner("fz-1")), headers: { ...m.runner("fz-1").headers, "content-type": "application/json" } })).status).toBe(413);
+    const big = JSON.stringify({ package: "left-pad", version: "1.3.0", pad: "x".repeat(70_000) });
+    expect((await call(srv.url, "POST", "/v1/scans", big, { ...as(m.operator()), headers: { ...m.operator().headers, "content-type": "application/json" } })).status).toBe(413);
+    const tooMany = { batch_seq: 2, events: Array.from({ length: 5001 }, () => event) };
+    expect((await call(srv.url, "POST", `/v1/runs/${runId}/events`, tooMany, as(m.runner("fz-1")))).status).toBe(400);
+    expect(snapshot(srv.db)).toEqual(before);
+  });
+
+  test("junk paths, queries and credentials on the read API: never a 5xx", async () => {
+    const paths = [
+      "/v1/runs?limit=-1", "/v1/runs?limit=abc", "/v1/runs?package=%00", "/v1/runs/zzzz", "/v1/runs/" + "a".repeat(5000), "/v1/runs/%2e%2e%2f%2e%2e/events",
+      `/v1/runs/${runId}/events?kind=bogus&after=-5&limit=1e9`, "/v1/deviations/%ff", "/v1/pending?min_severity=extreme", "/v1/baselines/%00%01",
+      "/v1/baselines/" + "@".repeat(300), "/v1/audit?target_kind=nope", "/v1/audit?limit=0", "/v1/audit?limit=99999999", "/v1/audit?zzz=1",
+      "/v1/runners/fz-1/claim?wait=abc", "/v1/runners/fz-1/claim?wait=-1",
+    ];
+    for (const p of paths) {
+      for (const auth of [undefined, "wrong", OP]) {
+        const method = p.includes("/claim") ? "POST" : "GET";
+        const good = p.includes("/claim") ? m.runner("fz-1") : m.operator();
+        const creds = auth === OP ? good : { headers: auth ? { authorization: `Bearer ${auth}`, [RUNNER_ID_HEADER]: "fz-1" } : { [RUNNER_ID_HEADER]: "fz-1" }, tls: m.badRunner().tls };
+        const r = await call(srv.url, method, p, undefined, as(creds));
+        expect(r.status, `${method} ${p} (${auth})`).toBeLessThan(500);
+        if (auth !== OP) expect(r.status, `${method} ${p} without the right token`).toBeOneOf([400, 401, 404]);
+      }
     }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  const secs = (performance.now() - started) / 1000;
-  console.log(`fuzz: ${sent} requests in ${secs.toFixed(1)}s (seed ${SEED}); statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
-  expect(bad.slice(0, 5)).toEqual([]);
-  expect(sent).toBeGreaterThanOrEqual(1000);
-  expect(snapshot(srv.db)).toEqual(before);
-  // still serving, and the owner's valid requests still work
-  expect((await call(srv.url, "GET", "/healthz", undefined)).status).toBe(200);
-  expect((await call(srv.url, "POST", "/v1/runners/fz-1/heartbeat", {}, { token: RT, runner: "fz-1" })).status).toBe(200);
-}, MAX_MS + 30_000);
-
-test("oversized bodies are refused with 413 before anything is written", async () => {
-  const before = snapshot(srv.db);
-  const huge = JSON.stringify({ batch_seq: 2, events: Array.from({ length: 4000 }, () => ({ ...event, exe: "x".repeat(4096) })) }); // ~17 MB
-  expect(huge.length).toBeGreaterThan(16 << 20);
-  expect((await call(srv.url, "POST", `/v1/runs/${runId}/events`, huge, { token: RT, runner: "fz-1", headers: { "content-type": "application/json" } })).status).toBe(413);
-  const big = JSON.stringify({ package: "left-pad", version: "1.3.0", pad: "x".repeat(70_000) });
-  expect((await call(srv.url, "POST", "/v1/scans", big, { token: OP, headers: { "content-type": "application/json" } })).status).toBe(413);
-  const tooMany = { batch_seq: 2, events: Array.from({ length: 5001 }, () => event) };
-  expect((await call(srv.url, "POST", `/v1/runs/${runId}/events`, tooMany, { token: RT, runner: "fz-1" })).status).toBe(400);
-  expect(snapshot(srv.db)).toEqual(before);
-});
-
-test("junk paths, queries and credentials on the read API: never a 5xx", async () => {
-  const paths = [
-    "/v1/runs?limit=-1", "/v1/runs?limit=abc", "/v1/runs?package=%00", "/v1/runs/zzzz", "/v1/runs/" + "a".repeat(5000), "/v1/runs/%2e%2e%2f%2e%2e/events",
-    `/v1/runs/${runId}/events?kind=bogus&after=-5&limit=1e9`, "/v1/deviations/%ff", "/v1/pending?min_severity=extreme", "/v1/baselines/%00%01",
-    "/v1/baselines/" + "@".repeat(300), "/v1/audit?target_kind=nope", "/v1/audit?limit=0", "/v1/audit?limit=99999999", "/v1/audit?zzz=1",
-    "/v1/runners/fz-1/claim?wait=abc", "/v1/runners/fz-1/claim?wait=-1",
-  ];
-  for (const p of paths) {
-    for (const auth of [undefined, "wrong", OP]) {
-      const method = p.includes("/claim") ? "POST" : "GET";
-      const r = await call(srv.url, method, p, undefined, { token: p.includes("/claim") && auth === OP ? RT : auth, runner: "fz-1" });
-      expect(r.status, `${method} ${p} (${auth})`).toBeLessThan(500);
-      if (auth !== OP) expect(r.status, `${method} ${p} without the right token`).toBeOneOf([400, 401, 404]);
-    }
-  }
+  });
 });

@@ -5,8 +5,9 @@
 //   token - `Authorization: Bearer <runner-token>` (constant-time compare);
 //           the runner names itself in X-Fangs-Runner;
 //   open  - loopback-only development: the header names the runner.
-// A path :id naming another runner is refused (403). Ownership of runs is
-// checked by requireRunOwner below.
+// A path :id naming another runner is refused (403). That a runner streams
+// into and finishes only runs it claimed is checked where the run is loaded
+// (routes/runner_protocol.ts ownedRun), against c.get("runnerId").
 import type { Context, MiddlewareHandler } from "hono";
 import * as v from "valibot";
 import { RUNNER_ID, RUNNER_ID_HEADER } from "../../protocol/runner.ts";
@@ -107,21 +108,4 @@ async function authenticate(c: Context, opts: RunnerAuthOptions): Promise<{ id: 
     else if (pathId !== id) return deny(c, 403, `runner ${id} may not act as runner ${pathId}`);
   }
   return { id };
-}
-
-/**
- * A runner may stream into and finish only a run it claimed. `ownerOf`
- * returns the run's runner_id (null: unclaimed, undefined: no such run).
- */
-export function requireRunOwner(ownerOf: (runId: string) => Promise<string | null | undefined>, param = "run"): MiddlewareHandler {
-  return async (c, next) => {
-    const runId = c.req.param(param);
-    const me = c.get("runnerId");
-    if (!runId) return deny(c, 403, "no run in path");
-    if (!me) return deny(c, 401, `name the runner in the ${RUNNER_ID_HEADER} header`);
-    const owner = await ownerOf(runId);
-    if (owner === undefined) return c.json({ error: `run ${runId} not found` }, 404);
-    if (owner !== me) return deny(c, 403, `run ${runId} is not claimed by runner ${me}`);
-    await next();
-  };
 }
