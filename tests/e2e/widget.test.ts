@@ -90,6 +90,9 @@ describe("widget releases through the whole stack", () => {
     }
     expect(all.length).toBe(runs.again.events_count);
     expect(all.filter((e) => e.includes(marker))).toEqual([]);
+    // Watched before the first exec: the container's own `npm install` exec is there.
+    const execs = all.map((e) => JSON.parse(e)).filter((e) => e.kind === "exec");
+    expect(execs.some((e) => /(^|\/)npm$/.test(e.filename) && e.argv.includes("install"))).toBe(true);
     // Every event belongs to the run's one watched cgroup.
     expect(new Set(all.map((e) => JSON.parse(e).cgroup_id)).size).toBe(1);
   }, 200_000);
