@@ -24,6 +24,7 @@ export async function promoteRun(db: Kysely<DB>, runId: string, actor: string, o
     const run = await tx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
     if (!run) throw new FangsError(`run ${runId} not found`, { hint: "fangs run list" });
     if (run.verdict === null) throw new FangsError(`run ${runId} has not been diffed yet (status ${run.status})`, { hint: "wait for the run to finish" });
+    if (run.is_baseline === 1) throw new FangsError(`run ${runId} is already part of the ${run.package} baseline`, { hint: `fangs baseline list -package ${run.package}` });
     let fps = events.length ? extractFingerprints(events) : await loadRunFingerprints(tx, runId);
     if (events.length) await replaceRunFingerprints(tx, runId, fps);
     const allowed = allowChecker([...(await allowRulesFor(tx, run.package)), ...(opts.configAllow ?? [])], run.package);

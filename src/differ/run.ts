@@ -45,8 +45,10 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
     const seededBefore = await tx.selectFrom("runs").select("id").where("package", "=", run.package).where("is_baseline", "=", 1).where("id", "!=", runId).limit(1).executeTakeFirst();
     let result: DiffResult;
     let isBaseline = 0;
+    // A re-diffed run that is already part of the baseline is not merged twice.
+    const merge = (fps: typeof kept) => (run.is_baseline === 1 ? Promise.resolve() : mergeIntoBaseline(tx, run.package, runId, fps, now));
     if (!seededBefore) {
-      await mergeIntoBaseline(tx, run.package, runId, kept, now);
+      await merge(kept);
       result = { verdict: "seeded", deviations: 0, maxSeverity: null };
       isBaseline = 1;
     } else {
@@ -58,13 +60,14 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
       } else {
         result = { verdict: "clean", deviations: 0, maxSeverity: null };
         const streak = await cleanStreak(tx, run.package, runId, run.created_at, k - 1);
-        if (streak.length >= k - 1) {
-          await mergeIntoBaseline(tx, run.package, runId, kept, now);
+        if (streak.length >= k - 1 || run.is_baseline === 1) {
+          await merge(kept);
           isBaseline = 1;
           if (streak.length) await tx.updateTable("runs").set({ is_baseline: 1 }).where("id", "in", streak).execute();
         }
       }
     }
+    if (run.is_baseline === 1) isBaseline = 1; // membership of the baseline is never taken back by a re-diff
     await tx.updateTable("runs").set({ verdict: result.verdict, deviation_count: result.deviations, max_severity: result.maxSeverity, is_baseline: isBaseline }).where("id", "=", runId).execute();
     await audit(tx, {
       actor,

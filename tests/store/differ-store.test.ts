@@ -77,6 +77,13 @@ eachBackend("differ over the store", (open) => {
     expect(cleared.every((d) => d.cleared === 1 && d.cleared_by === "cli:test")).toBe(true);
     expect((await listBaseline(db, "demo-pkg")).some((b) => b.actor.startsWith("script:") && b.value === "/root/.npmrc")).toBe(true);
 
+    await expect(promoteRun(db, bad, "cli:test")).rejects.toThrow(/already part of the demo-pkg baseline/);
+    // Re-diffing a baseline run does not count its fingerprints twice.
+    const count = async () => (await listBaseline(db, "demo-pkg")).find((b) => b.actor === "npm" && b.value === "/root/.npmrc")!.occurrence_count;
+    const before = await count();
+    await diffRun(db, honest);
+    expect(await count()).toBe(before);
+
     const again = await scan(db, "malicious-1.0.1", "1.0.1");
     expect((await diffRun(db, again)).verdict).toBe("clean");
     const actions = await auditActions(db);
