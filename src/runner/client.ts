@@ -21,7 +21,7 @@ export interface ClientOptions {
 
 /** An HTTP failure: `retryable` says whether trying again could help. */
 export class OrchestratorError extends FangsError {
-  constructor(readonly op: string, readonly httpStatus: number, detail: string, readonly retryable: boolean) {
+  constructor(readonly op: string, readonly httpStatus: number, detail: string, readonly retryable: boolean, readonly retryAfterMs = 0) {
     super(`orchestrator ${op}: ${httpStatus ? `HTTP ${httpStatus}: ` : ""}${detail}`, {
       status: 502,
       hint: httpStatus === 401 || httpStatus === 403 ? "check -token / FANGS_RUNNER_TOKEN or the client certificate (-cert -key -ca)" : httpStatus ? undefined : "is `fangs serve` running at -orchestrator?",
@@ -64,7 +64,8 @@ export class OrchestratorClient {
       const text = await res.text().catch(() => "");
       let msg = text;
       try { const j = JSON.parse(text); msg = j.error?.message ?? j.error ?? j.message ?? text; } catch { /* plain */ }
-      throw new OrchestratorError(op, res.status, String(msg).slice(0, 300).trim() || res.statusText, res.status >= 500 || res.status === 429 || res.status === 408);
+      const retryAfterS = Number(res.headers.get("retry-after") ?? 0);
+      throw new OrchestratorError(op, res.status, String(msg).slice(0, 300).trim() || res.statusText, res.status >= 500 || res.status === 429 || res.status === 408, Number.isFinite(retryAfterS) ? Math.min(retryAfterS, 60) * 1000 : 0);
     }
     return res;
   }
@@ -107,7 +108,8 @@ export class OrchestratorClient {
   }
 }
 
-/** Retry `fn` while it fails with a retryable error, backing off (100 ms → 5 s). */
+/** Retry `fn` while it fails with a retryable error, backing off (100 ms → 5 s,
+ *  or longer when the orchestrator says Retry-After). */
 export async function withRetry<T>(fn: () => Promise<T>, opts: { attempts: number; onError?: (e: unknown, attempt: number) => void; signal?: AbortSignal; baseMs?: number }): Promise<T> {
   let delay = opts.baseMs ?? 100;
   for (let attempt = 1; ; attempt++) {
@@ -117,7 +119,8 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: { attempts: numbe
       opts.onError?.(e, attempt);
       const retryable = !(e instanceof OrchestratorError) || e.retryable;
       if (!retryable || attempt >= opts.attempts || opts.signal?.aborted) throw e;
-      await Bun.sleep(delay);
+      // The orchestrator's Retry-After (rate limit) wins over our own backoff.
+      await Bun.sleep(Math.max(delay, e instanceof OrchestratorError ? e.retryAfterMs : 0));
       delay = Math.min(delay * 2, 5000);
     }
   }

@@ -17,6 +17,10 @@ const server = Bun.serve({
     const run = m[1];
     if (req.headers.get("x-fangs-runner") !== "unit-runner") return Response.json({ error: "who?" }, { status: 401 });
     if (run.startsWith("4")) return Response.json({ error: "bad batch" }, { status: 400 });
+    if (run.startsWith("5") && (failuresLeft.get(run) ?? 0) > 0) {
+      failuresLeft.set(run, 0);
+      return new Response(JSON.stringify({ error: "slow down" }), { status: 429, headers: { "retry-after": "1", "content-type": "application/json" } });
+    }
     const left = failuresLeft.get(run) ?? 0;
     if (left > 0) {
       failuresLeft.set(run, left - 1);
@@ -66,6 +70,16 @@ describe("event streamer", () => {
     s.push(events(3));
     const stats = await s.close();
     expect(stats).toEqual({ events_sent: 0, events_lost: 3, batches_sent: 0, batch_send_errors: 1 });
+  });
+
+  test("a 429 waits the orchestrator's Retry-After before the next attempt", async () => {
+    failuresLeft.set("5000000000000005", 1);
+    const s = new EventStreamer(client, "5000000000000005", () => {}, { flushMs: 10_000 });
+    s.push(events(4));
+    const t0 = performance.now();
+    const stats = await s.close();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(950);
+    expect(stats).toEqual({ events_sent: 4, events_lost: 0, batches_sent: 1, batch_send_errors: 1 });
   });
 
   test("flushes on its timer without waiting for a full batch", async () => {
