@@ -41,11 +41,15 @@ export async function startServe(opts: { dir?: string; db?: string; args?: strin
   const reader = proc.stdout.getReader();
   let out = "";
   const deadline = Date.now() + 15_000;
+  // One read in flight at a time: a read abandoned to a timeout would lose its chunk.
+  let read = reader.read();
   while (!/listening on (\S+)/.test(out)) {
     if (Date.now() > deadline) throw new Error(`fangs serve did not start: ${out} ${errText}`);
-    const { value, done } = await Promise.race([reader.read(), Bun.sleep(200).then(() => ({ value: undefined, done: false }))]);
-    if (done) throw new Error(`fangs serve exited before listening (code ${await proc.exited}): ${errText}`);
-    if (value) out += new TextDecoder().decode(value);
+    const r = await Promise.race([read, Bun.sleep(200).then(() => null)]);
+    if (r === null) continue;
+    if (r.done) throw new Error(`fangs serve exited before listening (code ${await proc.exited}): ${errText}`);
+    out += new TextDecoder().decode(r.value);
+    if (!/listening on (\S+)/.test(out)) read = reader.read();
   }
   reader.releaseLock();
   const url = /listening on (\S+)/.exec(out)![1];

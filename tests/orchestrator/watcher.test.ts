@@ -4,7 +4,7 @@
 // -watch-all-versions queues every new version, 429 backs off per Retry-After
 // without stalling the API.
 import { afterAll, expect, test } from "bun:test";
-import { api, FakeRegistry, fangsAsync, startServe, until, type Serve } from "./lib.ts";
+import { api, FakeRegistry, fangsAsync, fileEvent, ScriptedRunner, startServe, until, type Serve } from "./lib.ts";
 import { tempDir } from "../lib/env.ts";
 
 const reg = new FakeRegistry();
@@ -25,7 +25,16 @@ test("kickoff on package add, one scan per new latest, across restarts", async (
   try {
     const add = await fangsAsync(["package", "add", "watch-me", "-db", s.db, "-config", `${dir}/orchestrator.yaml`, "--json"]);
     expect(add.stderr).toBe("");
-    expect(JSON.parse(add.stdout)).toMatchObject({ package: "watch-me", last_seen_version: "1.0.0", kickoff_version: "1.0.0" });
+    const kickoff = JSON.parse(add.stdout);
+    expect(kickoff).toMatchObject({ package: "watch-me", last_seen_version: "1.0.0", kickoff_version: "1.0.0" });
+    // The kickoff was queued by another process (the CLI): a waiting claim still finds it.
+    const runner = new ScriptedRunner(s.url, "watch-runner");
+    await runner.register();
+    const claimed = await runner.claim(3);
+    expect(claimed.json.run).toMatchObject({ id: kickoff.kickoff_run_id, package: "watch-me", version: "1.0.0" });
+    await runner.batch(kickoff.kickoff_run_id, 0, [fileEvent(0, "/app/package.json")]);
+    expect((await runner.finish(kickoff.kickoff_run_id, { events_sent: 1 })).json.verdict).toBe("seeded");
+    await runner.deregister();
     await waitPolls("watch-me", polls("watch-me") + 3);
     expect((await runsFor(s, "watch-me")).map((r) => r.version)).toEqual(["1.0.0"]);
     // Conditional polls with the abbreviated format: the registry answers 304.
