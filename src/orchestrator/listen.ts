@@ -37,7 +37,8 @@ function readPem(path: string, what: string): string {
 }
 
 export async function startListener(fetch: FetchFn, sec: ListenSecurity, opts: { idleTimeoutS?: number } = {}): Promise<Listener> {
-  const { address, runnerAuth, tls } = checkListenPolicy(sec);
+  const { address, runnerAuth, tls, warnings } = checkListenPolicy(sec);
+  for (const w of warnings) process.stderr.write(`fangs serve: warning: ${w}\n`);
   const hostForUrl = address.host.includes(":") ? `[${address.host}]` : address.host;
   if (runnerAuth === "mtls") {
     // node:tls accepts and verifies, node:http parses (HTTP/1.1 only: one

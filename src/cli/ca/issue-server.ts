@@ -21,5 +21,6 @@ export default command({
     if (ctx.args.json) return printJson({ cert: r.paths.cert, key: r.paths.key, not_after: r.notAfter.toISOString() });
     console.log(`server certificate for ${host}: ${r.paths.cert} (key ${r.paths.key}, mode 0600), valid until ${r.notAfter.toISOString()}`);
     console.log(`serve with: fangs serve -tls-cert ${r.paths.cert} -tls-key ${r.paths.key} -tls-client-ca ${caPaths(ctx.args.dir).cert}`);
+    console.log(`CLI clients (fangs scan submit) trust it with: export NODE_EXTRA_CA_CERTS=${caPaths(ctx.args.dir).cert}`);
   },
 });

@@ -44,3 +44,11 @@ test.each([
 ] as const)("listen policy refuses: %s", (_n, sec, msg) => {
   expect(() => checkListenPolicy(sec)).toThrow(msg);
 });
+
+test.each([
+  ["public, tokens, no TLS", { listen: "192.0.2.1:8443", runnerToken: "r".repeat(16), operatorToken: "o".repeat(16) }, 1],
+  ["public, tokens, TLS", { listen: "192.0.2.1:8443", tlsCert: "s.crt", tlsKey: "s.key", runnerToken: "r".repeat(16), operatorToken: "o".repeat(16) }, 0],
+  ["loopback, tokens, no TLS", { listen: "127.0.0.1:8443", runnerToken: "r".repeat(16) }, 0],
+] as const)("clear-text token warning: %s", (_n, sec, n) => {
+  expect(checkListenPolicy(sec).warnings).toHaveLength(n);
+});

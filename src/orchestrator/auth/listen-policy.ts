@@ -52,7 +52,7 @@ export function runnerAuthMode(s: ListenSecurity): RunnerAuthMode {
 }
 
 /** Throws a FangsError (with the flag to fix it) when the configuration must not listen. */
-export function checkListenPolicy(s: ListenSecurity): { address: ListenAddress; runnerAuth: RunnerAuthMode; tls: boolean } {
+export function checkListenPolicy(s: ListenSecurity): { address: ListenAddress; runnerAuth: RunnerAuthMode; tls: boolean; warnings: string[] } {
   const address = parseListen(s.listen);
   if (!!s.tlsCert !== !!s.tlsKey) throw new FangsError("-tls-cert and -tls-key go together", { hint: "fangs ca issue-server <host> writes both" });
   if (s.tlsClientCa && !s.tlsCert) throw new FangsError("-tls-client-ca (mTLS for runners) needs -tls-cert and -tls-key", { hint: "fangs ca issue-server <host>" });
@@ -72,5 +72,9 @@ export function checkListenPolicy(s: ListenSecurity): { address: ListenAddress; 
       throw new FangsError(`-${flag} is too short (${token.length} characters; at least ${MIN_TOKEN_LENGTH})`, { hint: "generate one: head -c 32 /dev/urandom | base64" });
     }
   }
-  return { address, runnerAuth, tls: !!s.tlsCert };
+  const warnings: string[] = [];
+  if (!isLoopbackHost(address.host) && !s.tlsCert && (s.runnerToken || s.operatorToken)) {
+    warnings.push(`tokens cross the network in clear text on ${s.listen} (no -tls-cert): serve TLS (fangs ca issue-server <host>)`);
+  }
+  return { address, runnerAuth, tls: !!s.tlsCert, warnings };
 }
