@@ -81,11 +81,16 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
       throw e;
     }
     log(`run ${o.runId}: started ${o.pkg}@${o.version} container=${id.slice(0, 12)} cgroup=${cg.id} network=${o.spec.network}`);
+    const limit = timer(o.spec.duration_s * 1000);
+    const abort = aborted(o.signal);
     const outcome = await Promise.race([
       exited.then((w) => ({ kind: "exit" as const, w })),
-      sleep(o.spec.duration_s * 1000).then(() => ({ kind: "timeout" as const })),
-      aborted(o.signal).then(() => ({ kind: "abort" as const })),
+      limit.done.then(() => ({ kind: "timeout" as const })),
+      abort.done.then(() => ({ kind: "abort" as const })),
     ]);
+    // A long-lived runner does thousands of runs: leave no timer or listener behind.
+    limit.dispose();
+    abort.dispose();
     let w: WaitResult;
     if (outcome.kind === "exit") {
       w = outcome.w;
@@ -93,7 +98,10 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
     } else {
       log(`run ${o.runId}: ${outcome.kind === "timeout" ? `duration limit ${o.spec.duration_s}s reached` : "runner stopping"}, stopping container`);
       await o.docker.stop(id, o.stopGraceS ?? 2).catch(() => o.docker.kill(id));
-      w = await Promise.race([exited, sleep(10_000).then(() => o.docker.kill(id)).then(() => exited)]);
+      // stop() already escalates to SIGKILL after the grace; this covers an engine that did not.
+      const late = timer(10_000);
+      w = await Promise.race([exited, late.done.then(() => o.docker.kill(id)).then(() => exited)]);
+      late.dispose();
       res.status = outcome.kind === "timeout" ? "timed_out" : "failed";
       if (outcome.kind === "abort") res.failureReason = "runner stopped (SIGTERM) during the run";
     }
@@ -118,10 +126,16 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
   return res;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+function timer(ms: number): { done: Promise<void>; dispose(): void } {
+  let t: ReturnType<typeof setTimeout> | undefined;
+  const done = new Promise<void>((r) => { t = setTimeout(r, ms); });
+  return { done, dispose: () => clearTimeout(t) };
+}
 
-function aborted(signal?: AbortSignal): Promise<void> {
-  if (!signal) return new Promise(() => {});
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((r) => signal.addEventListener("abort", () => r(), { once: true }));
+function aborted(signal?: AbortSignal): { done: Promise<void>; dispose(): void } {
+  if (!signal) return { done: new Promise(() => {}), dispose: () => {} };
+  if (signal.aborted) return { done: Promise.resolve(), dispose: () => {} };
+  let onAbort = () => {};
+  const done = new Promise<void>((r) => { onAbort = () => r(); signal.addEventListener("abort", onAbort, { once: true }); });
+  return { done, dispose: () => signal.removeEventListener("abort", onAbort) };
 }
