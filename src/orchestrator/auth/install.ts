@@ -1,6 +1,7 @@
 // The trust boundary of the HTTP app in one place, installed by createApp()
-// before any route: body size caps, who may call what (operator token vs
-// runner mTLS/token), and the per-runner ingest rate limit.
+// before any route: security headers, JSON-only bodies with size caps, who may
+// call what (operator token vs runner mTLS/token, revoked certificates
+// refused), and the per-runner ingest rate limit.
 //   runner routes  - register/heartbeat/claim/deregister, event batches, finish
 //   open routes    - /healthz (liveness probes carry no credentials)
 //   everything else is an operator route (API, UI, /metrics)
