@@ -80,7 +80,7 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
       res.exitCode = EXIT_DOCKER_FAILED;
       throw e;
     }
-    log(`run ${o.runId}: started ${o.pkg}@${o.version} container=${id.slice(0, 12)} cgroup=${cg.id} network=${o.spec.network}`);
+    log(`run ${o.runId}: started ${JSON.stringify(o.pkg)}@${JSON.stringify(o.version)} container=${id.slice(0, 12)} cgroup=${cg.id} network=${o.spec.network}`);
     const limit = timer(o.spec.duration_s * 1000);
     const abort = aborted(o.signal);
     const outcome = await Promise.race([
