@@ -35,3 +35,17 @@ test("the login cookie is HttpOnly, SameSite=Strict, Secure under TLS", async ()
   expect(set).toContain(`fangs_operator=${TOKEN}`);
   for (const attr of ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"]) expect(set).toContain(attr);
 });
+
+test.each([
+  ["no token, loopback peer", {}, "127.0.0.1", 200],
+  ["no token, IPv6 loopback peer", {}, "::1", 200],
+  ["no token, remote peer", {}, "192.0.2.1", 403],
+  ["no token, remote peer, -insecure-listen", { insecure: true }, "192.0.2.1", 200],
+] as const)("%s → %d", async (_n, opts, address, status) => {
+  const a = new Hono();
+  a.use("*", operatorAuth(opts));
+  a.get("/v1/runs", (c) => c.json([]));
+  // Bun.serve hands the server as env; requestIP() is how the peer address is read.
+  const env = { requestIP: () => ({ address }) };
+  expect((await a.request("/v1/runs", {}, env)).status).toBe(status);
+});
