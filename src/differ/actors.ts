@@ -42,7 +42,8 @@ export class ActorResolver {
   readonly #npmSince = new Map<number, number>();
   /** pid of a script's `sh -c` → its package ("?" until told). */
   readonly #scripts = new Map<number, string>();
-  readonly #cache = new Map<string, string>();
+  /** Last answer per pid (a pid's actor changes only when its image does). */
+  readonly #cache = new Map<number, { exe: string; comm: string; actor: string }>();
   /** pids seen calling execve: npm's children always exec; a fork that never did was adopted. */
   readonly #execed = new Set<number>();
 
@@ -136,9 +137,8 @@ export class ActorResolver {
   actorOf(e: { pid: number; exe: string; comm: string; seq?: number }): string {
     const since = this.#npmSince.get(e.pid);
     if (since !== undefined && e.seq !== undefined && e.seq < since) return `proc:${basename(e.exe) || e.comm || "?"}`;
-    const key = `${e.pid}\u0000${e.exe}\u0000${e.comm}`;
-    const hit = this.#cache.get(key);
-    if (hit !== undefined) return hit;
+    const hit = this.#cache.get(e.pid);
+    if (hit !== undefined && hit.exe === e.exe && hit.comm === e.comm) return hit.actor;
     const bin = basename(e.exe || this.#procs.get(e.pid)?.exe || "") || e.comm || "?";
     const s = this.#scriptOf(e.pid);
     let actor: string;
@@ -147,7 +147,7 @@ export class ActorResolver {
       const lineage = this.#npm.has(e.pid) ? "npm" : this.#npmLineage(e.pid);
       actor = lineage === "npm" ? NPM_ACTOR : lineage === "orphan" ? `orphan:${bin}` : `proc:${bin}`;
     }
-    this.#cache.set(key, actor);
+    this.#cache.set(e.pid, { exe: e.exe, comm: e.comm, actor });
     return actor;
   }
 

@@ -27,6 +27,13 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
   // "" for a freshly forked child, which still runs its parent's binary);
   // sched_process_exec already reports the new one.
   const lastExe = new Map<number, string>();
+  // npm and node re-open the same files many times: normalize each path once.
+  const normalized = new Map<string, string>();
+  const norm = (p: string) => {
+    let n = normalized.get(p);
+    if (n === undefined) normalized.set(p, (n = normalizePath(p)));
+    return n;
+  };
   const imageOf = (e: FangsEvent) => e.exe || lastExe.get(e.pid) || e.ancestry[0]?.exe || "";
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
@@ -35,13 +42,13 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
         if (e.source === "sched_process_exec") who.exe = lastExe.get(e.pid) || e.ancestry[0]?.exe || e.exe;
         const actor = actors.isScriptSpawn(e) ? NPM_ACTOR : actors.actorOf(who);
         // Failed attempts (ENOENT along PATH) count too: trying curl is news.
-        add("proc_new_exec", actor, normalizePath(e.filename), e.seq);
+        add("proc_new_exec", actor, norm(e.filename), e.seq);
         break;
       }
       case "file": {
         const actor = actors.actorOf(who);
         if (npmHousekeeping(actor, e.path)) break;
-        add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, normalizePath(e.path), e.seq);
+        add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, norm(e.path), e.seq);
         break;
       }
       case "connect":

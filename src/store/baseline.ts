@@ -2,6 +2,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { BaselineFingerprint, DB } from "./schema.ts";
 import { fingerprintKey, type Fingerprint } from "../differ/types.ts";
+import { bulkInsert } from "./bulk.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 const CHUNK = 500;
@@ -17,22 +18,20 @@ export async function baselineKeys(db: Db, pkg: string): Promise<Set<string>> {
 
 /** Merge fingerprints into the baseline: new rows, or an occurrence_count bump. */
 export async function mergeIntoBaseline(db: Db, pkg: string, runId: string, fps: readonly Fingerprint[], at = Date.now()): Promise<void> {
-  for (let i = 0; i < fps.length; i += CHUNK) {
-    await db
+  const rows = fps.map((f) => ({
+    package: pkg, category: f.category, actor: f.actor, value: f.value, occurrence_count: 1,
+    first_seen_run: runId, last_seen_run: runId, first_seen_at: at, last_seen_at: at,
+  }));
+  await bulkInsert(db, "baseline_fingerprints:merge", rows, CHUNK, (d, r) =>
+    d
       .insertInto("baseline_fingerprints")
-      .values(
-        fps.slice(i, i + CHUNK).map((f) => ({
-          package: pkg, category: f.category, actor: f.actor, value: f.value, occurrence_count: 1,
-          first_seen_run: runId, last_seen_run: runId, first_seen_at: at, last_seen_at: at,
-        })),
-      )
+      .values(r as never)
       .onConflict((oc) =>
         oc.columns(["package", "category", "actor", "value"]).doUpdateSet((eb) => ({
           occurrence_count: eb("baseline_fingerprints.occurrence_count", "+", 1),
           last_seen_run: eb.ref("excluded.last_seen_run"),
           last_seen_at: eb.ref("excluded.last_seen_at"),
         })),
-      )
-      .execute();
-  }
+      ),
+  );
 }

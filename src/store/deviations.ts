@@ -5,6 +5,7 @@ import type { FangsEvent } from "../events/types.ts";
 import type { Finding } from "../differ/compare.ts";
 import { newId, resolvePrefix } from "../core/ids.ts";
 import { getEvent } from "./events.ts";
+import { bulkInsert } from "./bulk.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 const CHUNK = 500;
@@ -15,7 +16,7 @@ export async function insertDeviations(db: Db, run: { id: string; package: strin
     severity: f.severity, severity_rank: f.rank, reason: f.reason, evidence_seq: f.evidenceSeq, detected_at: at,
     cleared_at: null, cleared_by: null,
   }));
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto("deviations").values(rows.slice(i, i + CHUNK)).execute();
+  await bulkInsert(db, "deviations", rows, CHUNK, (d, r) => d.insertInto("deviations").values(r as never));
 }
 
 export async function listDeviations(db: Db, opts: { runId: string; includeCleared?: boolean }): Promise<Deviation[]> {

@@ -4,18 +4,15 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "./schema.ts";
 import type { Category, Fingerprint } from "../differ/types.ts";
+import { bulkInsert } from "./bulk.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 const CHUNK = 1000;
 
 export async function replaceRunFingerprints(db: Db, runId: string, fps: readonly Fingerprint[]): Promise<void> {
   await db.deleteFrom("run_fingerprints").where("run_id", "=", runId).execute();
-  for (let i = 0; i < fps.length; i += CHUNK) {
-    await db
-      .insertInto("run_fingerprints")
-      .values(fps.slice(i, i + CHUNK).map((f) => ({ run_id: runId, category: f.category, actor: f.actor, value: f.value, evidence_seq: f.evidenceSeq })))
-      .execute();
-  }
+  const rows = fps.map((f) => ({ run_id: runId, category: f.category, actor: f.actor, value: f.value, evidence_seq: f.evidenceSeq }));
+  await bulkInsert(db, "run_fingerprints", rows, CHUNK, (d, r) => d.insertInto("run_fingerprints").values(r as never));
 }
 
 export async function loadRunFingerprints(db: Db, runId: string): Promise<Fingerprint[]> {
