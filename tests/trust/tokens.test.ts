@@ -62,3 +62,23 @@ test.each([
   expect(r.stderr).toContain("Try: ");
   expect(r.stderr).toContain("-insecure-listen");
 });
+
+test("TLS without client certificates (Bun.serve): runner token over HTTPS", async () => {
+  const { makePki } = await import("./lib.ts");
+  const { join } = await import("node:path");
+  const dir = tempDir("fangs-tls-token-");
+  const pki = makePki(join(dir, "ca"), []);
+  const s = await startServe(["-tls-cert", join(pki.dir, "server.crt"), "-tls-key", join(pki.dir, "server.key"), "-runner-token", RT, "-operator-token", OP], { dir });
+  try {
+    expect(s.url).toStartWith("https://127.0.0.1:");
+    expect(s.stderr()).toContain("runner auth token");
+    const tls = { ca: pki.ca };
+    expect((await call(s.url, "POST", "/v1/runners/register", { id: "tls-runner", hostname: "h" }, { tls, token: RT })).json.runner_id).toBe("tls-runner");
+    expect((await call(s.url, "POST", "/v1/runners/register", { id: "tls-runner", hostname: "h" }, { tls, token: "x".repeat(20) })).status).toBe(401);
+    const res = await call(s.url, "GET", "/healthz", undefined, { tls });
+    expect(res.headers.get("strict-transport-security")).toContain("max-age=");
+    await expect(fetch(s.url + "/healthz")).rejects.toThrow(); // our CA is not trusted by default
+  } finally {
+    await s.stop();
+  }
+});
