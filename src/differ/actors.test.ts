@@ -85,4 +85,14 @@ describe("evasions and exec hooks", () => {
     const alone = { ...done, ancestry: [{ pid: 31, comm: "node", exe: "/usr/local/bin/node" }] } as FangsEvent;
     expect(actorsOf([...npmStart(), alone], "/usr/bin/curl")).toEqual(["script:top:node"]);
   });
+
+  test("npm's PATH search for sh is not behaviour; a package's own .bin/sh that runs is", () => {
+    const search = (file: string, source = "sys_enter_execve") =>
+      ({ ...exec(50, 10, "npm install", "", file, ["sh", "-c", "node x.js"]), source }) as FangsEvent;
+    const base = [exec(10, 1, "runc:[2:INIT]", "/usr/bin/runc", "/usr/local/bin/npm", ["npm", "install", "top"])];
+    const honest = [...base, search("/app/node_modules/top/node_modules/.bin/sh"), search("/app/node_modules/.bin/sh"), search("/bin/sh"), search("/bin/sh", "sched_process_exec")];
+    expect(extractFingerprints(honest).filter((f) => f.category === "proc_new_exec" && f.actor === "npm").map((f) => f.value)).toEqual(["/usr/local/bin/npm", "/bin/sh"]);
+    const hijack = [...base, search("/app/node_modules/top/node_modules/.bin/sh"), search("/app/node_modules/.bin/sh"), search("/app/node_modules/.bin/sh", "sched_process_exec")];
+    expect(extractFingerprints(hijack).map((f) => f.value)).toContain("/app/node_modules/.bin/sh");
+  });
 });

@@ -4,6 +4,8 @@ import { ActorResolver, NPM_ACTOR } from "./actors.ts";
 import { endpointValue, normalizeHost, normalizePath } from "./normalize.ts";
 import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
 
+const NPM_SEARCH_DIR = /\/node_modules\/(?:.*\/)?(?:\.bin|node-gyp-bin)\/[^/]+$/;
+
 /** npm extracting and reading package files is npm doing its job: not compared. */
 function npmHousekeeping(actor: string, path: string): boolean {
   return actor === NPM_ACTOR && (path.includes("/node_modules/") || path.startsWith("node_modules/"));
@@ -40,7 +42,13 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
     switch (e.kind) {
       case "exec": {
         if (e.source === "sched_process_exec") who.exe = lastExe.get(e.pid) || e.ancestry[0]?.exe || e.exe;
-        const actor = actors.isScriptSpawn(e) ? NPM_ACTOR : actors.actorOf(who);
+        const spawn = actors.isScriptSpawn(e);
+        // npm looks for `sh` along the script's PATH, starting in
+        // node_modules/.bin dirs whose places shift with hoisting: those
+        // attempts are npm's search, not behaviour. A package that ships its
+        // own `.bin/sh` still shows: its exec succeeds (sched_process_exec).
+        if (spawn && e.source !== "sched_process_exec" && NPM_SEARCH_DIR.test(e.filename)) break;
+        const actor = spawn ? NPM_ACTOR : actors.actorOf(who);
         // Failed attempts (ENOENT along PATH) count too: trying curl is news.
         add("proc_new_exec", actor, norm(e.filename), e.seq);
         break;

@@ -24,6 +24,9 @@ const PATHS: [string, string][] = [
   ["/opt/node-v20.11.1-linux-x64/bin/node", "/opt/node-<ver>-linux-x64/bin/node"],
   ["/sys/fs/cgroup/fangs/0123456789abcdef/cpu.max", "/sys/fs/cgroup/fangs/<hash>/cpu.max"],
   ["/app//node_modules/./x/../y/a.js", "/app/node_modules/y/a.js"],
+  ["/app/node_modules/a/node_modules/b/install.js", "/app/node_modules/b/install.js"],
+  ["/app/node_modules/@s/a/node_modules/@t/b/node_modules/c/x.js", "/app/node_modules/c/x.js"],
+  ["/app/node_modules/a/node_modules/.bin/sh", "/app/node_modules/.bin/sh"],
 ];
 
 // Things that must survive normalization: they are the signal.

@@ -13,6 +13,9 @@ const PATH_RULES: Rule[] = [
   [/(^|\/)\.npm\/_logs\/[^/]*$/, "$1.npm/_logs/<log>"],
   [/(^|\/)\.npm\/_npx\/[^/]+/, "$1.npm/_npx/<hash>"],
   [/(^|\/)\.npm\/_update-notifier-last-checked$/, "$1.npm/_update-notifier-last-checked"],
+  // Hoisting: where npm places a dependency (node_modules/a/node_modules/b
+  // or node_modules/b) changes between honest releases; the package does not.
+  [/\/node_modules\/(?:(?:@[^/]+\/)?[^/.][^/]*\/node_modules\/)+/g, "/node_modules/"],
   // Staging dirs of old npm and the `.name-XXXXXXXX` rename dirs of npm 7+.
   [/(^|\/)node_modules\/\.staging(\/.*)?$/, "$1node_modules/.staging/<staging>"],
   [/(^|\/node_modules\/(?:@[^/]+\/)?)\.([^/]+?)-[A-Za-z0-9]{8}(?=\/|$)/, "$1.$2-<rand>"],
