@@ -16,6 +16,8 @@ test.each([
   ["GET", "/metrics", "operator"],
   ["GET", "/ui/pending", "operator"],
   ["GET", "/healthz", "open"],
+  ["POST", "/v1/session", "open"],
+  ["DELETE", "/v1/session", "operator"],
   ["POST", "/healthz", "operator"],
   ["POST", "/v1/runners/register/x", "operator"],
 ] as const)("routeClass(%s %s) = %s", (m, p, want) => {
@@ -108,4 +110,25 @@ test("security headers on every answer; HSTS only with TLS", async () => {
   expect(denied.headers.get("x-content-type-options")).toBe("nosniff");
   const tls = await app({ "tls-cert": "s.crt" }).request("/healthz");
   expect(tls.headers.get("strict-transport-security")).toContain("max-age=");
+});
+
+test("UI sign-in: POST /v1/session sets the cookie that then authenticates; guessing is rate limited", async () => {
+  const a = app({ "operator-token": "op-token-0123456789" });
+  const signIn = (token: unknown) => a.request("http://localhost/v1/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
+  expect((await signIn("wrong")).status).toBe(401);
+  expect((await signIn(42)).status).toBe(400);
+  const ok = await signIn("op-token-0123456789");
+  expect(ok.status).toBe(204);
+  const cookie = ok.headers.get("set-cookie")!.split(";")[0];
+  expect(cookie).toBe("fangs_operator=op-token-0123456789");
+  const post = (h: Record<string, string>) => a.request("http://localhost/v1/scans", { method: "POST", headers: { cookie, "content-type": "application/json", ...h }, body: "{}" });
+  expect((await post({ origin: "http://localhost" })).status).toBe(200);
+  expect((await post({ origin: "https://evil.example" })).status).toBe(403);
+  const out = await a.request("http://localhost/v1/session", { method: "DELETE", headers: { cookie, origin: "http://localhost" } });
+  expect(out.status).toBe(204);
+  expect(out.headers.get("set-cookie")).toContain("Max-Age=0");
+  // burst of 5 attempts per address, then 429
+  const statuses = [];
+  for (let i = 0; i < 6; i++) statuses.push((await signIn("guess-" + i)).status);
+  expect(statuses.at(-1)).toBe(429);
 });

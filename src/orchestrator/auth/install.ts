@@ -3,7 +3,8 @@
 // call what (operator token vs runner mTLS/token, revoked certificates
 // refused), and the per-runner ingest rate limit.
 //   runner routes  - register/heartbeat/claim/deregister, event batches, finish
-//   open routes    - /healthz (liveness probes carry no credentials)
+//   open routes    - /healthz (liveness probes carry no credentials) and the
+//                    UI sign-in POST /v1/session (it checks the token itself)
 //   everything else is an operator route (API, UI, /metrics)
 import type { Context, Hono, MiddlewareHandler, Next } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -13,6 +14,7 @@ import type { DB } from "../../store/schema.ts";
 import { RevocationList } from "../../tls/revocation.ts";
 import { limitBody, SMALL_BODY_BYTES, EVENT_BATCH_BYTES } from "./limits.ts";
 import { operatorAuth } from "./operator.ts";
+import { sessionRoutes } from "./session.ts";
 import { runnerAuthConfig, runnerAuthFromConfig, runnerIdentity } from "./runner.ts";
 import { INGEST_RATE, TokenBuckets, rateLimitByRunner, type BucketOptions } from "./rate-limit.ts";
 
@@ -22,7 +24,10 @@ const RUNNER_ROUTES: ReadonlyArray<[string, RegExp]> = [
   ["DELETE", /^\/v1\/runners\/[^/]+$/],
   ["POST", /^\/v1\/runs\/[^/]+\/(events|finish)$/],
 ];
-const OPEN_ROUTES: ReadonlyArray<[string, RegExp]> = [["GET", /^\/healthz$/]];
+const OPEN_ROUTES: ReadonlyArray<[string, RegExp]> = [
+  ["GET", /^\/healthz$/],
+  ["POST", /^\/v1\/session$/], // sign-in checks the token itself
+];
 const EVENTS_ROUTE = /^\/v1\/runs\/[^/]+\/events$/;
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
@@ -100,6 +105,7 @@ export function installTrust(app: Hono<any>, cfg: TrustConfig, opts: { ingestRat
     const gate: MiddlewareHandler = cls === "operator" ? operator : cls === "runner" ? runnerFirstLook : (_c, n) => n();
     return cap(c, () => gate(c, withBody ? () => jsonObjectOnly(c, next) : next) as Promise<void>);
   }) as MiddlewareHandler);
+  app.route("/", sessionRoutes({ token: cfg["operator-token"], tls: !!cfg["tls-cert"] }));
   // Rate limit needs the runner's identity, resolved per route.
   if (rate) app.post("/v1/runs/:run/events", identify, ingestLimit);
   return { buckets };
