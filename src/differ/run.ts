@@ -5,7 +5,7 @@ import type { DB } from "../store/schema.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { audit } from "../store/audit.ts";
 import { loadRunEvents, pinEvents } from "../store/events.ts";
-import { replaceRunFingerprints } from "../store/fingerprints.ts";
+import { loadRunFingerprints, replaceRunFingerprints } from "../store/fingerprints.ts";
 import { baselineKeys, mergeIntoBaseline } from "../store/baseline.ts";
 import { insertDeviations } from "../store/deviations.ts";
 import { allowRulesFor } from "../store/allowlist.ts";
@@ -30,7 +30,9 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
   // Reading and reducing events happens outside the write transaction so the
   // database is locked only for the writes.
   const events = await loadRunEvents(db, runId);
-  const fps = extractFingerprints(events);
+  // Raw events expire (retention); a later re-diff then works from the
+  // fingerprints stored the first time instead of erasing them.
+  const fps = events.length ? extractFingerprints(events) : await loadRunFingerprints(db, runId);
   return db.transaction().execute(async (tx) => {
     const run = await tx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
     if (!run) throw new NotFoundError(`run ${runId}`);

@@ -84,6 +84,13 @@ eachBackend("differ over the store", (open) => {
     await diffRun(db, honest);
     expect(await count()).toBe(before);
 
+    // After retention pruned the raw events (evidence stays pinned), a re-diff keeps its fingerprints.
+    const fpCount = async (id: string) => (await db.selectFrom("run_fingerprints").select("value").where("run_id", "=", id).execute()).length;
+    const stored = await fpCount(upgrade);
+    await db.deleteFrom("events").where("run_id", "=", upgrade).where("pinned", "=", 0).execute();
+    expect((await diffRun(db, upgrade)).verdict).toBe("clean");
+    expect(await fpCount(upgrade)).toBe(stored);
+
     const again = await scan(db, "malicious-1.0.1", "1.0.1");
     expect((await diffRun(db, again)).verdict).toBe("clean");
     const actions = await auditActions(db);
