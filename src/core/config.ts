@@ -37,6 +37,7 @@ export const SETTINGS = [
   { name: "heartbeat-interval", kind: "duration", default: 10, help: "how often runners are told to heartbeat", check: (v: number) => (v <= 0 ? "must be positive" : undefined) },
   { name: "runner-stale-after", kind: "duration", default: 90, help: "a runner silent this long is pruned and its run failed", check: (v: number) => (v <= 0 ? "must be positive" : undefined) },
   { name: "prune-interval", kind: "duration", default: 30, help: "how often the runner pruner ticks", check: (v: number) => (v <= 0 ? "must be positive" : undefined) },
+  { name: "run-finish-grace", kind: "duration", default: 600, help: "a running run with no finish this long after its sandbox duration is failed", check: (v: number) => (v <= 0 ? "must be positive" : undefined) },
   { name: "claim-wait", kind: "duration", default: 25, help: "longest a runner's claim long-poll is held", check: (v: number) => (v < 0 || v > 120 ? "must be 0..120s" : undefined) },
   { name: "retention-first-prune", kind: "duration", default: 30, help: "delay before the first retention prune after start", check: nonNegative },
   { name: "retention-interval", kind: "duration", default: 86400, help: "time between retention prunes", check: (v: number) => (v <= 0 ? "must be positive" : undefined) },

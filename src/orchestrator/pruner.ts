@@ -1,7 +1,7 @@
 // Evicts runners silent for longer than runner-stale-after and fails the run
 // each one held, so no run is left "running" forever.
 import type { AppDeps } from "./deps.ts";
-import { pruneStaleRunners } from "../store/queue.ts";
+import { failOverdueRuns, pruneStaleRunners } from "../store/queue.ts";
 import { Ticker } from "./ticker.ts";
 
 export async function pruneOnce(d: AppDeps, now = Date.now()): Promise<number> {
@@ -10,6 +10,11 @@ export async function pruneOnce(d: AppDeps, now = Date.now()): Promise<number> {
   for (const p of pruned) {
     d.metrics.runnersPruned.inc();
     d.log(`pruned runner ${p.runner} (no heartbeat for more than ${d.cfg["runner-stale-after"]}s)${p.failedRuns.length ? `; failed its run(s) ${p.failedRuns.join(", ")}` : ""}`);
+  }
+  const overdue = await failOverdueRuns(d.db, d.cfg["run-finish-grace"] * 1000, now);
+  if (overdue.length) {
+    d.reads.bump();
+    d.log(`failed overdue run(s) ${overdue.join(", ")}: no finish from their runner`);
   }
   return pruned.length;
 }

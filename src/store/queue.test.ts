@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import { openMigrated, type Store } from "./index.ts";
 import { enqueueScan } from "./runs.ts";
-import { claimNext, exitReason, finishRun, pruneStaleRunners, registerRunner, storeBatch } from "./queue.ts";
+import { claimNext, exitReason, failOverdueRuns, finishRun, pruneStaleRunners, registerRunner, storeBatch } from "./queue.ts";
 import type { FangsEvent } from "../events/types.ts";
 
 let db: Store;
@@ -98,5 +98,20 @@ describe("prune", () => {
     await claimNext(db, "a");
     expect((await registerRunner(db, { id: "a", hostname: "a" })).failedRuns).toEqual([run.id]);
     expect((await status(run.id)).status).toBe("failed");
+  });
+});
+
+describe("overdue runs", () => {
+  test("a run with no finish past duration + grace is failed; one within it is not", async () => {
+    await registerRunner(db, { id: "a", hostname: "a" });
+    const late = await enqueueScan(db, { package: "p", version: "1.0.0", source: "manual", spec: { duration_s: 60 }, actor: "t" });
+    await Bun.sleep(2);
+    const onTime = await enqueueScan(db, { package: "p", version: "1.0.1", source: "manual", spec: { duration_s: 600 }, actor: "t" });
+    await claimNext(db, "a", 0);
+    await claimNext(db, "a", 0);
+    const now = 60_000 + 300_000 + 1;
+    expect(await failOverdueRuns(db, 300_000, now)).toEqual([late.id]);
+    expect((await status(late.id)).failure_reason).toContain("did not report the end of the run within its 60s duration plus 300s");
+    expect((await status(onTime.id)).status).toBe("running");
   });
 });

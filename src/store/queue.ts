@@ -89,6 +89,34 @@ export async function pruneStaleRunners(db: Db, staleBefore: number, now = Date.
   });
 }
 
+/** Fail one running run (guarded: a run already ended is left alone). */
+export async function failRun(db: Db, runId: string, reason: string, actor: string, now = Date.now()): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const r = await trx.updateTable("runs").set({ status: "failed", failure_reason: reason, finished_at: now }).where("id", "=", runId).where("status", "=", "running").executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) return false;
+    await audit(trx, { actor, action: "run.fail", target_kind: "run", target_id: runId, before: { status: "running" }, after: { status: "failed", failure_reason: reason } });
+    return true;
+  });
+}
+
+/** Running runs claimed longer ago than their sandbox duration plus `graceMs`:
+ * the runner is alive but never reported the end, so they are failed. */
+export async function failOverdueRuns(db: Db, graceMs: number, now = Date.now()): Promise<string[]> {
+  const running = await db.selectFrom("runs").select(["id", "spec", "claimed_at", "runner_id"]).where("status", "=", "running").execute();
+  const failed: string[] = [];
+  for (const r of running) {
+    let durationS = 60;
+    try {
+      durationS = Number(JSON.parse(r.spec).duration_s) || 60;
+    } catch {}
+    const deadline = (r.claimed_at ?? 0) + durationS * 1000 + graceMs;
+    if (deadline >= now) continue;
+    const reason = `runner ${r.runner_id} did not report the end of the run within its ${durationS}s duration plus ${Math.round(graceMs / 1000)}s`;
+    if (await failRun(db, r.id, reason, "system:pruner", now)) failed.push(r.id);
+  }
+  return failed;
+}
+
 /** A runner leaves on purpose. Its active run, if any, is failed. */
 export async function deregisterRunner(db: Db, id: string, now = Date.now()): Promise<boolean> {
   return db.transaction().execute(async (trx) => {

@@ -8,7 +8,7 @@ import { valid } from "../validate.ts";
 import { runnerAuth } from "../auth/runner.ts";
 import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID, RUN_ID } from "../../protocol/runner.ts";
 import { SandboxSpec } from "../../protocol/sandbox.ts";
-import { registerRunner, deregisterRunner, claimNext, storeBatch } from "../../store/queue.ts";
+import { registerRunner, deregisterRunner, claimNext, storeBatch, failRun } from "../../store/queue.ts";
 import { getRunner, touchRunner } from "../../store/runners.ts";
 import { runById } from "../queries.ts";
 import { FangsError, NotFoundError } from "../../core/errors.ts";
@@ -17,6 +17,14 @@ import type { FangsEvent } from "../../events/types.ts";
 
 const ClaimQuery = v.object({ wait: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/, "wait: whole seconds"), v.transform(Number))) });
 const RunParam = v.object({ run: RUN_ID });
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The run exists and the caller claimed it. */
 async function ownedRun(d: AppDeps, runId: string, runnerId: string | undefined) {
@@ -59,9 +67,15 @@ export function runnerRoutes(d: AppDeps) {
       if (d.dispatch.closed || signal.aborted) return c.body(null, 204);
       const run = await claimNext(d.db, id);
       if (run) {
+        const spec = v.safeParse(SandboxSpec, safeJson(run.spec));
+        if (!spec.success) {
+          // Never hand out what the runner would reject; never leave it running.
+          await failRun(d.db, run.id, `invalid sandbox spec: ${spec.issues[0]?.message ?? "unreadable"}`, "system:dispatch");
+          d.log(`run ${run.id} failed at claim: invalid sandbox spec`);
+          continue;
+        }
         d.log(`run ${run.id} (${JSON.stringify(run.package)}@${JSON.stringify(run.version)}) claimed by ${id}`);
-        const spec = v.parse(SandboxSpec, JSON.parse(run.spec));
-        return c.json({ run: { id: run.id, package: run.package, version: run.version, spec } });
+        return c.json({ run: { id: run.id, package: run.package, version: run.version, spec: spec.output } });
       }
       const left = deadline - Date.now();
       if (left <= 0) return c.body(null, 204);
