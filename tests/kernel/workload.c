@@ -1,0 +1,178 @@
+/* Tiny workloads for the kernel tests: each mode makes a known set of
+ * syscalls so the test can assert exactly what the sensor reports. Network
+ * modes are only ever run inside a fresh network namespace (unshare -n) and
+ * target 127.0.0.1 or RFC 5737 addresses. Built static so the dynamic loader
+ * adds no opens of its own. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int dns_query(unsigned char *q, const char *name, int qtype)
+{
+	int n = 0;
+	memset(q, 0, 12);
+	q[0] = 0x12, q[1] = 0x34, q[2] = 0x01, q[5] = 1; /* id, RD, one question */
+	n = 12;
+	const char *p = name;
+	while (*p) {
+		const char *dot = strchr(p, '.');
+		int len = dot ? dot - p : (int)strlen(p);
+		q[n++] = len;
+		memcpy(q + n, p, len);
+		n += len;
+		p += len + (dot ? 1 : 0);
+		if (!dot)
+			break;
+	}
+	q[n++] = 0;
+	q[n++] = qtype >> 8, q[n++] = qtype & 0xff;
+	q[n++] = 0, q[n++] = 1; /* class IN */
+	return n;
+}
+
+/* A minimal TLS 1.2 ClientHello carrying one extension: server_name. */
+static int client_hello(unsigned char *b, const char *sni)
+{
+	int sl = strlen(sni), n = 0;
+	int ext_len = 4 + 2 + 3 + sl;
+	int body = 2 + 32 + 1 + 2 + 2 + 1 + 1 + 2 + ext_len;
+	b[n++] = 0x16, b[n++] = 0x03, b[n++] = 0x01;
+	b[n++] = (body + 4) >> 8, b[n++] = (body + 4) & 0xff;
+	b[n++] = 0x01, b[n++] = 0, b[n++] = body >> 8, b[n++] = body & 0xff;
+	b[n++] = 0x03, b[n++] = 0x03;
+	memset(b + n, 0xab, 32), n += 32;
+	b[n++] = 0;                         /* session id */
+	b[n++] = 0, b[n++] = 2, b[n++] = 0x13, b[n++] = 0x01; /* one cipher suite */
+	b[n++] = 1, b[n++] = 0;             /* compression: null */
+	b[n++] = ext_len >> 8, b[n++] = ext_len & 0xff;
+	b[n++] = 0, b[n++] = 0;             /* server_name */
+	b[n++] = (ext_len - 4) >> 8, b[n++] = (ext_len - 4) & 0xff;
+	b[n++] = (3 + sl) >> 8, b[n++] = (3 + sl) & 0xff;
+	b[n++] = 0, b[n++] = sl >> 8, b[n++] = sl & 0xff;
+	memcpy(b + n, sni, sl), n += sl;
+	return n;
+}
+
+static struct sockaddr_in addr4(const char *ip, int port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	return a;
+}
+
+/* A connected TCP pair on loopback: returns the client fd. */
+static int loopback_pair(int port)
+{
+	int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct sockaddr_in a = addr4("127.0.0.1", port);
+	if (bind(l, (void *)&a, sizeof(a)) || listen(l, 1))
+		return perror("listen"), -1;
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(c, (void *)&a, sizeof(a)))
+		return perror("connect"), -1;
+	return c;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: workload MODE ARG...\n");
+		return 2;
+	}
+	const char *mode = argv[1];
+	unsigned char buf[2048];
+	if (!strcmp(mode, "open")) {
+		int fd = openat(AT_FDCWD, argv[2], O_RDONLY);
+		return fd < 0 ? 0 : close(fd);
+	} else if (!strcmp(mode, "create")) {
+		int fd = openat(AT_FDCWD, argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd >= 0)
+			close(fd), unlink(argv[2]);
+		return 0;
+	} else if (!strcmp(mode, "openat2")) {
+		struct open_how how = {.flags = O_RDONLY};
+		long fd = syscall(SYS_openat2, AT_FDCWD, argv[2], &how, sizeof(how));
+		return fd < 0 ? 0 : close(fd);
+	} else if (!strcmp(mode, "flood")) {
+		long n = atol(argv[3]);
+		for (long i = 0; i < n; i++) {
+			int fd = openat(AT_FDCWD, argv[2], O_RDONLY);
+			if (fd >= 0)
+				close(fd);
+		}
+		return 0;
+	} else if (!strcmp(mode, "spawn")) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			char *args[] = {"workload", "open", argv[2], NULL};
+			execv("/proc/self/exe", args);
+			_exit(127);
+		}
+		int st;
+		waitpid(pid, &st, 0);
+		return 0;
+	} else if (!strcmp(mode, "connect")) {
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = addr4(argv[2], atoi(argv[3]));
+		connect(s, (void *)&a, sizeof(a)); /* fails at once in a sealed namespace: still an event */
+		return 0;
+	} else if (!strcmp(mode, "listen")) {
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = addr4("127.0.0.1", atoi(argv[2]));
+		if (bind(s, (void *)&a, sizeof(a)) || listen(s, 1))
+			return perror("listen"), 1;
+		return 0;
+	} else if (!strcmp(mode, "dns-sendto")) {
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		struct sockaddr_in a = addr4(argv[3], 53);
+		int n = dns_query(buf, argv[2], 1);
+		sendto(s, buf, n, 0, (void *)&a, sizeof(a));
+		return 0;
+	} else if (!strcmp(mode, "dns-sendmsg")) {
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		struct sockaddr_in a = addr4(argv[3], 53);
+		struct iovec iov = {buf, dns_query(buf, argv[2], 16)};
+		struct msghdr m = {.msg_name = &a, .msg_namelen = sizeof(a), .msg_iov = &iov, .msg_iovlen = 1};
+		sendmsg(s, &m, 0);
+		return 0;
+	} else if (!strcmp(mode, "dns-sendmmsg")) {
+		/* like glibc's resolver: A and AAAA in one call on a connected socket */
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		struct sockaddr_in a = addr4(argv[3], 53);
+		connect(s, (void *)&a, sizeof(a));
+		unsigned char b2[512];
+		struct iovec iov[2] = {{buf, dns_query(buf, argv[2], 1)}, {b2, dns_query(b2, argv[2], 28)}};
+		struct mmsghdr mm[2] = {{.msg_hdr = {.msg_iov = &iov[0], .msg_iovlen = 1}}, {.msg_hdr = {.msg_iov = &iov[1], .msg_iovlen = 1}}};
+		sendmmsg(s, mm, 2, 0);
+		return 0;
+	} else if (!strcmp(mode, "tls-write") || !strcmp(mode, "tls-send")) {
+		int c = loopback_pair(atoi(argv[3]));
+		if (c < 0)
+			return 1;
+		int n = client_hello(buf, argv[2]);
+		if (!strcmp(mode, "tls-write"))
+			write(c, buf, n);
+		else
+			send(c, buf, n, 0);
+		return 0;
+	} else if (!strcmp(mode, "write-file")) {
+		/* ClientHello bytes written to a regular file must NOT be reported */
+		int fd = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		write(fd, buf, client_hello(buf, argv[2]));
+		close(fd);
+		unlink(argv[3]);
+		return 0;
+	}
+	fprintf(stderr, "unknown mode %s\n", mode);
+	return 2;
+}
