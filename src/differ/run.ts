@@ -29,17 +29,17 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
   const actor = opts.actor ?? "system:differ";
   // Reading and reducing events happens outside the write transaction so the
   // database is locked only for the writes.
-  const events = await loadRunEvents(db, runId);
-  // Raw events expire (retention); a later re-diff then works from the
-  // fingerprints stored the first time instead of erasing them.
-  const fps = events.length ? extractFingerprints(events) : await loadRunFingerprints(db, runId);
+  // A re-diff works from the fingerprints stored the first time: by then
+  // retention may have pruned all raw events but the pinned evidence.
+  const stored = await loadRunFingerprints(db, runId);
+  const fps = stored.length ? stored : extractFingerprints(await loadRunEvents(db, runId));
   return db.transaction().execute(async (tx) => {
     const run = await tx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
     if (!run) throw new NotFoundError(`run ${runId}`);
     const now = Date.now();
     // Re-diffing a run replaces its previous result.
     await tx.deleteFrom("deviations").where("run_id", "=", runId).where("cleared", "=", 0).execute();
-    await replaceRunFingerprints(tx, runId, fps);
+    if (!stored.length) await replaceRunFingerprints(tx, runId, fps);
     const rules: AllowRule[] = [...(await allowRulesFor(tx, run.package)), ...(opts.configAllow ?? [])];
     const allowed = allowChecker(rules, run.package);
     const kept = fps.filter((f) => !allowed(f));

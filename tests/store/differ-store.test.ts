@@ -69,8 +69,12 @@ eachBackend("differ over the store", (open) => {
     expect((await diffRun(db, bad)).deviations).toBe(11);
     expect(await listDeviations(db, { runId: bad })).toHaveLength(11);
 
+    // Retention prunes all but the pinned evidence; promotion still merges every fingerprint of the run.
+    await db.deleteFrom("events").where("run_id", "=", bad).where("pinned", "=", 0).execute();
     const p = await promoteRun(db, bad, "cli:test");
     expect(p.cleared).toBe(11);
+    expect(p.merged + p.allowlisted).toBe((await db.selectFrom("run_fingerprints").select("value").where("run_id", "=", bad).execute()).length);
+    expect(p.merged).toBeGreaterThan(50);
     expect(await listPending(db)).toEqual([]);
     expect((await getRun(db, bad))!.is_baseline).toBe(1);
     const cleared = await listDeviations(db, { runId: bad, includeCleared: true });
