@@ -37,6 +37,9 @@ test("submit with no runner: run id, watch URLs and the warning", async () => {
   const run = (await api(s.url, "GET", `/v1/runs/${out.run_id}`)).json.run;
   expect(run.spec).toMatchObject({ duration_s: 90, memory_mb: 1024 });
   expect(run.runner_target).toBeNull();
+  const dflt = await submit("-package", "cli-pkg", "-version", "1.0.0", "--json");
+  expect(dflt.stderr).toContain("note: no live runner named");
+  expect(JSON.parse(dflt.stdout).runner).toBeNull();
   const plain = await submit("-package", "cli-pkg", "-version", "1.0.0", "-runner", "cli-runner", "-skip-registry-validate", "-network", "none");
   expect(plain.stdout).toContain("queued run ");
   expect(plain.stdout).toContain("/ui/runs/");
@@ -46,9 +49,9 @@ test("submit with no runner: run id, watch URLs and the warning", async () => {
 test("submit --wait follows the run to its verdict; runner list shows the pool", async () => {
   const runner = new ScriptedRunner(s.url, "cli-runner");
   await runner.register();
-  // Drain the two scans queued above, then serve the waited one.
+  // Drain the three scans queued above, then serve the waited one.
   const drive = (async () => {
-    for (let served = 0; served < 3; ) {
+    for (let served = 0; served < 4; ) {
       const c = await runner.claim(2);
       if (c.status !== 200) continue;
       served++;

@@ -15,7 +15,7 @@ export default command({
     package: { type: "string", description: "npm package name" },
     version: { type: "string", description: "exact version to scan" },
     orchestrator: { type: "string", description: "orchestrator base URL (default http://127.0.0.1:8443, env FANGS_ORCHESTRATOR)" },
-    runner: { type: "string", description: "runner id to target (default: this host's name; 'any' for the first free runner)" },
+    runner: { type: "string", description: "runner id to target (default: this host's runner if alive, else any; 'any' for the first free runner)" },
     duration: { type: "string", description: "sandbox time limit, e.g. 90s (default 60s)" },
     network: { type: "string", description: "sandbox network: bridge, none or container:<name>" },
     "registry-url": { type: "string", description: "npm registry the sandbox installs from" },
@@ -43,7 +43,8 @@ export default command({
       memory = Number(a.memory);
       if (!Number.isInteger(memory)) throw new FangsError(`-memory must be whole megabytes, got ${JSON.stringify(a.memory)}`, { hint: "-memory 1024" });
     }
-    const runner = a.runner === "any" ? null : (a.runner ?? hostname());
+    const token = cfg["operator-token"];
+    const runner = a.runner === "any" ? null : (a.runner ?? (await defaultRunner(base, token)));
     const body = {
       package: pkg,
       version,
@@ -53,7 +54,6 @@ export default command({
       ...(a["registry-url"] !== undefined && { registry_url: a["registry-url"] }),
       ...(memory !== undefined && { memory_mb: memory }),
     };
-    const token = cfg["operator-token"];
     const res = await call(base, "POST", "/v1/scans", body, token);
     const urls = { api: base + res.urls.api, ui: base + res.urls.ui };
     if (!a.wait) {
@@ -72,3 +72,14 @@ export default command({
     if (a.json) printJson({ run_id: res.run_id, urls, run });
   },
 });
+
+/** The manual's default target is this host's runner; when no runner by that
+ * name is alive, the scan goes to the first free runner instead of waiting
+ * for one that may never come (said on stderr). */
+async function defaultRunner(base: string, token: string | undefined): Promise<string | null> {
+  const me = hostname();
+  const { runners } = await call(base, "GET", "/v1/runners", undefined, token);
+  if ((runners as Array<{ id: string; alive: boolean }>).some((r) => r.id === me && r.alive)) return me;
+  process.stderr.write(`note: no live runner named ${safe(me)}; the scan goes to the first free runner (-runner ID to pin one)\n`);
+  return null;
+}
