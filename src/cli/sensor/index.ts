@@ -4,5 +4,6 @@ export default defineCommand({
   meta: { name: "sensor", description: "eBPF sensor diagnostics" },
   subCommands: {
     trace: () => import("./trace.ts").then((m) => m.default),
+    layout: () => import("./layout.ts").then((m) => m.default),
   },
 });
