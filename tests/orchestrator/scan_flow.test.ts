@@ -131,12 +131,27 @@ for (const backend of ["sqlite", "postgres"] as const) {
       await r1.finish(sub.json.run_id, { exit_code: 1 });
     });
 
+    test("a claim whose runner hung up does not take the next scan", async () => {
+      const ac = new AbortController();
+      const gone = fetch(`${s.url}/v1/runners/runner-one/claim?wait=2`, { method: "POST", headers: { "X-Fangs-Runner": "runner-one" }, signal: ac.signal }).catch(() => "aborted");
+      await Bun.sleep(200);
+      ac.abort();
+      expect(await gone).toBe("aborted");
+      await Bun.sleep(100);
+      const sub = await api(s.url, "POST", "/v1/scans", { package: "poll-pkg", version: "1.0.1", runner: "runner-one" });
+      await Bun.sleep(1200); // past the abandoned poll's next re-check
+      expect((await runOf(sub.json.run_id)).status).toBe("queued");
+      const r1 = new ScriptedRunner(s.url, "runner-one");
+      expect((await r1.claim(1)).json.run.id).toBe(sub.json.run_id);
+      await r1.finish(sub.json.run_id, { exit_code: 1 });
+    });
+
     test("runners, overview and metrics reflect the work", async () => {
       const runners = (await api(s.url, "GET", "/v1/runners")).json.runners;
       expect(runners.map((r: { id: string }) => r.id).sort()).toEqual(["runner-one", "runner-two"]);
       expect(runners.every((r: { alive: boolean }) => r.alive)).toBe(true);
       const o = (await api(s.url, "GET", "/v1/overview")).json;
-      expect(o.runs_total).toBeGreaterThanOrEqual(6);
+      expect(o.runs_total).toBeGreaterThanOrEqual(7);
       expect(o.deviations_open).toBeGreaterThan(0);
       expect(o.packages_affected).toBe(1);
       const m = (await api(s.url, "GET", "/metrics")).text;
