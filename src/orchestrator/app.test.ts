@@ -44,6 +44,8 @@ const cases: Case[] = [
   { name: "run: bad id", path: "/v1/runs/zzz", status: 400, has: ["run id: 16 hex characters"] },
   { name: "run: unknown id", path: "/v1/runs/0123456789abcdef", status: 404, has: ["run 0123456789abcdef not found"] },
   { name: "run: queued run readable", path: () => `/v1/runs/${queuedRun}`, status: 200, has: ['"status":"queued"', '"created_at_ms"'] },
+  { name: "runs: by status", path: "/v1/runs?status=queued", status: 200, has: ['"status":"queued"'], hasNot: ['"status":"running"'] },
+  { name: "runs: bad status", path: "/v1/runs?status=done", status: 400, has: ["status: queued, running"] },
   { name: "runs: bad limit", path: "/v1/runs?limit=abc", status: 400, has: ["limit"] },
   { name: "runs: limit too large", path: "/v1/runs?limit=100000", status: 400, has: ["at most 1000"] },
   { name: "events: bad kind", path: () => `/v1/runs/${queuedRun}/events?kind=${encodeURIComponent(EVIL)}`, status: 400, hasNot: ["<script>"] },

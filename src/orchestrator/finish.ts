@@ -30,10 +30,14 @@ export async function completeRun(d: AppDeps, run: Run, runnerId: string, f: Fin
   if (!ended) throw new FangsError(`run ${run.id} is no longer running`, { status: 409 });
   d.log(`run ${run.id} ${ended.status} exit=${ended.exit_code ?? "-"}${ended.failure_reason ? ` reason=${JSON.stringify(ended.failure_reason)}` : ""}`);
   d.dispatch.wake();
-  if (ended.status === "failed") return { status: ended.status, verdict: null, deviations: 0, max_severity: null };
+  if (ended.status === "failed") {
+    d.metrics.runsCompleted.inc({ status: ended.status, verdict: "none" });
+    return { status: ended.status, verdict: null, deviations: 0, max_severity: null };
+  }
   // A timed-out install is still diffed: stalling must not hide what ran.
   try {
     const r = await diffRun(d.db, run.id, { cleanRunsToPromote: d.cfg["clean-runs-to-promote"], configAllow: d.cfg.allowlist });
+    d.metrics.runsCompleted.inc({ status: ended.status, verdict: r.verdict });
     d.log(`run ${run.id} verdict ${r.verdict} (${r.deviations} deviations${r.maxSeverity ? `, max ${r.maxSeverity}` : ""})`);
     if (r.verdict === "deviations") {
       const fresh = (await runById(d.db, run.id)) ?? ended;
@@ -41,6 +45,7 @@ export async function completeRun(d: AppDeps, run: Run, runnerId: string, f: Fin
     }
     return { status: ended.status, verdict: r.verdict, deviations: r.deviations, max_severity: r.maxSeverity };
   } catch (e) {
+    d.metrics.runsCompleted.inc({ status: ended.status, verdict: "differ_error" });
     d.log(`differ failed for run ${run.id}: ${(e as Error).stack ?? e}`);
     return { status: ended.status, verdict: null, deviations: 0, max_severity: null };
   }

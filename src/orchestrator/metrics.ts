@@ -14,6 +14,7 @@ export class Metrics {
   readonly runnersPruned: Counter;
   readonly retentionPruned: Counter;
   readonly httpDuration: Histogram;
+  readonly runsCompleted: Counter;
 
   constructor(db: Kysely<DB>, staleAfterMs: () => number) {
     const r = this.registry;
@@ -23,6 +24,7 @@ export class Metrics {
     this.watcherErrors = new Counter({ name: "fangs_watcher_errors_total", help: "registry polls that failed", registers: [r] });
     this.runnersPruned = new Counter({ name: "fangs_runners_pruned_total", help: "runners evicted for missing heartbeats", registers: [r] });
     this.retentionPruned = new Counter({ name: "fangs_retention_events_pruned_total", help: "raw events deleted by retention", registers: [r] });
+    this.runsCompleted = new Counter({ name: "fangs_runs_completed_total", help: "runs a runner reported as ended, by status and differ verdict", labelNames: ["status", "verdict"], registers: [r] });
     this.httpDuration = new Histogram({
       name: "fangs_http_request_duration_seconds",
       help: "HTTP request duration by route",

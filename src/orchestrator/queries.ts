@@ -10,9 +10,10 @@ export async function runById(db: Db, id: string): Promise<Run | undefined> {
   return db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export async function runsList(db: Db, o: { package?: string; limit: number }): Promise<Run[]> {
+export async function runsList(db: Db, o: { package?: string; status?: Run["status"]; limit: number }): Promise<Run[]> {
   let q = db.selectFrom("runs").selectAll();
   if (o.package) q = q.where("package", "=", o.package);
+  if (o.status) q = q.where("status", "=", o.status);
   return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(o.limit).execute();
 }
 

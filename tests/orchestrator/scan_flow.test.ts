@@ -158,6 +158,8 @@ for (const backend of ["sqlite", "postgres"] as const) {
       expect(m).toMatch(/fangs_events_ingested_total 7/);
       expect(m).toMatch(/fangs_event_batches_duplicate_total 1/);
       expect(m).toMatch(/fangs_runners_alive 2/);
+      expect(m).toContain('fangs_runs_completed_total{status="finished",verdict="deviations"} 1');
+      expect(m).toContain('fangs_runs_completed_total{status="failed",verdict="none"} 1');
       expect(m).toMatch(/fangs_deviations_open [1-9]/);
       expect(m).toContain('fangs_http_request_duration_seconds_count{method="POST",route="/v1/runs/:run/events",status="200"}');
       const del = await new ScriptedRunner(s.url, "runner-two").deregister();

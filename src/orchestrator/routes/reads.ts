@@ -14,7 +14,11 @@ import { listPending } from "../../store/pending.ts";
 import { runJson, runnerJson, deviationJson, packageJson, eventJson, times } from "../json.ts";
 
 const intParam = (max: number) => v.pipe(v.string(), v.regex(/^\d{1,9}$/, "a whole number"), v.transform(Number), v.maxValue(max, `at most ${max}`));
-const RunsQuery = v.object({ package: v.optional(PACKAGE_NAME), limit: v.optional(intParam(1000)) });
+const RunsQuery = v.object({
+  package: v.optional(PACKAGE_NAME),
+  status: v.optional(v.picklist(["queued", "running", "finished", "failed", "timed_out"] as const, "status: queued, running, finished, failed or timed_out")),
+  limit: v.optional(intParam(1000)),
+});
 const EventsQuery = v.object({ kind: v.optional(v.picklist(EVENT_KINDS as string[], "kind: exec, file, connect, dns, tls or listen")), after: v.optional(intParam(Number.MAX_SAFE_INTEGER)), limit: v.optional(intParam(5000)) });
 const PendingQuery = v.object({ package: v.optional(PACKAGE_NAME), min_severity: v.optional(v.picklist(SEVERITIES as unknown as string[], `min_severity: ${SEVERITIES.join(", ")}`)) });
 const RunParam = v.object({ id: RUN_ID });
@@ -32,8 +36,8 @@ export function readRoutes(d: AppDeps) {
   }
 
   app.get("/v1/runs", valid("query", RunsQuery), async (c) => {
-    const { package: pkg, limit } = c.req.valid("query");
-    const runs = await q.runsList(d.db, { package: pkg, limit: limit ?? 50 });
+    const { package: pkg, status, limit } = c.req.valid("query");
+    const runs = await q.runsList(d.db, { package: pkg, status, limit: limit ?? 50 });
     return c.json({ runs: runs.map(runJson) });
   });
 
