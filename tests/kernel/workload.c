@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int dns_query(unsigned char *q, const char *name, int qtype)
@@ -105,11 +106,16 @@ int main(int argc, char **argv)
 		return fd < 0 ? 0 : close(fd);
 	} else if (!strcmp(mode, "flood")) {
 		long n = atol(argv[3]);
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		for (long i = 0; i < n; i++) {
 			int fd = openat(AT_FDCWD, argv[2], O_RDONLY);
 			if (fd >= 0)
 				close(fd);
 		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		/* the benchmark reads this: the open loop's own duration */
+		printf("elapsed_ns %lld\n", (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
 		return 0;
 	} else if (!strcmp(mode, "spawn")) {
 		pid_t pid = fork();
