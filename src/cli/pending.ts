@@ -2,6 +2,7 @@
 // each with the literal promote command to copy.
 import { command, JSON_ARG } from "./command.ts";
 import { listPending } from "../store/pending.ts";
+import { assertKnownPackage } from "../store/packages.ts";
 import { ago, iso, printJson, printTable } from "./output.ts";
 
 export default command({
@@ -12,7 +13,9 @@ export default command({
     ...JSON_ARG,
   },
   async run(ctx) {
-    const rows = await listPending(await ctx.store(), { package: ctx.args.package, minSeverity: ctx.args["min-severity"] });
+    const db = await ctx.store();
+    if (ctx.args.package !== undefined) await assertKnownPackage(db, ctx.args.package);
+    const rows = await listPending(db, { package: ctx.args.package, minSeverity: ctx.args["min-severity"] });
     if (ctx.args.json) {
       printJson(rows.map((r) => ({ ...r, last_detected_at: iso(r.last_detected_at) })));
       return;

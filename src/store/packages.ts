@@ -88,3 +88,10 @@ export async function listPackages(db: Db): Promise<PackageSummary[]> {
     baseline_fingerprints: baseBy.get(r.package) ?? 0,
   }));
 }
+
+/** A package FANGS knows (watched once, or scanned): filters on unknown names are typos. */
+export async function assertKnownPackage(db: Db, name: string): Promise<void> {
+  if (await getPackage(db, name)) return;
+  if (await db.selectFrom("runs").select("id").where("package", "=", name).limit(1).executeTakeFirst()) return;
+  throw new NotFoundError(`package ${name}`, "fangs package watched / fangs package list");
+}

@@ -25,7 +25,6 @@ describe("reading the queue", () => {
 
   test.each([
     [["-package", "demo-pkg"], 1],
-    [["--package", "other"], 0],
     [["-min-severity", "critical"], 1],
     [["--min-severity", "high"], 1],
   ])("pending %p --json → %d rows", async (flags, n) => {
@@ -65,6 +64,9 @@ describe("reading the queue", () => {
 describe("bad input: one line on stderr, exit 1", () => {
   test.each([
     [["pending", "-min-severity", "severe"], /unknown severity "severe"/],
+    [["pending", "--package", "demo-pgk"], /package demo-pgk not found/],
+    [["run", "list", "-package", "demo-pgk"], /package demo-pgk not found/],
+    [["release", "list", "-package", "demo-pgk"], /package demo-pgk not found/],
     [["run", "show", "zzzz"], /run zzzz not found/],
     [["run", "show", "xyz!"], /invalid run id/],
     [["run", "list", "-limit", "ten"], /bad -limit/],

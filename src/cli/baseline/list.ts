@@ -1,7 +1,6 @@
 import { command, JSON_ARG, need } from "../command.ts";
 import { listBaseline } from "../../store/baseline.ts";
-import { getPackage } from "../../store/packages.ts";
-import { NotFoundError } from "../../core/errors.ts";
+import { assertKnownPackage } from "../../store/packages.ts";
 import { iso, printJson, printTable } from "../output.ts";
 
 export default command({
@@ -10,10 +9,8 @@ export default command({
   async run(ctx) {
     const pkg = need(ctx.args.package, "package", "fangs baseline list -package lodash");
     const db = await ctx.store();
+    await assertKnownPackage(db, pkg);
     const rows = await listBaseline(db, pkg);
-    if (rows.length === 0 && !(await getPackage(db, pkg)) && !(await db.selectFrom("runs").select("id").where("package", "=", pkg).limit(1).executeTakeFirst())) {
-      throw new NotFoundError(`package ${pkg}`, "fangs package list");
-    }
     if (ctx.args.json) {
       printJson(rows.map((r) => ({ category: r.category, actor: r.actor, value: r.value, occurrence_count: r.occurrence_count, first_seen_run: r.first_seen_run, last_seen_run: r.last_seen_run, first_seen_at: iso(r.first_seen_at), last_seen_at: iso(r.last_seen_at) })));
       return;

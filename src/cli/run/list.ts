@@ -1,5 +1,6 @@
 import { command, JSON_ARG } from "../command.ts";
 import { listRuns } from "../../store/runs.ts";
+import { assertKnownPackage } from "../../store/packages.ts";
 import { FangsError } from "../../core/errors.ts";
 import { ago, printJson, printTable } from "../output.ts";
 import { runJson } from "./json.ts";
@@ -14,7 +15,9 @@ export default command({
   async run(ctx) {
     const limit = ctx.args.limit === undefined ? 20 : Number(ctx.args.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100000) throw new FangsError(`bad -limit ${JSON.stringify(ctx.args.limit)}: a whole number from 1`, { hint: "fangs run list -limit 20" });
-    const rows = await listRuns(await ctx.store(), { package: ctx.args.package, limit });
+    const db = await ctx.store();
+    if (ctx.args.package !== undefined) await assertKnownPackage(db, ctx.args.package);
+    const rows = await listRuns(db, { package: ctx.args.package, limit });
     if (ctx.args.json) {
       printJson(rows.map(runJson));
       return;
