@@ -44,7 +44,10 @@ export async function startServe(opts: { dir?: string; db?: string; args?: strin
   // One read in flight at a time: a read abandoned to a timeout would lose its chunk.
   let read = reader.read();
   while (!/listening on (\S+)/.test(out)) {
-    if (Date.now() > deadline) throw new Error(`fangs serve did not start: ${out} ${errText}`);
+    if (Date.now() > deadline) {
+      proc.kill("SIGKILL"); // never leave a half-started server behind
+      throw new Error(`fangs serve did not start: ${out} ${errText}`);
+    }
     const r = await Promise.race([read, Bun.sleep(200).then(() => null)]);
     if (r === null) continue;
     if (r.done) throw new Error(`fangs serve exited before listening (code ${await proc.exited}): ${errText}`);
