@@ -19,6 +19,13 @@ export interface Serve {
   stop(signal?: NodeJS.Signals): Promise<number>;
 }
 
+// A failing test must not leave servers running: whatever is still alive
+// when the test process exits is killed.
+const started = new Set<Subprocess>();
+process.on("exit", () => {
+  for (const p of started) if (p.exitCode === null) p.kill("SIGKILL");
+});
+
 /** Fast timings so tests run in seconds; override per test. */
 export const FAST = ["-prune-interval", "1s", "-runner-stale-after", "3s", "-claim-wait", "2s", "-heartbeat-interval", "1s", "-retention-first-prune", "600s"];
 
@@ -34,6 +41,8 @@ export async function startServe(opts: { dir?: string; db?: string; args?: strin
     cwd: dir,
     env: { ...process.env, ...opts.env },
   });
+  started.add(proc);
+  void proc.exited.then(() => started.delete(proc));
   let errText = "";
   (async () => {
     for await (const chunk of proc.stderr) errText += new TextDecoder().decode(chunk);
