@@ -37,6 +37,10 @@ export async function addAllow(db: Kysely<DB>, e: NewAllow, actor: string): Prom
     note: e.note || null, source: e.source ?? "cli", created_at: Date.now(),
   };
   await db.transaction().execute(async (tx) => {
+    let dup = tx.selectFrom("allowlist").select("id").where("kind", "=", row.kind).where("value", "=", row.value);
+    dup = row.package === null ? dup.where("package", "is", null) : dup.where("package", "=", row.package);
+    const same = await dup.executeTakeFirst();
+    if (same) throw new FangsError(`${row.kind} ${row.value} is already allowlisted${row.package ? ` for ${row.package}` : ""} (entry ${same.id})`, { hint: "fangs allow list" });
     await tx.insertInto("allowlist").values(row).execute();
     await audit(tx, { actor, action: "allow.add", target_kind: "allowlist", target_id: row.id, after: row });
   });

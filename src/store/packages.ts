@@ -6,8 +6,9 @@ import { FangsError, NotFoundError } from "../core/errors.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-// npm's rules for a package name (validate-npm-package-name, new packages).
-const NAME = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+// npm's rules for a package name (validate-npm-package-name), loosened to the
+// legacy names still on the registry (JSONStream has capitals; some have !'()*).
+const NAME = /^(?:@[A-Za-z0-9-~][A-Za-z0-9-._~!'()*]*\/)?[A-Za-z0-9-~][A-Za-z0-9-._~!'()*]*$/;
 
 export function packageNameError(name: string): string | undefined {
   if (!name) return "package name is empty";

@@ -16,6 +16,9 @@ eachBackend("catalog storage", (open) => {
     await addPackage(db, { name: "lodash", lastSeenVersion: "4.17.21" }, "test");
     await expect(addPackage(db, { name: "lodash", lastSeenVersion: null }, "test")).rejects.toThrow(/already watched/);
     await expect(addPackage(db, { name: "Bad Name", lastSeenVersion: null }, "test")).rejects.toThrow(/not a valid npm package name/);
+    await expect(addPackage(db, { name: "../etc/passwd", lastSeenVersion: null }, "test")).rejects.toThrow(/not a valid npm package name/);
+    await addPackage(db, { name: "JSONStream", lastSeenVersion: "1.3.5" }, "test"); // legacy capitals
+    await removePackage(db, "JSONStream", "test");
     expect((await listWatched(db)).map((p) => p.name)).toEqual(["@scope/pkg", "lodash"]);
     await removePackage(db, "lodash", "test");
     await expect(removePackage(db, "lodash", "test")).rejects.toThrow(/not found/);
@@ -25,7 +28,7 @@ eachBackend("catalog storage", (open) => {
       { package: "lodash", watched: false, runs: 1, baseline_runs: 0, last_run_at: expect.any(Number), open_deviations: 0, baseline_fingerprints: 0 },
     ]);
     const audit = await db.selectFrom("audit_log").select("action").execute();
-    expect(audit.map((a) => a.action).sort()).toEqual(["package.add", "package.add", "package.remove", "run.queue"]);
+    expect(audit.map((a) => a.action).sort()).toEqual(["package.add", "package.add", "package.add", "package.remove", "package.remove", "run.queue"]);
   });
 
   test("runs: newest first, limit, git-style prefixes", async () => {
@@ -48,6 +51,8 @@ eachBackend("catalog storage", (open) => {
     await expect(addAllow(db, { kind: "cidr", value: "10.0.0.0/33" }, "t")).rejects.toThrow(/not a CIDR/);
     await expect(addAllow(db, { kind: "ip", value: "1.2.3.4" }, "t")).rejects.toThrow(/unknown allowlist kind/);
     const e = await addAllow(db, { kind: "path", value: "/opt/vendor/", note: "vendored" }, "t");
+    await expect(addAllow(db, { kind: "path", value: "/opt/vendor/" }, "t")).rejects.toThrow(/already allowlisted \(entry [0-9a-f]{16}\)/);
+    await addAllow(db, { kind: "path", value: "/opt/vendor/", package: "axios" }, "t").then((x) => removeAllow(db, x.id, "t"));
     const cfg = [{ kind: "sni" as const, value: "telemetry.example", package: "axios" }, { kind: "cidr" as const, value: "198.51.100.0/24" }];
     expect((await syncConfigAllowlist(db, cfg)).added).toHaveLength(2);
     expect(await syncConfigAllowlist(db, cfg)).toEqual({ added: [], removed: [] });
