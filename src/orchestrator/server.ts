@@ -8,6 +8,8 @@ import { syncConfigAllowlist } from "../store/allowlist.ts";
 import { createApp } from "./app.ts";
 import { makeDeps, type AppDeps } from "./deps.ts";
 import { startListener, type Listener } from "./listen.ts";
+import { checkListenPolicy } from "./auth/listen-policy.ts";
+import { runnerAuthFromConfig } from "./auth/runner.ts";
 import { startPruner } from "./pruner.ts";
 import { startRetention } from "./retention.ts";
 import { Watcher } from "./watcher.ts";
@@ -22,8 +24,6 @@ export interface Orchestrator {
 }
 
 export async function startOrchestrator(cfg: Config, log: Log = stderrLog()): Promise<Orchestrator> {
-  const db = await openMigrated(cfg.db);
-  await syncConfigAllowlist(db, cfg.allowlist);
   const sec = {
     listen: cfg.listen,
     tlsCert: cfg["tls-cert"],
@@ -33,8 +33,15 @@ export async function startOrchestrator(cfg: Config, log: Log = stderrLog()): Pr
     operatorToken: cfg["operator-token"],
     insecureListen: cfg["insecure-listen"],
   };
-  const { runnerAuthMode } = await import("./auth/listen-policy.ts");
-  const deps = makeDeps(db, cfg, log, { mode: runnerAuthMode(sec), token: cfg["runner-token"] });
+  checkListenPolicy(sec); // refuse an unsafe listener before touching the database
+  const db = await openMigrated(cfg.db);
+  try {
+    await syncConfigAllowlist(db, cfg.allowlist);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  const deps = makeDeps(db, cfg, log, runnerAuthFromConfig(cfg));
   const app = createApp(deps);
   let listener: Listener;
   try {
