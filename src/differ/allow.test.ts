@@ -71,3 +71,15 @@ describe("severity table", () => {
     for (const r of RULES) expect(SEVERITIES).toContain(r.severity);
   });
 });
+
+describe("built-in CDN list", () => {
+  test("every block parses, and none covers documentation or private space", async () => {
+    const { CDN_CIDRS } = await import("./cdn.ts");
+    const { parseCidr, parseIp, cidrContains } = await import("./cidr.ts");
+    const blocks = Object.values(CDN_CIDRS).flat().map((c) => [c, parseCidr(c)] as const);
+    expect(blocks.filter(([, b]) => !b).map(([c]) => c)).toEqual([]);
+    for (const probe of ["192.0.2.1", "198.51.100.1", "203.0.113.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "127.0.0.1", "2001:db8::1"]) {
+      expect(blocks.filter(([, b]) => cidrContains(b!, parseIp(probe)!)).map(([c]) => `${probe} in ${c}`)).toEqual([]);
+    }
+  });
+});
