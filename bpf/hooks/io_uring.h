@@ -18,9 +18,10 @@ int tp_io_uring_submit_req(struct trace_event_raw_io_uring_submit_req *ctx)
 		if (!e)
 			return 0;
 		void *uaddr = BPF_CORE_READ(c, addr);
-		struct file *f = BPF_CORE_READ(c, file);
-		struct socket *s = f ? (struct socket *)BPF_CORE_READ(f, private_data) : NULL;
-		e->sock_type = socket_type(s);
+		/* req->file is assigned at issue, after this tracepoint; io_init_req
+		 * keeps the sqe's fd in cqe.fd until then (fixed files aside) */
+		if (!(BPF_CORE_READ(req, flags) & (1ULL << 0) /* REQ_F_FIXED_FILE */))
+			e->sock_type = socket_type(socket_of_fd(BPF_CORE_READ(req, cqe.fd)));
 		if (!read_user_sockaddr(uaddr, 0, &e->family, &e->port, e->addr, e->unix_path))
 			count_read_failure(&w, &e->h);
 		submit(&w, e);

@@ -28,6 +28,8 @@ beforeAll(async () => {
     runs.enoent = runIn(cg.path, [wl, "open", path("missing-enoent")]);
     runs.create = runIn(cg.path, [wl, "create", path("created.txt")]);
     runs.openat2 = runIn(cg.path, [wl, "openat2", path("via-openat2")]);
+    runs.uringOpen = runIn(cg.path, [wl, "uring-open", path("via-io-uring")]);
+    runs.uringConnect = runIn(cg.path, [wl, "uring-connect", "203.0.113.10", "8443"], { sealedNet: true });
     runs.spawn = runIn(cg.path, [wl, "spawn", path("child-open")]);
     runs.execFail = runIn(cg.path, [path("no-such-binary"), "arg1"]);
     runs.connect = runIn(cg.path, [wl, "connect", "203.0.113.10", "443"], { sealedNet: true });
@@ -61,6 +63,7 @@ describe("file probes", () => {
     { name: "openat that fails with ENOENT is still an event", run: "enoent", file: "missing-enoent", access: "read", source: "sys_enter_openat" },
     { name: "openat with O_CREAT", run: "create", file: "created.txt", access: "create", source: "sys_enter_openat" },
     { name: "openat2", run: "openat2", file: "via-openat2", access: "read", source: "sys_enter_openat2" },
+    { name: "io_uring OPENAT (no syscall tracepoint sees it)", run: "uringOpen", file: "via-io-uring", access: "read", source: "io_uring_submit_req" },
   ] as const;
   for (const c of cases) {
     test(c.name, () => {
@@ -124,6 +127,10 @@ describe("network probes (sealed namespace)", () => {
     expect(one(pid, "connect", (e) => e.source === "inet_sock_set_state")).toMatchObject({ address: "127.0.0.1", port: 47002, proto: "tcp" });
   });
 
+  test("io_uring CONNECT is a connect event", () => {
+    expect(one(runs.uringConnect.pid, "connect", (e) => e.source === "io_uring_submit_req")).toMatchObject({ family: "inet", address: "203.0.113.10", port: 8443, proto: "tcp" });
+  });
+
   test("bind and listen are listen events", () => {
     const pid = runs.listen.pid;
     expect(one(pid, "listen", (e) => e.source === "sys_enter_bind")).toMatchObject({ family: "inet", address: "127.0.0.1", port: 47001, proto: "tcp" });
@@ -179,7 +186,7 @@ describe("scoping and accounting", () => {
   });
 
   test("the core probes are active", () => {
-    for (const p of ["sys_enter_openat", "sys_enter_openat2", "sys_enter_execve", "sched_process_exec", "sys_enter_connect", "inet_sock_set_state", "sys_enter_sendto", "sys_enter_sendmsg", "sys_enter_sendmmsg", "sys_enter_write", "sys_enter_bind", "sys_enter_listen"]) {
+    for (const p of ["sys_enter_openat", "sys_enter_openat2", "sys_enter_execve", "sched_process_exec", "sys_enter_connect", "inet_sock_set_state", "sys_enter_sendto", "sys_enter_sendmsg", "sys_enter_sendmmsg", "sys_enter_write", "sys_enter_bind", "sys_enter_listen", "io_uring_submit_req"]) {
       expect(summary.probes_active).toContain(p);
     }
   });

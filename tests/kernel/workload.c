@@ -6,7 +6,9 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <linux/openat2.h>
+#include <sys/mman.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +84,28 @@ static int loopback_pair(int port)
 	if (connect(c, (void *)&a, sizeof(a)))
 		return perror("connect"), -1;
 	return c;
+}
+
+/* Submit one io_uring request with raw syscalls (no liburing) and wait for it. */
+static int uring_one(const struct io_uring_sqe *req)
+{
+	struct io_uring_params p = {0};
+	int fd = syscall(__NR_io_uring_setup, 4, &p);
+	if (fd < 0)
+		return perror("io_uring_setup"), 1;
+	size_t sq_sz = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	unsigned char *sq = mmap(0, sq_sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+	struct io_uring_sqe *sqes = mmap(0, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || sqes == MAP_FAILED)
+		return perror("mmap io_uring"), 1;
+	unsigned *tail = (unsigned *)(sq + p.sq_off.tail), *array = (unsigned *)(sq + p.sq_off.array);
+	unsigned mask = *(unsigned *)(sq + p.sq_off.ring_mask), t = *tail;
+	sqes[t & mask] = *req;
+	array[t & mask] = t & mask;
+	__atomic_store_n(tail, t + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+		return perror("io_uring_enter"), 1;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -171,6 +195,14 @@ int main(int argc, char **argv)
 		else
 			send(c, buf, n, 0);
 		return 0;
+	} else if (!strcmp(mode, "uring-open")) {
+		struct io_uring_sqe sqe = {.opcode = IORING_OP_OPENAT, .fd = AT_FDCWD, .addr = (unsigned long)argv[2], .open_flags = O_RDONLY};
+		return uring_one(&sqe);
+	} else if (!strcmp(mode, "uring-connect")) {
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = addr4(argv[2], atoi(argv[3]));
+		struct io_uring_sqe sqe = {.opcode = IORING_OP_CONNECT, .fd = s, .addr = (unsigned long)&a, .off = sizeof(a)};
+		return uring_one(&sqe);
 	} else if (!strcmp(mode, "write-file")) {
 		/* ClientHello bytes written to a regular file must NOT be reported */
 		int fd = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC, 0600);
