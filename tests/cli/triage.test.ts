@@ -48,6 +48,7 @@ describe("reading the queue", () => {
     expect(shown.evidence_pinned).toBe(true);
     const text = await f(["deviation", "show", npmrc.id.slice(0, 8)]);
     expect(text.stdout).toContain('"path": "/root/.npmrc"');
+    expect(text.stdout).toMatch(/^lineage\s+\d+ node \(\/usr\/local\/bin\/node\) <- \d+ sh \(\/bin\/busybox\) <- \d+ npm install dem/m);
   });
 
   test("run list / run show / package list / release list", async () => {

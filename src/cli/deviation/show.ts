@@ -19,6 +19,12 @@ export default command({
     for (const k of ["id", "run_id", "package", "severity", "category", "actor", "value", "reason", "evidence_seq", "detected_at", "cleared"] as const) {
       console.log(`${k.padEnd(13)} ${safe(j[k])}`);
     }
+    if (full.evidence) {
+      // The process lineage, acting process first: who did it, on whose behalf.
+      const e = full.evidence;
+      const chain = [{ pid: e.pid, comm: e.comm, exe: e.exe }, ...e.ancestry];
+      console.log(`lineage       ${chain.map((a) => `${a.pid} ${safe(a.comm)}${a.exe ? ` (${safe(a.exe)})` : ""}`).join(" <- ")}`);
+    }
     console.log("evidence:");
     console.log(full.evidence ? terminalJson(full.evidence) : "(evidence event no longer stored)");
   },
