@@ -16,6 +16,8 @@ export class DecodeError extends Error {
 }
 
 type Common = Omit<EventCommon, "seq">;
+/** What the sensor delivers: the event minus the runner-assigned seq. */
+type W<T> = Omit<T, "seq">;
 const utf8 = new TextDecoder("utf-8");
 const H = LAYOUT.fangs_hdr;
 const A = LAYOUT.fangs_ancestor;
@@ -153,18 +155,18 @@ export function parseClientHelloSni(m: Uint8Array): string | undefined {
 
 // ---- one handler per op ---------------------------------------------------
 
-function decodeExec(b: Uint8Array, dv: DataView, c: Common): ExecEvent {
+function decodeExec(b: Uint8Array, dv: DataView, c: Common): W<ExecEvent> {
   const L = LAYOUT.fangs_exec_ev;
   need(b, L.size, "exec");
   const len = Math.min(dv.getUint32(L.args_len, true), b.length - L.args);
   const argv = len > 0 ? utf8.decode(b.subarray(L.args, L.args + len)).split("\0") : [];
   if (argv.length && argv[argv.length - 1] === "") argv.pop();
-  const e: ExecEvent = { ...c, kind: "exec", filename: cstr(b, L.filename, 256), argv };
+  const e: W<ExecEvent> = { ...c, kind: "exec", filename: cstr(b, L.filename, 256), argv };
   if (dv.getUint32(H.flags, true) & FLAG.ARGS_TRUNCATED) e.argv_truncated = true;
   return e;
 }
 
-function decodeFile(b: Uint8Array, dv: DataView, c: Common): FileEvent {
+function decodeFile(b: Uint8Array, dv: DataView, c: Common): W<FileEvent> {
   const L = LAYOUT.fangs_file_ev;
   need(b, L.size, "file");
   const flags = dv.getUint32(L.flags, true);
@@ -173,17 +175,17 @@ function decodeFile(b: Uint8Array, dv: DataView, c: Common): FileEvent {
   return { ...c, kind: "file", path: cstr(b, L.path, 256), flags, access, dirfd: dv.getInt32(L.dirfd, true) };
 }
 
-function decodeNet(b: Uint8Array, dv: DataView, c: Common, kind: "connect" | "listen"): ConnectEvent | ListenEvent | null {
+function decodeNet(b: Uint8Array, dv: DataView, c: Common, kind: "connect" | "listen"): W<ConnectEvent> | W<ListenEvent> | null {
   const L = LAYOUT.fangs_net_ev;
   need(b, L.size, kind);
   const fam = dv.getUint16(L.family, true);
   const f = family(fam);
   if (!f) return null; // AF_UNSPEC (dissolving a UDP association), netlink…: not a destination
   const addr = fam === AF_UNIX ? unixPath(b, L.unix_path, 108) : address(b, fam, L.addr);
-  return { ...c, kind, family: f, address: addr, port: fam === AF_UNIX ? 0 : dv.getUint16(L.port, true), proto: proto(fam, dv.getUint16(L.sock_type, true)) } as ConnectEvent | ListenEvent;
+  return { ...c, kind, family: f, address: addr, port: fam === AF_UNIX ? 0 : dv.getUint16(L.port, true), proto: proto(fam, dv.getUint16(L.sock_type, true)) } as W<ConnectEvent> | W<ListenEvent>;
 }
 
-function decodePayload(b: Uint8Array, dv: DataView, c: Common): DnsEvent | TlsEvent | null {
+function decodePayload(b: Uint8Array, dv: DataView, c: Common): W<DnsEvent> | W<TlsEvent> | null {
   const L = LAYOUT.fangs_payload_ev;
   need(b, L.size, "payload");
   const fam = dv.getUint16(L.family, true);
@@ -201,7 +203,7 @@ function decodePayload(b: Uint8Array, dv: DataView, c: Common): DnsEvent | TlsEv
   return sni ? { ...c, kind: "tls", sni, address: server, port } : null;
 }
 
-function decodeSni(b: Uint8Array, _dv: DataView, c: Common): TlsEvent | null {
+function decodeSni(b: Uint8Array, _dv: DataView, c: Common): W<TlsEvent> | null {
   need(b, LAYOUT.fangs_sni_ev.size, "sni");
   const sni = cstr(b, LAYOUT.fangs_sni_ev.sni, 256);
   return sni ? { ...c, kind: "tls", sni, address: "", port: 0 } : null;

@@ -4,7 +4,8 @@
 import type { FangsEvent } from "../events/types.ts";
 import type { ProbeStatus } from "../protocol/runner.ts";
 
-export type SensorEvent = Omit<FangsEvent, "seq"> extends infer E ? (E extends unknown ? E : never) : never;
+/** An event as the sensor delivers it (no `seq` yet), still a union narrowable by `kind`. */
+export type SensorEvent = FangsEvent extends infer E ? (E extends FangsEvent ? Omit<E, "seq"> : never) : never;
 export type { ProbeStatus };
 
 export interface SensorOptions {
