@@ -21,7 +21,7 @@ const MALICIOUS = [
   "critical fs_new_path_read script:demo-pkg:node /root/.npmrc",
   "critical fs_new_path_read script:demo-pkg:node /proc/<pid>/environ",
   "critical fs_new_path_read script:demo-pkg:node /root/.ssh/id_rsa",
-  "high net_new_destination script:demo-pkg:node 192.0.2.53:53/udp",
+  "high net_new_destination script:demo-pkg:node <resolver>:53/udp", // the name server npm itself uses
   "high net_new_destination script:demo-pkg:node 203.0.113.7:443",
   "high net_new_listen script:demo-pkg:node 0.0.0.0:4444",
   "high proc_new_exec script:demo-pkg:node /bin/sh",

@@ -1,7 +1,7 @@
 // Events → fingerprints. Pure: the caller reads events and stores results.
 import type { FangsEvent } from "../events/types.ts";
 import { ActorResolver, NPM_ACTOR } from "./actors.ts";
-import { endpointValue, normalizeHost, normalizePath } from "./normalize.ts";
+import { canonicalAddress, endpointValue, normalizeHost, normalizePath } from "./normalize.ts";
 import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
 
 const NPM_SEARCH_DIR = /\/node_modules\/(?:.*\/)?(?:\.bin|node-gyp-bin)\/[^/]+$/;
@@ -18,6 +18,7 @@ function npmHousekeeping(actor: string, path: string): boolean {
 export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[] {
   const sorted = isSorted(events) ? events : [...events].sort((a, b) => a.seq - b.seq);
   const actors = new ActorResolver(sorted);
+  const resolvers = npmResolvers(sorted, actors);
   const out = new Map<string, Fingerprint>();
   const add = (category: Category, actor: string, value: string, seq: number) => {
     if (!value) return;
@@ -60,7 +61,7 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
         break;
       }
       case "connect":
-        add("net_new_destination", actors.actorOf(who), endpointValue(e.family, e.address, e.port, e.proto, "connect"), e.seq);
+        add("net_new_destination", actors.actorOf(who), endpointValue(e.family, e.address, e.port, e.proto, "connect", resolvers), e.seq);
         break;
       case "listen":
         // bind() to port 0 asks for an ephemeral port (every UDP client does
@@ -73,7 +74,7 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
         add("net_new_dns_name", actor, normalizeHost(e.qname), e.seq);
         // An unconnected sendto/sendmsg shows no connect: the resolver asked
         // is itself a destination (DNS sent straight to an attacker's server).
-        if (e.server) add("net_new_destination", actor, endpointValue(e.server.includes(":") ? "inet6" : "inet", e.server, e.port, "udp"), e.seq);
+        if (e.server) add("net_new_destination", actor, endpointValue(e.server.includes(":") ? "inet6" : "inet", e.server, e.port, "udp", "connect", resolvers), e.seq);
         break;
       }
       case "tls":
@@ -83,6 +84,16 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
     lastExe.set(e.pid, e.kind === "exec" && e.source === "sched_process_exec" ? e.exe : who.exe);
   }
   return [...out.values()];
+}
+
+/** The name servers npm itself used in this run (see endpointValue). */
+function npmResolvers(events: readonly FangsEvent[], actors: ActorResolver): Set<string> {
+  const out = new Set<string>();
+  for (const e of events) {
+    const server = e.kind === "dns" ? e.server : e.kind === "connect" && e.port === 53 ? e.address : undefined;
+    if (server && actors.actorOf({ pid: e.pid, exe: e.exe || e.ancestry[0]?.exe || "", comm: e.comm, seq: e.seq }) === NPM_ACTOR) out.add(canonicalAddress(server));
+  }
+  return out;
 }
 
 function isSorted(events: readonly FangsEvent[]): boolean {

@@ -64,4 +64,14 @@ describe("hosts and endpoints", () => {
     ["inet6", "::ffff:198.51.100.9", 80, "tcp", "198.51.100.9:80"],
     ["unix", "/run/nscd/socket", 0, "unknown", "unix:/run/nscd/socket"],
   ] as const)("%s %s:%d/%s → %s", (fam, addr, port, proto, out) => expect(endpointValue(fam, addr, port, proto)).toBe(out));
+  test.each([
+    ["192.0.2.53", 53, "udp", "connect", "<resolver>:53/udp"], // the name server npm used
+    ["203.0.113.53", 53, "udp", "connect", "203.0.113.53:53/udp"], // some other name server
+    ["127.0.0.1", 40123, "tcp", "connect", "127.0.0.1:<ephemeral>"],
+    ["198.51.100.7", 40123, "tcp", "connect", "198.51.100.7:40123"], // remote ports are kept
+    ["0.0.0.0", 4444, "tcp", "listen", "0.0.0.0:4444"],
+    ["127.0.0.1", 38489, "tcp", "listen", "127.0.0.1:<ephemeral>"],
+  ] as const)("%s:%d/%s (%s) → %s", (addr, port, proto, role, out) => {
+    expect(endpointValue("inet", addr, port, proto, role, new Set(["192.0.2.53"]))).toBe(out);
+  });
 });

@@ -95,12 +95,20 @@ function isLoopback(addr: string): boolean {
  * port on loopback, i.e. to a server the install itself started) becomes
  * `<ephemeral>`: it differs on every run. Remote ports are kept.
  */
-export function endpointValue(family: string, address: string, port: number, proto: string, role: "connect" | "listen" = "connect"): string {
+export function endpointValue(family: string, address: string, port: number, proto: string, role: "connect" | "listen" = "connect", resolvers?: ReadonlySet<string>): string {
   if (family === "unix") return "unix:" + normalizePath(address);
-  const addr = address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1").toLowerCase();
+  const addr = canonicalAddress(address);
+  // The sandbox's own name server differs between runner hosts; what npm
+  // itself asked is the resolver. Any other server on port 53 keeps its address.
+  if (port === 53 && role === "connect" && resolvers?.has(addr)) return `<resolver>:53${proto === "udp" ? "/udp" : ""}`;
   const host = addr.includes(":") ? `[${addr}]` : addr;
   const ephemeral = port >= EPHEMERAL_MIN && (role === "listen" || isLoopback(addr));
   return `${host}:${ephemeral ? "<ephemeral>" : port}${proto === "udp" ? "/udp" : ""}`;
+}
+
+/** An address as endpointValue writes it (IPv4-mapped IPv6 as IPv4, lower case). */
+export function canonicalAddress(address: string): string {
+  return address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1").toLowerCase();
 }
 
 /** The address part of an endpointValue (for CIDR allowlists), or undefined. */
