@@ -27,6 +27,8 @@ const PATHS: [string, string][] = [
   ["/app/node_modules/a/node_modules/b/install.js", "/app/node_modules/b/install.js"],
   ["/app/node_modules/@s/a/node_modules/@t/b/node_modules/c/x.js", "/app/node_modules/c/x.js"],
   ["/app/node_modules/a/node_modules/.bin/sh", "/app/node_modules/.bin/sh"],
+  ["/var/lib/docker/overlay2/0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0/merged/etc/hosts", "<rootfs>/etc/hosts"],
+  ["/data/docker/overlay2/0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0/merged", "<rootfs>"],
 ];
 
 // Things that must survive normalization: they are the signal.

@@ -30,6 +30,8 @@ const PATH_RULES: Rule[] = [
   // Timestamps and hashes anywhere.
   [/\d{4}-\d{2}-\d{2}T\d{2}[_:]\d{2}[_:]\d{2}(?:[_.:]\d+)?Z/g, "<time>"],
   [/(?<![0-9a-f])[0-9a-f]{16,}(?![0-9a-f])/gi, "<hash>"],
+  // runc's view of the container root on the host: Docker's data root varies by host.
+  [/^\/.*\/overlay2\/<hash>\/merged(?=\/|$)/, "<rootfs>"],
   // Versions: node-v20.11.1, pkg@1.2.3, 1.2.3-beta.4.
   // A prerelease tag is taken only when it looks like one (-beta.2, -rc1,
   // -0): "-linux" in node-v20.11.1-linux-x64 is part of the name.
