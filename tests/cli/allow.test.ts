@@ -59,6 +59,8 @@ describe("allow", () => {
     const again = JSON.parse((await fangsAsync(["allow", "list", "--json", "-db", db], { FANGS_CONFIG: cfg })).stdout);
     expect(again.map((e: { id: string }) => e.id)).toEqual(first.map((e: { id: string }) => e.id));
     expectOneLineError(await fangsAsync(["allow", "remove", first[0].id.slice(0, 6), "-db", db, "-config", cfg]), /comes from the config file/);
+    // Without the config file (another working directory), nothing config-managed is touched.
+    expect(JSON.parse((await fangsAsync(["allow", "list", "--json", "-db", db])).stdout)).toHaveLength(2);
     writeFileSync(cfg, "allowlist:\n  - kind: path\n    value: /opt/vendor/\n    package: axios\n");
     const after = JSON.parse((await fangsAsync(["allow", "list", "--json", "-db", db, "-config", cfg])).stdout);
     expect(after.map((e: { value: string }) => e.value)).toEqual(["/opt/vendor/"]);

@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { command, JSON_ARG } from "../command.ts";
+import { cliActor } from "../../store/audit.ts";
 import { listAllow, syncConfigAllowlist } from "../../store/allowlist.ts";
 import { printJson, printTable } from "../output.ts";
 import { allowJson } from "./json.ts";
@@ -8,8 +10,11 @@ export default command({
   args: { package: { type: "string", description: "only entries for this package" }, ...JSON_ARG },
   async run(ctx) {
     const db = await ctx.store();
-    // Show what the orchestrator will apply: the config file's entries as they are now.
-    await syncConfigAllowlist(db, ctx.config().allowlist);
+    // Show what the orchestrator will apply: the config file's entries as they
+    // are now. Only when the file is there: run from another directory, the
+    // CLI must not wipe the orchestrator's config-managed entries.
+    const cfg = ctx.config();
+    if (existsSync(cfg.config)) await syncConfigAllowlist(db, cfg.allowlist, cliActor());
     const rows = await listAllow(db, { package: ctx.args.package });
     if (ctx.args.json) {
       printJson(rows.map(allowJson));
