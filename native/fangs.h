@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 /* Probe stages reported by fangs_probe_info (out[0]). */
-enum { FANGS_STAGE_ACTIVE = 0, FANGS_STAGE_LOAD = 1, FANGS_STAGE_ATTACH = 2, FANGS_STAGE_DEFERRED = 3 };
+enum { FANGS_STAGE_ACTIVE = 0, FANGS_STAGE_LOAD = 1, FANGS_STAGE_ATTACH = 2, FANGS_STAGE_DEFERRED = 3, FANGS_STAGE_STANDBY = 4 };
 
 int fangs_open(const void *obj, uint64_t obj_len, uint32_t ring_bytes);
 void fangs_close(void);

@@ -111,6 +111,26 @@ static struct probe *add_probe(const char *name)
 	return pr;
 }
 
+static struct probe *find_probe(const char *name)
+{
+	for (int i = 0; i < S.n_probes; i++)
+		if (!strcmp(S.probes[i].name, name))
+			return &S.probes[i];
+	return NULL;
+}
+
+/* When the preferred hooks a and b are both active, detach the fallback. */
+static void prefer_over(const char *a, const char *b, const char *fallback)
+{
+	struct probe *pa = find_probe(a), *pb = find_probe(b), *pf = find_probe(fallback);
+	if (!pa || !pb || !pf || !pa->link || !pb->link || !pf->link)
+		return;
+	bpf_link__destroy(pf->link);
+	pf->link = NULL;
+	pf->stage = FANGS_STAGE_STANDBY;
+	pf->err = 0;
+}
+
 int fangs_open(const void *obj, uint64_t obj_len, uint32_t ring_bytes)
 {
 	if (S.obj)
@@ -184,6 +204,10 @@ int fangs_open(const void *obj, uint64_t obj_len, uint32_t ring_bytes)
 			pr->err = -errno;
 		}
 	}
+
+	/* 3b. best hook wins: with both kprobes attached, inet_sock_set_state
+	 * would report every TCP connect a second time, so it stands by */
+	prefer_over("kp_tcp_v4_connect", "kp_tcp_v6_connect", "tp_inet_sock_set_state");
 
 	/* 4. maps and the ring */
 	S.watched_fd = bpf_object__find_map_fd_by_name(S.obj, "watched");

@@ -86,8 +86,9 @@ export function nativeClose(): void {
   lib?.fangs_close();
 }
 
-export interface NativeProbe { program: string; stage: "active" | "load" | "attach" | "deferred"; errno: number }
-const STAGES = ["active", "load", "attach", "deferred"] as const;
+export interface NativeProbe { program: string; stage: "active" | "load" | "attach" | "deferred" | "standby"; errno: number }
+/** FANGS_STAGE_* in native/fangs.h, by value. */
+const STAGES = ["active", "load", "attach", "deferred", "standby"] as const;
 
 export function nativeProbes(): NativeProbe[] {
   const n = shim().fangs_probe_count();

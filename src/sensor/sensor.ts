@@ -15,6 +15,7 @@ import type { DropCounts, ProbeStatus, Sensor, SensorEvent, SensorOptions } from
 
 export const DEFAULT_RING_BYTES = 64 * 1024 * 1024;
 const DRAIN_BYTES = 16 * 1024 * 1024;
+const MAX_DRAINS_PER_POLL = 8;
 
 export interface OpenSensorOptions extends SensorOptions {
   /** Binaries to attach the SSL_ctrl uprobe to (default: host libssl + node). */
@@ -41,6 +42,7 @@ let openCount = 0;
 
 function probeDetail(p: ffi.NativeProbe): string | undefined {
   if (p.stage === "active") return undefined;
+  if (p.stage === "standby") return "standby: a better hook covers it on this kernel";
   const err = p.errno ? ` (errno ${p.errno})` : "";
   return p.stage === "load" ? `the kernel refused to load it${err}` : `attach failed${err}`;
 }
@@ -73,7 +75,7 @@ export function openSensor(opts: OpenSensorOptions = {}): FangsSensor {
     const d = probeDetail(p);
     if (d) {
       st.detail = d;
-      log(`sensor: probe ${st.name} inactive: ${d}`);
+      if (p.stage !== "standby") log(`sensor: probe ${st.name} inactive: ${d}`);
     }
     probes.push(st);
   }
@@ -146,8 +148,9 @@ export function openSensor(opts: OpenSensorOptions = {}): FangsSensor {
     poll(max = Infinity) {
       ensureOpen();
       // Drain until the ring is empty or we hold enough; records stay in the
-      // kernel ring (not lost) when our buffer is full.
-      while (pending.length < max && drainOnce() > 0) {}
+      // kernel ring (not lost) when our buffer is full. Bounded, so a process
+      // that produces as fast as we drain cannot keep poll() from returning.
+      for (let i = 0; i < MAX_DRAINS_PER_POLL && pending.length < max; i++) if (drainOnce() === 0) break;
       return pending.splice(0, Math.min(max, pending.length));
     },
     dropped(cgroupId) {

@@ -44,12 +44,13 @@ function sensorChecks(): Check[] {
   const checks: Check[] = [{ name: "bpf", ok: true, required: true, detail: "bpf() allowed, sensor object loaded" }];
   for (const p of probes) {
     const required = REQUIRED_PROBES.includes(p.name);
+    const standby = !p.active && !!p.detail?.startsWith("standby");
     checks.push({
       name: `probe ${p.name}`,
-      ok: p.active,
+      ok: p.active || standby,
       required,
       detail: p.active ? "attached" : (p.detail ?? "not attached"),
-      fix: p.active ? undefined : p.name.startsWith("kprobe:")
+      fix: p.active || standby ? undefined : p.name.startsWith("kprobe:")
         ? "kernel lacks kprobes (CONFIG_KPROBES): TCP connects are still seen via inet_sock_set_state and sys_enter_connect"
         : "this kernel refuses the hook; the sensor continues without it (see `fangs sensor trace` for what is seen)",
     });
