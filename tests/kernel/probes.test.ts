@@ -41,7 +41,13 @@ beforeAll(async () => {
     runs.tlsSend = runIn(cg.path, [wl, "tls-send", "send.attacker.example", "47003"], { sealedNet: true });
     runs.writeFile = runIn(cg.path, [wl, "write-file", "file.attacker.example", path("hello.bin")]);
     // node exports SSL_ctrl; setting the servername fires the uprobe before any packet
-    runs.node = runIn(cg.path, ["node", "-e", `const s=require("tls").connect({host:"127.0.0.1",port:47004,servername:"uprobe.attacker.example"});s.on("error",()=>{});setTimeout(()=>process.exit(0),300)`], { sealedNet: true });
+    // node exports SSL_ctrl (uprobe) and writes its ClientHello with write(2)
+    const nodeTls = `const net=require("net"),tls=require("tls");
+      net.createServer((c)=>c.on("data",()=>{})).listen(47004,"127.0.0.1",()=>{
+        tls.connect({host:"127.0.0.1",port:47004,servername:"node.attacker.example"}).on("error",()=>{});
+        setTimeout(()=>process.exit(0),300);
+      });`;
+    runs.node = runIn(cg.path, ["node", "-e", nodeTls], { sealedNet: true });
     outsidePid = runOutside([wl, "open", path("outside-marker")]);
   } finally {
     ({ events, summary } = await trace.stop());
@@ -164,8 +170,9 @@ describe("network probes (sealed namespace)", () => {
     expect(byPid(runs.writeFile.pid).filter((e) => e.kind === "tls")).toEqual([]);
   });
 
-  test("uprobe SSL_ctrl on node reports the SNI", () => {
-    expect(one(runs.node.pid, "tls", (e) => e.source === "uprobe:SSL_ctrl").sni).toBe("uprobe.attacker.example");
+  test("node's TLS: SNI from the SSL_ctrl uprobe and from its ClientHello write", () => {
+    expect(one(runs.node.pid, "tls", (e) => e.source === "uprobe:SSL_ctrl").sni).toBe("node.attacker.example");
+    expect(one(runs.node.pid, "tls", (e) => e.source === "sys_enter_write")).toMatchObject({ sni: "node.attacker.example", address: "127.0.0.1", port: 47004 });
   });
 });
 
