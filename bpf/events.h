@@ -53,6 +53,7 @@ enum fangs_source {
 	FANGS_SRC_SYS_ENTER_BIND = 16,
 	FANGS_SRC_SYS_ENTER_LISTEN = 17,
 	FANGS_SRC_IO_URING_SUBMIT_REQ = 18,
+	FANGS_SRC_SYS_ENTER_WRITEV = 19,
 };
 
 /* fangs_hdr.flags */

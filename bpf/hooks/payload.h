@@ -103,6 +103,16 @@ int tp_sys_enter_write(struct trace_event_raw_sys_enter *ctx)
 	return emit_payload((int)ctx->args[0], (const void *)ctx->args[1], ctx->args[2], NULL, 0, FANGS_SRC_SYS_ENTER_WRITE, true);
 }
 
+/* writev: the first iovec carries the record header and the hello. */
+SEC("tracepoint/syscalls/sys_enter_writev")
+int tp_sys_enter_writev(struct trace_event_raw_sys_enter *ctx)
+{
+	struct iovec iov = {};
+	if (ctx->args[2] < 1 || bpf_probe_read_user(&iov, sizeof(iov), (const void *)ctx->args[1]))
+		return 0;
+	return emit_payload((int)ctx->args[0], iov.iov_base, iov.iov_len, NULL, 0, FANGS_SRC_SYS_ENTER_WRITEV, true);
+}
+
 /* (BPF_KPROBE: libbpf 1.1 has no BPF_UPROBE; same register ABI.)
  * SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME = 55, 0, hostname) sets the SNI. */
 SEC("uprobe")

@@ -34,6 +34,7 @@ export const SOURCES: readonly string[] = [
   "sys_enter_bind",
   "sys_enter_listen",
   "io_uring_submit_req",
+  "sys_enter_writev",
 ];
 
 /** BPF program name (bpf/hooks/*.h) -> the probe name operators see. */
@@ -57,6 +58,7 @@ export const PROBE_NAMES: Record<string, string> = {
   tp_sys_enter_bind: "sys_enter_bind",
   tp_sys_enter_listen: "sys_enter_listen",
   tp_io_uring_submit_req: "io_uring_submit_req",
+  tp_sys_enter_writev: "sys_enter_writev",
 };
 
 /** fangs_hdr.flags */

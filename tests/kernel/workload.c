@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -184,6 +185,14 @@ int main(int argc, char **argv)
 		struct iovec iov[2] = {{buf, dns_query(buf, argv[2], 1)}, {b2, dns_query(b2, argv[2], 28)}};
 		struct mmsghdr mm[2] = {{.msg_hdr = {.msg_iov = &iov[0], .msg_iovlen = 1}}, {.msg_hdr = {.msg_iov = &iov[1], .msg_iovlen = 1}}};
 		sendmmsg(s, mm, 2, 0);
+		return 0;
+	} else if (!strcmp(mode, "tls-writev")) {
+		int c = loopback_pair(atoi(argv[3]));
+		if (c < 0)
+			return 1;
+		int n = client_hello(buf, argv[2]);
+		struct iovec iov[2] = {{buf, n}, {buf, 0}};
+		writev(c, iov, 2);
 		return 0;
 	} else if (!strcmp(mode, "tls-write") || !strcmp(mode, "tls-send")) {
 		int c = loopback_pair(atoi(argv[3]));
