@@ -5,6 +5,8 @@
 #include "../bpf/events.h"
 #include "fangs.h"
 
+/* KEEP IN SYNC: a new struct field, op or source in bpf/events.h gets a line here. */
+
 #define F(s, f) pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, ",\"" #f "\":%zu", offsetof(struct s, f))
 #define BEGIN(s) pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, "%s\"" #s "\":{\"size\":%zu", first ? "" : ",", sizeof(struct s)), first = 0
 #define END() pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, "}")
@@ -24,6 +26,17 @@ int fangs_layout(char *buf, uint32_t cap)
 	BEGIN(fangs_payload_ev); F(fangs_payload_ev, family); F(fangs_payload_ev, port); F(fangs_payload_ev, sock_type); F(fangs_payload_ev, kind);
 	F(fangs_payload_ev, addr); F(fangs_payload_ev, len); F(fangs_payload_ev, data); END();
 	BEGIN(fangs_sni_ev); F(fangs_sni_ev, sni); END();
-	pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, "}");
+	/* enum values, so the TS tables (OP, SOURCES) are checked too */
+#define E(name) pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, "%s\"" #name "\":%d", first ? "" : ",", (int)name), first = 0
+	pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, ",\"enums\":{");
+	first = 1;
+	E(FANGS_OP_EXEC); E(FANGS_OP_FILE); E(FANGS_OP_CONNECT); E(FANGS_OP_LISTEN); E(FANGS_OP_PAYLOAD); E(FANGS_OP_SNI);
+	E(FANGS_SRC_SYS_ENTER_OPENAT); E(FANGS_SRC_SYS_ENTER_OPENAT2); E(FANGS_SRC_SYS_ENTER_OPEN); E(FANGS_SRC_SYS_ENTER_EXECVE);
+	E(FANGS_SRC_SYS_ENTER_EXECVEAT); E(FANGS_SRC_SCHED_PROCESS_EXEC); E(FANGS_SRC_SYS_ENTER_CONNECT); E(FANGS_SRC_KPROBE_TCP_V4_CONNECT);
+	E(FANGS_SRC_KPROBE_TCP_V6_CONNECT); E(FANGS_SRC_INET_SOCK_SET_STATE); E(FANGS_SRC_SYS_ENTER_SENDTO); E(FANGS_SRC_SYS_ENTER_SENDMSG);
+	E(FANGS_SRC_SYS_ENTER_SENDMMSG); E(FANGS_SRC_SYS_ENTER_WRITE); E(FANGS_SRC_UPROBE_SSL_CTRL); E(FANGS_SRC_SYS_ENTER_BIND);
+	E(FANGS_SRC_SYS_ENTER_LISTEN); E(FANGS_SRC_IO_URING_SUBMIT_REQ); E(FANGS_SRC_SYS_ENTER_WRITEV);
+	E(FANGS_F_READ_FAILED); E(FANGS_F_ARGS_TRUNCATED); E(FANGS_PAYLOAD_DNS); E(FANGS_PAYLOAD_TLS);
+	pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, "}}");
 	return (int)pos;
 }

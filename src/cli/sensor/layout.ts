@@ -4,11 +4,27 @@
 import { command, JSON_ARG } from "../command.ts";
 import { printJson } from "../output.ts";
 import { nativeLayout } from "../../sensor/ffi.ts";
-import { LAYOUT } from "../../events/opcodes.ts";
+import { FLAG, LAYOUT, OP, PAYLOAD, SOURCES } from "../../events/opcodes.ts";
 import { FangsError } from "../../core/errors.ts";
+
+/** The C enum constants the TS tables stand for: FANGS_SRC_<SOURCE NAME> etc. */
+export function expectedEnums(): Record<string, number> {
+  const e: Record<string, number> = {};
+  for (const [k, v] of Object.entries(OP)) e[`FANGS_OP_${k}`] = v;
+  SOURCES.forEach((name, i) => {
+    if (i > 0) e[`FANGS_SRC_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`] = i;
+  });
+  for (const [k, v] of Object.entries(FLAG)) e[`FANGS_F_${k}`] = v;
+  for (const [k, v] of Object.entries(PAYLOAD)) e[`FANGS_PAYLOAD_${k}`] = v;
+  return e;
+}
 
 export function layoutMismatches(compiled: Record<string, Record<string, number>>): string[] {
   const out: string[] = [];
+  const enums = expectedEnums();
+  for (const name of new Set([...Object.keys(enums), ...Object.keys(compiled.enums ?? {})])) {
+    if (enums[name] !== compiled.enums?.[name]) out.push(`${name}: decoder ${enums[name] ?? "missing"}, compiled ${compiled.enums?.[name] ?? "missing"}`);
+  }
   for (const [struct, fields] of Object.entries(LAYOUT)) {
     for (const [field, off] of Object.entries(fields)) {
       const c = compiled[struct]?.[field];
