@@ -6,14 +6,17 @@ import { hostname } from "node:os";
 import { oneLine } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import type { FinishRequest } from "../protocol/runner.ts";
+import { removeOrphanCgroups, removeRunCgroups } from "../sensor/cgroup.ts";
 import type { Sensor } from "../sensor/types.ts";
-import { cgroupAgeMs, listRunCgroups, removeRunCgroups } from "./cgroup.ts";
 import { OrchestratorClient, OrchestratorError, withRetry } from "./client.ts";
 import type { Docker } from "./docker.ts";
 import { EventPump } from "./pump.ts";
 import { runSandbox } from "./sandbox/run.ts";
 import { RUN_LABEL, RUNNER_LABEL } from "./sandbox/spec.ts";
 import { EventStreamer } from "./streamer.ts";
+
+/** Run ids are 16 hex digits (core/ids.ts newId); other fangs/* names are not ours to remove. */
+const RUN_ID = /^[0-9a-f]{16}$/;
 
 export interface RunnerOptions {
   client: OrchestratorClient;
@@ -70,11 +73,10 @@ export class Runner {
       await docker.remove(c.Id).catch((e) => log(`runner: remove orphan container: ${oneLine(e)}`));
     }
     const live = new Set((await docker.listContainers(RUN_LABEL)).map((c) => (c as { Labels?: Record<string, string> }).Labels?.[RUN_LABEL]));
-    for (const runId of listRunCgroups()) {
-      if (live.has(runId) || this.active.has(runId) || cgroupAgeMs(runId) < 60_000) continue;
-      const left = removeRunCgroups(runId);
-      log(`runner: removed orphan cgroup fangs/${runId}${left.length ? ` (left: ${left.join("; ")})` : ""}`);
-    }
+    const inUse = [...live, ...this.active.keys()].filter((id): id is string => !!id);
+    const { removed, failed } = removeOrphanCgroups(inUse, { minAgeMs: 60_000, name: RUN_ID });
+    for (const runId of removed) log(`runner: removed orphan cgroup fangs/${runId}`);
+    for (const f of failed) log(`runner: orphan cgroup not removed: ${f}`);
   }
 
   private async register(): Promise<void> {
@@ -190,7 +192,13 @@ export class Runner {
     this.pump.stop();
     // Each run removed its own cgroup; what is left of ours (a cleanup that
     // failed) goes now.
-    for (const runId of this.ownRuns) for (const l of removeRunCgroups(runId)) log(`runner: cgroup not removed: ${l}`);
+    for (const runId of this.ownRuns) {
+      try {
+        removeRunCgroups(runId);
+      } catch (e) {
+        log(`runner: ${oneLine(e)}`);
+      }
+    }
     if (!this.registered) return;
     try {
       await client.deregister();

@@ -1,13 +1,18 @@
-// The run's cgroups. The sensor watches /sys/fs/cgroup/unified/fangs/<run_id>
-// (cgroup v2; its id is the directory's inode); containers started with cgroup
-// parent /fangs/<run_id> land below it. runc leaves fangs/<run_id> behind in
-// every hierarchy under /sys/fs/cgroup/*/, so removal sweeps them all.
+// The run's cgroups, the one module that makes and removes them (runner and
+// kernel tests alike). The runner creates /fangs/<run_id> in the v2 hierarchy
+// before the container exists so the sensor watches its id (the directory's
+// inode) from the first exec; Docker (cgroupfs driver) puts the container below
+// it via CgroupParent. runc leaves fangs/<run_id> behind in every hierarchy
+// under /sys/fs/cgroup/*/, so removal sweeps them all.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FangsError } from "../core/errors.ts";
 
 export const CGROUP_ROOT = process.env.FANGS_CGROUP_ROOT ?? "/sys/fs/cgroup";
-export const UNIFIED = join(CGROUP_ROOT, "unified");
+/** The v2 mount: <root>/unified on hybrid hosts (this one), <root> itself on unified-only hosts. */
+export const UNIFIED = !existsSync(join(CGROUP_ROOT, "unified", "cgroup.controllers")) && existsSync(join(CGROUP_ROOT, "cgroup.controllers"))
+  ? CGROUP_ROOT
+  : join(CGROUP_ROOT, "unified");
 export const FANGS_SLICE = "fangs";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -26,8 +31,10 @@ export function cgroupId(path: string): bigint {
   return statSync(path, { bigint: true }).ino;
 }
 
+export interface RunCgroup { path: string; id: bigint }
+
 /** Create the run's v2 cgroup (idempotent) and return its path and id. */
-export function createRunCgroup(runId: string): { path: string; id: bigint } {
+export function createRunCgroup(runId: string): RunCgroup {
   const path = runCgroupPath(runId);
   if (!existsSync(UNIFIED)) throw new FangsError(`no cgroup v2 hierarchy at ${UNIFIED}`, { hint: "mount cgroup2 there (mount -t cgroup2 none /sys/fs/cgroup/unified)" });
   try {
@@ -68,6 +75,26 @@ function rmCgroupTree(path: string, errors: string[]): void {
   }
 }
 
+/** Every hierarchy's fangs/<runId> directory that exists. */
+export function runCgroupDirs(runId: string): string[] {
+  checkName(runId);
+  return hierarchies().map((h) => join(h, FANGS_SLICE, runId)).filter((p) => existsSync(p));
+}
+
+/** Age of the newest fangs/<runId> directory in any hierarchy (Infinity when none):
+ *  a cgroup younger than a minute may belong to a run another runner is starting. */
+export function cgroupAgeMs(runId: string, now = Date.now()): number {
+  let newest = 0;
+  for (const d of runCgroupDirs(runId)) {
+    try {
+      newest = Math.max(newest, statSync(d).mtimeMs);
+    } catch {
+      // removed meanwhile
+    }
+  }
+  return newest ? now - newest : Number.POSITIVE_INFINITY;
+}
+
 /** Remove fangs/<runId> in every hierarchy. Throws listing what stayed (e.g. still has processes). */
 export function removeRunCgroups(runId: string): string[] {
   checkName(runId);
@@ -95,10 +122,19 @@ export function listOrphanCgroups(active: Iterable<string> = []): string[] {
   return [...found].sort();
 }
 
-/** Remove every orphan; returns the ids removed and the errors for the rest. */
-export function removeOrphanCgroups(active: Iterable<string> = []): { removed: string[]; failed: string[] } {
+export interface OrphanRule {
+  /** Younger cgroups may belong to a run another runner on this host is starting. */
+  minAgeMs?: number;
+  /** Only names of this shape (a run id) are candidates. */
+  name?: RegExp;
+}
+
+/** Remove every orphan the rule allows; returns the ids removed and the errors for the rest. */
+export function removeOrphanCgroups(active: Iterable<string> = [], rule: OrphanRule = {}): { removed: string[]; failed: string[] } {
   const removed: string[] = [], failed: string[] = [];
   for (const id of listOrphanCgroups(active)) {
+    if (rule.name && !rule.name.test(id)) continue;
+    if (rule.minAgeMs && cgroupAgeMs(id) < rule.minAgeMs) continue;
     try {
       removeRunCgroups(id);
       removed.push(id);

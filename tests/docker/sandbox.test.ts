@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, statSync } from "node:fs";
 import { Docker } from "../../src/runner/docker.ts";
 import { buildImage } from "../../src/runner/image.ts";
-import { runCgroupDirs } from "../../src/runner/cgroup.ts";
+import { runCgroupDirs } from "../../src/sensor/cgroup.ts";
 import { runSandbox, type SandboxResult } from "../../src/runner/sandbox/run.ts";
 import { containerConfig } from "../../src/runner/sandbox/spec.ts";
 import { BAIT_ENV, BAIT_NPM_TOKEN } from "../../src/runner/bait.ts";

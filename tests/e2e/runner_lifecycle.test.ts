@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdirSync, utimesSync } from "node:fs";
 import { fangs } from "../lib/env.ts";
 import { Docker } from "../../src/runner/docker.ts";
-import { runCgroupDirs } from "../../src/runner/cgroup.ts";
+import { runCgroupDirs } from "../../src/sensor/cgroup.ts";
 import { newId } from "../../src/core/ids.ts";
 import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
 import { api, startStack, waitFor, type Stack } from "./lib.ts";

@@ -4,7 +4,7 @@
 import type { SandboxSpec } from "../../protocol/sandbox.ts";
 import { oneLine } from "../../core/errors.ts";
 import { baitTar } from "../bait.ts";
-import { createRunCgroup, removeRunCgroups, type RunCgroup } from "../cgroup.ts";
+import { createRunCgroup, removeRunCgroups, type RunCgroup } from "../../sensor/cgroup.ts";
 import { DockerError, type Docker, type WaitResult } from "../docker.ts";
 import { npmFeatures } from "../image.ts";
 import { containerConfig, containerName } from "./spec.ts";
@@ -119,7 +119,13 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
   } finally {
     if (res.containerId) await o.docker.remove(res.containerId).catch((e) => log(`run ${o.runId}: remove container: ${oneLine(e)}`));
     if (cg && watched) await Promise.resolve(o.beforeCleanup?.(cg.id)).catch((e) => log(`run ${o.runId}: final drain: ${oneLine(e)}`));
-    if (cg) res.cgroupLeftovers = removeRunCgroups(o.runId);
+    if (cg) {
+      try {
+        removeRunCgroups(o.runId);
+      } catch (e) {
+        res.cgroupLeftovers = [oneLine(e)];
+      }
+    }
     for (const l of res.cgroupLeftovers) log(`run ${o.runId}: cgroup not removed: ${l}`);
     mark("total_ms");
   }
