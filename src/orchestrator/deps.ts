@@ -5,7 +5,6 @@ import { Dispatch } from "./dispatch.ts";
 import { Hooks } from "./hooks.ts";
 import { Metrics } from "./metrics.ts";
 import { silentLog, type Log } from "./log.ts";
-import type { RunnerAuthOptions } from "./auth/runner.ts";
 import { ReadCache } from "./read_cache.ts";
 
 export interface AppDeps {
@@ -17,8 +16,6 @@ export interface AppDeps {
   log: Log;
   /** Memo for expensive reads, invalidated by any write (read_cache.ts). */
   reads: ReadCache;
-  /** How runners authenticate (auth/runner.ts); "open" = loopback development. */
-  runnerAuth: RunnerAuthOptions;
   /** Work started by a request that outlives its response (the differ after
    * finish). Shutdown waits for it. */
   background: Set<Promise<unknown>>;
@@ -27,9 +24,8 @@ export interface AppDeps {
 // runnerId is declared on hono's ContextVariableMap by auth/runner.ts.
 export type AppEnv = { Variables: { runnerId: string | undefined } };
 
-export function makeDeps(db: Store, cfg: Config, log: Log = silentLog, runnerAuth: RunnerAuthOptions = { mode: "open" }): AppDeps {
+export function makeDeps(db: Store, cfg: Config, log: Log = silentLog): AppDeps {
   return {
-    runnerAuth,
     reads: new ReadCache(),
     db,
     cfg,

@@ -9,7 +9,6 @@ import { createApp } from "./app.ts";
 import { makeDeps, type AppDeps } from "./deps.ts";
 import { startListener, type Listener } from "./listen.ts";
 import { checkListenPolicy } from "./auth/listen-policy.ts";
-import { runnerAuthFromConfig } from "./auth/runner.ts";
 import { startPruner } from "./pruner.ts";
 import { startRetention } from "./retention.ts";
 import { Watcher } from "./watcher.ts";
@@ -41,7 +40,7 @@ export async function startOrchestrator(cfg: Config, log: Log = stderrLog()): Pr
     await db.destroy();
     throw e;
   }
-  const deps = makeDeps(db, cfg, log, runnerAuthFromConfig(cfg));
+  const deps = makeDeps(db, cfg, log);
   const app = createApp(deps);
   let listener: Listener;
   try {

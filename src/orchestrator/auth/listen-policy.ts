@@ -45,7 +45,7 @@ export const MIN_TOKEN_LENGTH = 16;
 
 export type RunnerAuthMode = "mtls" | "token" | "open";
 
-export function runnerAuthMode(s: ListenSecurity): RunnerAuthMode {
+export function runnerAuthMode(s: Pick<ListenSecurity, "tlsClientCa" | "runnerToken">): RunnerAuthMode {
   if (s.tlsClientCa) return "mtls";
   if (s.runnerToken) return "token";
   return "open";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Hono } from "hono";
 import { initCa, issueRunner, issueServer } from "../../tls/ca.ts";
 import { startListener, type Listener } from "../listen.ts";
-import { runnerAuth } from "./runner.ts";
+import { runnerAuthConfig, runnerIdentity } from "./runner.ts";
 import { operatorAuth } from "./operator.ts";
 
 let dir: string;
@@ -26,7 +26,8 @@ beforeAll(async () => {
   for (const n of ["scan-01", "scan-02"]) await issueRunner(join(dir, "ours"), n);
   await issueRunner(join(dir, "foreign"), "scan-01");
   const app = new Hono();
-  const ra = runnerAuth({ mode: "mtls" });
+  app.use("*", runnerAuthConfig({ mode: "mtls" }));
+  const ra = runnerIdentity({ required: false });
   app.post("/v1/runners/register", ra, (c) => c.json({ runner_id: c.get("runnerId") }));
   app.post("/v1/runners/:id/heartbeat", ra, (c) => c.json({ ok: c.get("runnerId") }));
   app.get("/v1/audit", operatorAuth({ token: "op-secret" }), (c) => c.json([]));

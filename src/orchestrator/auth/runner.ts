@@ -13,7 +13,7 @@ import * as v from "valibot";
 import { RUNNER_ID, RUNNER_ID_HEADER } from "../../protocol/runner.ts";
 import { bearerToken, secretEquals } from "./compare.ts";
 import { peerOf } from "./peer.ts";
-import type { RunnerAuthMode } from "./listen-policy.ts";
+import { runnerAuthMode, type RunnerAuthMode } from "./listen-policy.ts";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -36,9 +36,8 @@ const deny = (c: Context, status: 401 | 403, error: string) => c.json({ error },
 
 /** The runner auth a configuration asks for (same rule as the listener's). */
 export function runnerAuthFromConfig(cfg: { "tls-client-ca"?: string; "runner-token"?: string }): RunnerAuthOptions {
-  if (cfg["tls-client-ca"]) return { mode: "mtls" };
-  if (cfg["runner-token"]) return { mode: "token", token: cfg["runner-token"] };
-  return { mode: "open" };
+  const mode = runnerAuthMode({ tlsClientCa: cfg["tls-client-ca"], runnerToken: cfg["runner-token"] });
+  return mode === "token" ? { mode, token: cfg["runner-token"] } : { mode };
 }
 
 /** App-level middleware: make the configured runner auth available to runnerIdentity(). */
@@ -51,8 +50,8 @@ export function runnerAuthConfig(opts: RunnerAuthOptions): MiddlewareHandler {
 }
 
 /**
- * Per-route form used by routes/runner_protocol.ts: authenticate with the
- * app's configured mode; `required` routes also need a runner id (register
+ * The one runner authentication, per route (routes/runner_protocol.ts and the
+ * gate in auth/install.ts): authenticate with the app's configured mode; `required` routes also need a runner id (register
  * may arrive unnamed in token/open mode and name itself in the body).
  * Fails closed when no configuration was installed.
  */
@@ -63,17 +62,6 @@ export function runnerIdentity(o: { required: boolean }): MiddlewareHandler {
     const who = await authenticate(c, opts);
     if (who instanceof Response) return who;
     if (o.required && !who.id) return deny(c, 401, `name the runner in the ${RUNNER_ID_HEADER} header`);
-    c.set("runnerId", who.id);
-    await next();
-  };
-}
-
-/** Standalone form: authenticate with fixed options. */
-export function runnerAuth(opts: RunnerAuthOptions): MiddlewareHandler {
-  if (opts.mode === "token" && !opts.token) throw new Error("runnerAuth: token mode without a token");
-  return async (c, next) => {
-    const who = await authenticate(c, opts);
-    if (who instanceof Response) return who;
     c.set("runnerId", who.id);
     await next();
   };

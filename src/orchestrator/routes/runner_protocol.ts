@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { valid } from "../validate.ts";
-import { runnerAuth } from "../auth/runner.ts";
+import { runnerIdentity } from "../auth/runner.ts";
 import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID, RUN_ID } from "../../protocol/runner.ts";
 import { SandboxSpec } from "../../protocol/sandbox.ts";
 import { registerRunner, deregisterRunner, claimNext, storeBatch, failRun } from "../../store/queue.ts";
@@ -38,26 +38,30 @@ async function ownedRun(d: AppDeps, runId: string, runnerId: string | undefined)
 export function runnerRoutes(d: AppDeps) {
   const app = new Hono<AppEnv>();
   const heartbeatS = () => d.cfg["heartbeat-interval"];
-  const auth = runnerAuth(d.runnerAuth);
+  // Register may arrive unnamed (token/open mode: the body names it); every
+  // other route needs the caller's id. The app's auth mode is installed once
+  // by auth/install.ts.
+  const named = runnerIdentity({ required: true });
+  const maybeNamed = runnerIdentity({ required: false });
 
-  app.post("/v1/runners/register", auth, valid("json", RegisterRequest), async (c) => {
+  app.post("/v1/runners/register", maybeNamed, valid("json", RegisterRequest), async (c) => {
     const b = c.req.valid("json");
     const id = c.get("runnerId") ?? b.id ?? b.hostname;
     if (!v.is(RUNNER_ID, id)) throw new FangsError("runner id (hostname) must be letters, digits, . _ - : pass an explicit id", { status: 400 });
-    const { failedRuns } = await registerRunner(d.db, { id, hostname: b.hostname, version: b.version ?? null, probes: b.probes, certCn: d.runnerAuth.mode === "mtls" ? id : null }); // under mTLS id is the certificate CN
+    const { failedRuns } = await registerRunner(d.db, { id, hostname: b.hostname, version: b.version ?? null, probes: b.probes, certCn: c.get("runnerAuth").mode === "mtls" ? id : null }); // under mTLS id is the certificate CN
     if (failedRuns.length) d.log(`runner ${id} re-registered; its run(s) ${failedRuns.join(", ")} failed`);
     else d.log(`runner ${id} registered`);
     d.dispatch.wake();
     return c.json({ runner_id: id, heartbeat_interval_s: heartbeatS() });
   });
 
-  app.post("/v1/runners/:id/heartbeat", auth, valid("json", HeartbeatRequest), async (c) => {
+  app.post("/v1/runners/:id/heartbeat", named, valid("json", HeartbeatRequest), async (c) => {
     const id = c.get("runnerId")!;
     if (!(await touchRunner(d.db, id))) throw new FangsError(`runner ${id} is not registered (pruned or never registered)`, { status: 404, hint: "register again" });
     return c.json({ ok: true });
   });
 
-  app.post("/v1/runners/:id/claim", auth, valid("query", ClaimQuery), async (c) => {
+  app.post("/v1/runners/:id/claim", named, valid("query", ClaimQuery), async (c) => {
     const id = c.get("runnerId")!;
     if (!(await getRunner(d.db, id))) throw new FangsError(`runner ${id} is not registered (pruned or never registered)`, { status: 404, hint: "register again" });
     const waitS = Math.min(c.req.valid("query").wait ?? d.cfg["claim-wait"], d.cfg["claim-wait"]);
@@ -84,14 +88,14 @@ export function runnerRoutes(d: AppDeps) {
     }
   });
 
-  app.delete("/v1/runners/:id", auth, async (c) => {
+  app.delete("/v1/runners/:id", named, async (c) => {
     const id = c.get("runnerId")!;
     if (!(await deregisterRunner(d.db, id))) throw new NotFoundError(`runner ${id}`);
     d.log(`runner ${id} deregistered`);
     return c.json({ ok: true });
   });
 
-  app.post("/v1/runs/:run/events", auth, valid("param", RunParam), valid("json", EventBatch), async (c) => {
+  app.post("/v1/runs/:run/events", named, valid("param", RunParam), valid("json", EventBatch), async (c) => {
     const runnerId = c.get("runnerId");
     const { run: runId } = c.req.valid("param");
     const b = c.req.valid("json");
@@ -108,7 +112,7 @@ export function runnerRoutes(d: AppDeps) {
     return c.json(ack);
   });
 
-  app.post("/v1/runs/:run/finish", auth, valid("param", RunParam), valid("json", FinishRequest), async (c) => {
+  app.post("/v1/runs/:run/finish", named, valid("param", RunParam), valid("json", FinishRequest), async (c) => {
     const runnerId = c.get("runnerId");
     const { run: runId } = c.req.valid("param");
     const run = await ownedRun(d, runId, runnerId);
