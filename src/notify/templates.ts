@@ -50,8 +50,11 @@ export function generic(m: NotifyMessage) {
   };
 }
 
+/** Bounded, and control characters shown as \uXXXX: a newline in a file
+ * name must not forge a line of the chat message. */
 function clip(s: string, n = MAX_VALUE): string {
-  return s.length > n ? s.slice(0, n - 1) + "…" : s;
+  const one = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+  return one.length > n ? one.slice(0, n - 1) + "…" : one;
 }
 
 /** Slack mrkdwn: only &, < and > are control characters (links, mentions). */
