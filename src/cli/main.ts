@@ -16,6 +16,7 @@ export const root = defineCommand({
     deviation: () => import("./deviation/index.ts").then((m) => m.default),
     baseline: () => import("./baseline/index.ts").then((m) => m.default),
     allow: () => import("./allow/index.ts").then((m) => m.default),
+    notifier: () => import("./notifier/index.ts").then((m) => m.default),
     run: () => import("./run/index.ts").then((m) => m.default),
     release: () => import("./release/index.ts").then((m) => m.default),
     ca: () => import("./ca/index.ts").then((m) => m.default),

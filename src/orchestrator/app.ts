@@ -10,6 +10,8 @@ import { runnerRoutes } from "./routes/runner_protocol.ts";
 import { VERSION } from "../core/version.ts";
 import { installTrust } from "./auth/install.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { uiHeaders, uiRoutes } from "./ui/index.tsx";
+import { notifierRoutes } from "./routes/notifiers.ts";
 
 export function createApp(d: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -24,6 +26,7 @@ export function createApp(d: AppDeps): Hono<AppEnv> {
     d.metrics.httpDuration.observe({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) }, (performance.now() - t) / 1000);
   });
 
+  app.use("/ui/*", uiHeaders()); // CSP + sign-in redirect, wrapping the trust middleware
   installTrust(app, d.cfg, { db: d.db }); // body caps, operator/runner auth + revocation, ingest rate limit (E)
   app.get("/healthz", (c) => c.json({ ok: true, version: VERSION }));
   app.get("/metrics", async (c) => c.text(await d.metrics.registry.metrics(), 200, { "content-type": d.metrics.registry.contentType }));
@@ -31,5 +34,7 @@ export function createApp(d: AppDeps): Hono<AppEnv> {
   app.route("/", runnerRoutes(d));
   app.route("/", readRoutes(d));
   app.route("/", auditRoutes(d));
+  app.route("/", uiRoutes(d));
+  app.route("/", notifierRoutes(d));
   return app;
 }

@@ -14,6 +14,7 @@ import { startRetention } from "./retention.ts";
 import { Watcher } from "./watcher.ts";
 import { stderrLog, type Log } from "./log.ts";
 import type { Ticker } from "./ticker.ts";
+import { notifierHook } from "../notify/hook.ts";
 
 export interface Orchestrator {
   deps: AppDeps;
@@ -50,6 +51,7 @@ export async function startOrchestrator(cfg: Config, log: Log = stderrLog()): Pr
     await db.destroy();
     throw e;
   }
+  deps.hooks.onDeviations.push(notifierHook(db, log, () => ({ baseUrl: listener.url }))); // notifiers (src/notify)
   const tickers: Ticker[] = [startPruner(deps)];
   const retention = startRetention(deps);
   if (retention) tickers.push(retention);
