@@ -27,10 +27,15 @@ const RUNNER_ROUTES: ReadonlyArray<[string, RegExp]> = [
 const OPEN_ROUTES: ReadonlyArray<[string, RegExp]> = [
   ["GET", /^\/healthz$/],
   ["POST", /^\/v1\/session$/], // sign-in checks the token itself
+  ["GET", /^\/ui\/login$/], // the UI's sign-in form, its form POST and the assets it needs
+  ["POST", /^\/ui\/login$/],
+  ["GET", /^\/ui\/static\/[^/]+$/],
 ];
 const EVENTS_ROUTE = /^\/v1\/runs\/[^/]+\/events$/;
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
+// The UI's forms and htmx send form-encoded bodies; only /ui/ routes take them.
+const UI_FORM = (r: Request, path: string) => path.startsWith("/ui/") && /^application\/x-www-form-urlencoded\s*(;|$)/i.test(r.headers.get("content-type") ?? "");
 const hasBody = (r: Request) => r.body !== null && r.headers.get("content-length") !== "0" && !["GET", "HEAD"].includes(r.method);
 
 /**
@@ -95,7 +100,8 @@ export function installTrust(app: Hono<any>, cfg: TrustConfig, opts: { ingestRat
   app.use("*", (async (c, next) => {
     const path = c.req.path;
     const cls = routeClass(c.req.method, path);
-    const withBody = hasBody(c.req.raw);
+    const form = UI_FORM(c.req.raw, path);
+    const withBody = hasBody(c.req.raw) && !form;
     if (withBody && !JSON_TYPE.test(c.req.header("content-type") ?? "")) {
       // The JSON validator would read a non-JSON body as {} (hono), and {} is a
       // valid body for some endpoints: refuse instead of guessing.

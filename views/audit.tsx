@@ -1,0 +1,29 @@
+// /ui/audit — the append-only audit log, newest first.
+import type { AuditRow } from "../src/store/audit.ts";
+import { Layout } from "./layout.tsx";
+import { Time } from "./components/format.tsx";
+
+const show = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringify(v));
+
+export function AuditPage(p: { rows: AuditRow[]; signedIn?: boolean }) {
+  return (
+    <Layout title="Audit log" active="/ui/audit" signedIn={p.signedIn}>
+      <h1>Audit log <span class="muted">(newest {p.rows.length})</span></h1>
+      <table class="grid" id="audit">
+        <thead><tr><th>When</th><th>Actor</th><th>Action</th><th>Target</th><th>Before</th><th>After</th></tr></thead>
+        <tbody>
+          {p.rows.map((a) => (
+            <tr>
+              <td><Time ms={a.at} /></td>
+              <td class="mono">{a.actor}</td>
+              <td class="mono">{a.action}</td>
+              <td class="mono">{a.target_kind} {a.target_id}</td>
+              <td class="mono clip" title={show(a.before)}>{show(a.before)}</td>
+              <td class="mono clip" title={show(a.after)}>{show(a.after)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Layout>
+  );
+}

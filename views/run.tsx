@@ -1,0 +1,88 @@
+// /ui/runs/:id — one run: what happened to it and what it did differently.
+// "→ evidence" and "→ lineage" load into the row under each deviation.
+import type { Run, Deviation } from "../src/store/schema.ts";
+import { Layout } from "./layout.tsx";
+import { Num, PkgLink, Sev, Status, Time, exitMeaning, runHref } from "./components/format.tsx";
+
+function Facts(p: { run: Run }) {
+  const r = p.run;
+  const meaning = exitMeaning(r.exit_code, r.status);
+  const row = (k: string, v: unknown) => <tr><th>{k}</th><td>{v as never}</td></tr>;
+  return (
+    <table class="facts" id="run-facts">
+      <tbody>
+        {row("Package", <span><PkgLink name={r.package} /> <span class="mono">{r.version}</span></span>)}
+        {row("Status", <span><Status status={r.status} /> {r.verdict ? <span class="mono">verdict {r.verdict}</span> : null} {r.is_baseline ? <span class="tag">on baseline</span> : null}</span>)}
+        {row("Exit code", <span id="exit-code"><span class="mono">{r.exit_code ?? "—"}</span> {meaning ? <span class="warn-text">{meaning}</span> : null}</span>)}
+        {r.failure_reason ? row("Failure", <span class="mono">{r.failure_reason}</span>) : null}
+        {row("Events", <span><Num n={Number(r.events_count)} /> stored, <span id="events-dropped"><Num n={Number(r.events_dropped)} warn /> dropped</span>, <Num n={Number(r.batch_send_errors)} warn /> batch send errors</span>)}
+        {row("Runner", <span class="mono">{r.runner_id ?? r.runner_target ?? "—"}</span>)}
+        {row("Created", <Time ms={r.created_at} />)}
+        {row("Claimed", <Time ms={r.claimed_at} />)}
+        {row("Finished", <Time ms={r.finished_at} />)}
+      </tbody>
+    </table>
+  );
+}
+
+function DeviationRows(p: { d: Deviation }) {
+  const d = p.d;
+  const id = encodeURIComponent(d.id);
+  const body = `dbody-${d.id}`;
+  return (
+    <>
+      <tr id={`dev-${d.id}`} class={d.cleared ? "cleared" : undefined}>
+        <td><Sev s={d.severity} /></td>
+        <td class="mono">{d.category}</td>
+        <td class="mono">{d.actor}</td>
+        <td class="mono clip" title={d.value}>{d.value}</td>
+        <td>{d.reason}</td>
+        <td>{d.cleared ? <span class="muted">cleared</span> : "open"}</td>
+        <td class="actions">
+          <button class="link" hx-get={`/ui/deviations/${id}/evidence`} hx-target={`#${body}`}>→ evidence</button>{" "}
+          <button class="link" hx-get={`/ui/deviations/${id}/lineage`} hx-target={`#${body}`}>→ lineage</button>
+        </td>
+      </tr>
+      <tr class="detail"><td colspan={7}><div id={body}></div></td></tr>
+    </>
+  );
+}
+
+export function RunPage(p: { run: Run; devs: Deviation[]; signedIn?: boolean }) {
+  const r = p.run;
+  return (
+    <Layout title={`Run ${r.id.slice(0, 12)}`} signedIn={p.signedIn}>
+      <h1>Run <span class="mono">{r.id}</span></h1>
+      <Facts run={r} />
+      <p><a href={`${runHref(r.id)}/events`}>All events of this run →</a></p>
+      <h2>Deviations <span class="muted">({p.devs.length})</span></h2>
+      {p.devs.length === 0 ? (
+        <p class="muted">No deviations{r.verdict === "seeded" ? ": this run seeded the baseline." : "."}</p>
+      ) : (
+        <table class="grid" id="deviations">
+          <thead><tr><th>Severity</th><th>Category</th><th>Actor</th><th>Value</th><th>Reason</th><th>State</th><th></th></tr></thead>
+          <tbody>{p.devs.map((d) => <DeviationRows d={d} />)}</tbody>
+        </table>
+      )}
+    </Layout>
+  );
+}
+
+/** The evidence fragment: the full event JSON, as text. */
+export function Evidence(p: { d: Deviation; event: unknown }) {
+  return (
+    <div class="evidence">
+      <div class="muted">Evidence event #{Number(p.d.evidence_seq)} for {p.d.category}</div>
+      {p.event === null ? <p class="error">The evidence event is no longer stored.</p> : <pre class="json">{JSON.stringify(p.event, null, 2)}</pre>}
+    </div>
+  );
+}
+
+/** Where the client-side lineage view mounts (views/client/lineage.tsx). */
+export function LineageMount(p: { d: Deviation }) {
+  return (
+    <div class="lineage" data-run={p.d.run_id} data-deviation={p.d.id} data-seq={String(Number(p.d.evidence_seq))}>
+      <span class="muted">loading process lineage…</span>
+    </div>
+  );
+}
