@@ -113,6 +113,17 @@ describe("deliver", () => {
     expect(received).toHaveLength(0);
   });
 
+  test("a target edited in the database to break the policy is not sent to", async () => {
+    const t = await target();
+    for (const [col, value, want] of [["url", "http://192.0.2.1/x", "only allowed to loopback"], ["headers", '{"Host":"evil.example"}', "cannot be overridden"]] as const) {
+      const edited = { ...t, [col]: value } as Target;
+      const r = await deliver(db, edited, "{}", opts());
+      expect(r).toMatchObject({ outcome: "failed", attempts: 1, http_status: null });
+      expect(r.error).toContain(want);
+    }
+    expect(received).toHaveLength(0);
+  });
+
   test("slack and discord are never signed", async () => {
     for (const template of ["slack", "discord"]) {
       const t = await target({ template });

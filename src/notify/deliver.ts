@@ -8,7 +8,7 @@ import { recordDelivery, type DeliveryOutcome } from "../store/notifiers.ts";
 import { VERSION } from "../core/version.ts";
 import { oneLine } from "../core/errors.ts";
 import { readSecret, sign, SIGNATURE_HEADER, type SecretLookup } from "./sign.ts";
-import { redactUrl, type Template } from "./policy.ts";
+import { parseHeaders, redactUrl, urlError, type Template } from "./policy.ts";
 
 export interface Target {
   id: string;
@@ -48,7 +48,12 @@ export async function deliver(db: Kysely<DB>, t: Target, body: string, o: Delive
     return { ...r, attempts: attempt };
   };
 
-  const headers: Record<string, string> = { "content-type": "application/json", "user-agent": `fangs/${VERSION}`, ...(t.headers ? (JSON.parse(t.headers) as Record<string, string>) : {}) };
+  // Checked again at send time: the row may have been edited in the database
+  // since `notifier add` validated it (threat model: DB write access).
+  const bad = urlError(t.url);
+  const extra = t.headers ? parseHeaders(t.headers) : { headers: {} };
+  if (bad || extra.error) return record(1, { outcome: "failed", http_status: null, error: `stored target refused, not sent: ${bad ?? extra.error}` });
+  const headers: Record<string, string> = { "content-type": "application/json", "user-agent": `fangs/${VERSION}`, ...extra.headers };
   if (t.template === "generic" && t.secret_env) {
     const s = readSecret(t.secret_env, o.env);
     if (!s.secret) return record(1, { outcome: "failed", http_status: null, error: s.error! });
