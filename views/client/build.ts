@@ -6,6 +6,7 @@ const root = import.meta.dir;
 const out = await Bun.build({
   entrypoints: [`${root}/lineage.tsx`],
   target: "browser",
+  format: "iife", // a classic <script defer>: no module exports left in the bundle
   minify: true,
   tsconfig: `${root}/tsconfig.json`,
 });

@@ -1,0 +1,135 @@
+// The web UI in real headless Chromium against the real `dist/fangs serve`:
+// overview numbers, hostile strings rendered as text (no dialog, no script),
+// run evidence + the jsx-dom lineage view, events "load more", the promote
+// flow (and `fangs pending --json` agreeing), allowlist add/remove, strict
+// CSP without violations.
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import type { Browser } from "playwright-core";
+import { fangsAsync, type Serve } from "../orchestrator/lib.ts";
+import { cspViolations, launch, seededServe, watchedPage, type Watched } from "./lib.ts";
+import { HOSTILE_ARGV, HOSTILE_FILE, HOSTILE_SNI, PACKAGE_FILES, type Seeded } from "./seed.ts";
+
+setDefaultTimeout(30_000);
+
+let s: Serve;
+let seeded: Seeded;
+let browser: Browser;
+let w: Watched;
+
+beforeAll(async () => {
+  ({ s, seeded } = await seededServe());
+  browser = await launch();
+  w = await watchedPage(browser);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  expect(await s.stop()).toBe(0);
+});
+
+const url = (p: string) => s.url + p;
+
+describe("ui in chromium", () => {
+  test("overview: the manual's numbers, runner pool, recent activity; CSP header", async () => {
+    const res = await w.page.goto(url("/ui/"));
+    expect(res!.status()).toBe(200);
+    const h = res!.headers();
+    expect(h["content-security-policy"]).toContain("default-src 'self'; script-src 'self'; style-src 'self'");
+    expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(h["x-frame-options"]).toBe("DENY");
+    expect(await w.page.textContent("#stat-runs")).toMatch(/3\s*\/ 1 on baseline/);
+    expect(await w.page.textContent("#stat-packages")).toMatch(/0\s*\/ 1 ever tracked/);
+    expect(await w.page.textContent("#stat-deviations")).toMatch(/[1-9]\d*\s*\/ 1 packages affected/);
+    expect(await w.page.textContent("#stat-dropped")).toContain("7");
+    expect(await w.page.textContent("#runners")).toContain("ui-runner");
+    expect(await w.page.textContent("#runners")).toContain("fresh");
+    expect(await w.page.locator("#recent-runs tbody tr").count()).toBe(3);
+    // the stylesheet applied (a colored severity badge), so the CSS loaded under the CSP
+    const bg = await w.page.locator("#recent-deviations .sev-critical").first().evaluate((e) => getComputedStyle(e).backgroundColor);
+    expect(bg).toBe("rgb(185, 28, 28)");
+  });
+
+  test("run page: hostile values are text; evidence shows the full event JSON; lineage view mounts", async () => {
+    await w.page.goto(url(`/ui/runs/${seeded.badRun}`));
+    expect(await w.page.textContent("#deviations")).toContain(HOSTILE_FILE);
+    expect(await w.page.locator("#deviations img").count()).toBe(0);
+    const row = w.page.locator("#deviations tbody tr", { hasText: HOSTILE_FILE }).first();
+    await row.getByText("→ evidence").click();
+    const pre = w.page.locator(".evidence pre.json");
+    await pre.waitFor();
+    const json = JSON.parse((await pre.textContent())!);
+    expect(json).toMatchObject({ kind: "file", path: HOSTILE_FILE, pid: 30, comm: "node" });
+    await row.getByText("→ lineage").click();
+    const mark = w.page.locator(".lineage .proc.evidence");
+    await mark.waitFor();
+    expect(await mark.textContent()).toBe("30 node");
+    // the tree: npm (10) → sh (20) → node (30) → curl (40), with argv as text
+    const tree = (await w.page.textContent(".lineage ul.tree"))!;
+    for (const p of ["1 init", "10 npm install ui-", "20 sh", "30 node", "40 curl", HOSTILE_ARGV]) expect(tree).toContain(p);
+    expect(await w.page.locator(".lineage .proc.path").count()).toBe(3); // 20, 10, 1 on the way to the evidence
+    expect(await w.page.locator(".lineage img").count()).toBe(0);
+  });
+
+  test("run page: exit code meaning and dropped events", async () => {
+    await w.page.goto(url(`/ui/runs/${seeded.oomRun}`));
+    expect(await w.page.textContent("#exit-code")).toContain("OOM kill");
+    expect(await w.page.textContent("#events-dropped")).toContain("7 dropped");
+  });
+
+  test("events: first page, load more appends the rest, kind filter", async () => {
+    await w.page.goto(url(`/ui/runs/${seeded.badRun}/events`));
+    const rows = w.page.locator("#events tr.event");
+    expect(await rows.count()).toBe(100);
+    await w.page.getByText("load more").click();
+    await w.page.waitForFunction((n) => document.querySelectorAll("#events tr.event").length === n, PACKAGE_FILES + 8);
+    expect(await w.page.locator("#load-more").count()).toBe(0);
+    expect(await w.page.textContent("#events")).toContain(`SNI ${HOSTILE_SNI}`);
+    await w.page.locator("#kinds").getByText("exec", { exact: true }).click();
+    await w.page.waitForURL(/kind=exec/);
+    expect(await rows.count()).toBe(4);
+  });
+
+  test("allowlist: add through the form, remove through the row", async () => {
+    await w.page.goto(url("/ui/allowlist"));
+    await w.page.selectOption("#allow-form select[name=kind]", "sni");
+    await w.page.fill("#allow-form input[name=value]", "telemetry.example");
+    await w.page.fill("#allow-form input[name=note]", "<b>noise</b>");
+    await w.page.click("#allow-form button[type=submit]");
+    const row = w.page.locator("#allowlist tr.allow-row", { hasText: "telemetry.example" });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("<b>noise</b>");
+    // a bad value answers 422 with the form and its message (htmx 4 swaps 4xx)
+    await w.page.selectOption("#allow-form select[name=kind]", "cidr");
+    await w.page.fill("#allow-form input[name=value]", "not-a-cidr");
+    await w.page.click("#allow-form button[type=submit]");
+    await w.page.locator("#allow-error").waitFor();
+    await row.getByText("remove").click();
+    await w.page.locator("#allowlist tr.removed", { hasText: "telemetry.example" }).waitFor();
+    const cli = await fangsAsync(["allow", "list", "--json", "-db", s.db]);
+    expect(cli.stdout).not.toContain("telemetry.example");
+  });
+
+  test("pending: promote asks first, then the row shows promoted and fangs pending no longer lists it", async () => {
+    await w.page.goto(url("/ui/pending"));
+    const row = w.page.locator(`#pending-${seeded.badRun}`);
+    expect(await row.textContent()).toContain(`fangs baseline promote ${seeded.badRun.slice(0, 12)}`);
+    expect(await w.page.locator("#pending tbody tr").count()).toBe(1);
+    // filters: a package with nothing pending, then the right one
+    await w.page.goto(url("/ui/pending?package=ui-demo&min_severity=high"));
+    await row.getByRole("button", { name: "promote" }).click();
+    await row.getByText("Yes, promote").waitFor();
+    expect(JSON.parse((await fangsAsync(["pending", "--json", "-db", s.db])).stdout)).toHaveLength(1); // not yet
+    await row.getByText("Yes, promote").click();
+    await w.page.locator(`#pending-${seeded.badRun}.state-promoted`).waitFor();
+    expect(await row.textContent()).toContain("promoted:");
+    expect(JSON.parse((await fangsAsync(["pending", "--json", "-db", s.db])).stdout)).toEqual([]);
+    await w.page.goto(url("/ui/audit"));
+    expect(await w.page.textContent("#audit")).toContain("baseline.promote");
+  });
+
+  test("nothing injected ran: no dialog, no page error, no CSP violation", () => {
+    expect(w.dialogs).toEqual([]);
+    expect(w.errors).toEqual([]);
+    expect(cspViolations(w)).toEqual([]);
+  });
+});
