@@ -21,6 +21,7 @@ export function Layout(p: { title: string; active?: string; signedIn?: boolean; 
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content='{"includeIndicatorCSS": false}' />
         <title>{`${p.title} · FANGS`}</title>
+        <link rel="icon" href={ASSETS.icon.url} type="image/svg+xml" />
         <link rel="stylesheet" href={ASSETS.css.url} />
         <script src={ASSETS.htmx.url} defer></script>
         <script src={ASSETS.lineage.url} defer></script>

@@ -4,6 +4,7 @@
 import css from "./fangs.css" with { type: "text" };
 import htmx from "htmx.org/dist/htmx.min.js" with { type: "text" };
 import lineage from "../client/lineage.bundle.js" with { type: "text" };
+import icon from "./favicon.svg" with { type: "text" };
 
 export interface Asset { url: string; body: string; type: string }
 
@@ -16,6 +17,7 @@ export const ASSETS = {
   css: asset("fangs", "css", css, "text/css; charset=utf-8"),
   htmx: asset("htmx", "js", htmx, "text/javascript; charset=utf-8"),
   lineage: asset("lineage", "js", lineage, "text/javascript; charset=utf-8"),
+  icon: asset("favicon", "svg", icon, "image/svg+xml"),
 } as const;
 
 const byUrl = new Map(Object.values(ASSETS).map((a) => [a.url, a]));

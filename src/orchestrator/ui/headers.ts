@@ -34,7 +34,9 @@ export function uiHeaders(): MiddlewareHandler {
     }
     c.header("Content-Security-Policy", UI_CSP);
     c.header("X-Frame-Options", "DENY");
-    c.header("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on
+    // form POSTs, and the cookie CSRF check (auth/operator.ts) needs the origin.
+    c.header("Referrer-Policy", "same-origin");
     if (!c.req.path.startsWith("/ui/static/")) c.header("Cache-Control", "no-store");
   };
 }

@@ -80,7 +80,7 @@ describe("pages", () => {
   test("pages reference hashed static assets that are served with a long cache", async () => {
     const html = await (await get("/ui/")).text();
     const urls = [...html.matchAll(/(?:href|src)="(\/ui\/static\/[^"]+)"/g)].map((m) => m[1]);
-    expect(urls).toHaveLength(3);
+    expect(urls).toHaveLength(4);
     for (const u of urls) {
       const r = await get(u);
       expect(r.status).toBe(200);
