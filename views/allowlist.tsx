@@ -30,6 +30,7 @@ export function AllowSection(p: { entries: AllowEntry[]; error?: string; values?
         <thead><tr><th>ID</th><th>Kind</th><th>Value</th><th>Package</th><th>Note</th><th>Source</th><th>Added</th><th></th></tr></thead>
         <tbody id="allow-rows">{p.entries.map((e) => <AllowRow e={e} />)}</tbody>
       </table>
+      {p.entries.length === 0 ? <p class="muted">No entries. Config-managed ones come from config/orchestrator.yaml and show here read-only.</p> : null}
     </section>
   );
 }

@@ -2,7 +2,7 @@
 // API (seed.ts), and real headless Chromium (playwright-core) that records
 // console messages, page errors and dialogs, so a test can assert that no
 // script injected through event data ran and no CSP violation happened.
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { api, startServe, type Serve } from "../orchestrator/lib.ts";
 import { seed, type Seeded } from "./seed.ts";
 
@@ -30,9 +30,13 @@ export async function watchedPage(b: Browser): Promise<Watched> {
 /** CSP violations show up as console errors in Chromium. */
 export const cspViolations = (w: Watched) => w.console.filter((m) => /Content Security Policy|Refused to/i.test(m));
 
-export async function seededServe(opts: { token?: string } = {}): Promise<{ s: Serve; seeded: Seeded }> {
-  const s = await startServe({ args: ["-ingest-rate-limit", "0", ...(opts.token ? ["-operator-token", opts.token] : [])] });
-  const auth = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
+export async function seededServe(opts: { token?: string; yaml?: string } = {}): Promise<{ s: Serve; seeded: Seeded }> {
+  const s = await startServe({ yaml: opts.yaml, args: ["-ingest-rate-limit", "0", ...(opts.token ? ["-operator-token", opts.token] : [])] });
+  const auth: Record<string, string> = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
   const seeded = await seed((method, path, body, headers) => api(s.url, method, path, body, { ...auth, ...headers }));
   return { s, seeded };
 }
+
+/** The computed background color (browser-side code as a string: tests are typed without the DOM lib). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const background = (l: Locator) => l.evaluate((e) => (globalThis as any).getComputedStyle(e).backgroundColor as string);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { api, type Serve } from "../orchestrator/lib.ts";
-import { cspViolations, launch, seededServe, watchedPage, type Watched } from "./lib.ts";
+import { background, cspViolations, launch, seededServe, watchedPage, type Watched } from "./lib.ts";
 import type { Seeded } from "./seed.ts";
 
 setDefaultTimeout(30_000);
@@ -36,7 +36,7 @@ describe("sign-in with -operator-token", () => {
   test("no cookie: redirected to the login page, which renders with its stylesheet", async () => {
     await w.page.goto(`${s.url}/ui/pending`);
     expect(new URL(w.page.url()).pathname).toBe("/ui/login");
-    const bg = await w.page.locator("header.top").evaluate((e) => getComputedStyle(e).backgroundColor);
+    const bg = await background(w.page.locator("header.top"));
     expect(bg).toBe("rgb(17, 24, 39)");
   });
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { fangsAsync, type Serve } from "../orchestrator/lib.ts";
-import { cspViolations, launch, seededServe, watchedPage, type Watched } from "./lib.ts";
+import { background, cspViolations, launch, seededServe, watchedPage, type Watched } from "./lib.ts";
 import { HOSTILE_ARGV, HOSTILE_FILE, HOSTILE_SNI, PACKAGE_FILES, type Seeded } from "./seed.ts";
 
 setDefaultTimeout(30_000);
@@ -17,7 +17,7 @@ let browser: Browser;
 let w: Watched;
 
 beforeAll(async () => {
-  ({ s, seeded } = await seededServe());
+  ({ s, seeded } = await seededServe({ yaml: "allowlist:\n  - kind: cidr\n    value: 198.51.100.0/24\n    note: lab range\n" }));
   browser = await launch();
   w = await watchedPage(browser);
 }, 60_000);
@@ -45,7 +45,7 @@ describe("ui in chromium", () => {
     expect(await w.page.textContent("#runners")).toContain("fresh");
     expect(await w.page.locator("#recent-runs tbody tr").count()).toBe(3);
     // the stylesheet applied (a colored severity badge), so the CSS loaded under the CSP
-    const bg = await w.page.locator("#recent-deviations .sev-critical").first().evaluate((e) => getComputedStyle(e).backgroundColor);
+    const bg = await background(w.page.locator("#recent-deviations .sev-critical").first());
     expect(bg).toBe("rgb(185, 28, 28)");
   });
 
@@ -81,7 +81,7 @@ describe("ui in chromium", () => {
     const rows = w.page.locator("#events tr.event");
     expect(await rows.count()).toBe(100);
     await w.page.getByText("load more").click();
-    await w.page.waitForFunction((n) => document.querySelectorAll("#events tr.event").length === n, PACKAGE_FILES + 8);
+    await w.page.waitForFunction(`document.querySelectorAll("#events tr.event").length === ${PACKAGE_FILES + 8}`);
     expect(await w.page.locator("#load-more").count()).toBe(0);
     expect(await w.page.textContent("#events")).toContain(`SNI ${HOSTILE_SNI}`);
     await w.page.locator("#kinds").getByText("exec", { exact: true }).click();
@@ -91,6 +91,9 @@ describe("ui in chromium", () => {
 
   test("allowlist: add through the form, remove through the row", async () => {
     await w.page.goto(url("/ui/allowlist"));
+    const cfg = w.page.locator("#allowlist tr.allow-row", { hasText: "198.51.100.0/24" });
+    expect(await cfg.textContent()).toContain("read-only");
+    expect(await cfg.getByText("remove").count()).toBe(0);
     await w.page.selectOption("#allow-form select[name=kind]", "sni");
     await w.page.fill("#allow-form input[name=value]", "telemetry.example");
     await w.page.fill("#allow-form input[name=note]", "<b>noise</b>");

@@ -20,7 +20,7 @@ import { SEVERITIES } from "../../differ/severity.ts";
 import { NotFoundError } from "../../core/errors.ts";
 import { packageNameError } from "../../store/packages.ts";
 import { page, fragment, signedIn, runIdParam, deviationIdParam } from "./render.tsx";
-import { listNotifiers } from "./queries.ts";
+import { listNotifiers, notifierPublic } from "../../store/notifiers.ts";
 import { OverviewPage } from "../../../views/overview.tsx";
 import { PendingPage } from "../../../views/pending.tsx";
 import { RunPage, Evidence, LineageMount } from "../../../views/run.tsx";
@@ -114,7 +114,7 @@ export function pageRoutes(d: AppDeps) {
   });
 
   app.get("/ui/allowlist", async (c) => page(c, <AllowlistPage entries={await listAllow(d.db)} signedIn={signedIn(c)} />));
-  app.get("/ui/notifiers", async (c) => page(c, <NotifiersPage rows={await listNotifiers(d.db)} signedIn={signedIn(c)} />));
+  app.get("/ui/notifiers", async (c) => page(c, <NotifiersPage rows={(await listNotifiers(d.db)).map(notifierPublic)} signedIn={signedIn(c)} />));
   app.get("/ui/audit", async (c) => page(c, <AuditPage rows={await listAudit(d.db, { limit: 200 })} signedIn={signedIn(c)} />));
   return app;
 }

@@ -11,6 +11,7 @@ import { createApp } from "../app.ts";
 import { makeDeps } from "../deps.ts";
 import { listAudit } from "../../store/audit.ts";
 import { syncConfigAllowlist } from "../../store/allowlist.ts";
+import { addNotifier } from "../../store/notifiers.ts";
 import { HOSTILE_ARGV, HOSTILE_FILE, HOSTILE_SNI, PKG, seed, type Seeded } from "../../../tests/ui/seed.ts";
 
 let db: Store;
@@ -26,6 +27,7 @@ function appWith(yaml: string, extra: Record<string, unknown> = {}) {
 beforeAll(async () => {
   db = await openMigrated(":memory:");
   app = appWith("allowlist: []\n");
+  await addNotifier(db, { name: "soc-slack", url: "https://hooks.slack.example/services/T000/B000/SECRETPART", template: "slack", minSeverity: "high" }, "test");
   await syncConfigAllowlist(db, [{ kind: "cidr", value: "198.51.100.0/24", note: "from config" }]); // what fangs serve does at start
   s = await seed(async (method, path, body, headers = {}) => {
     const r = await app.request(path, { method, headers: { ...(body !== undefined && { "content-type": "application/json" }), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -59,7 +61,7 @@ const cases: Case[] = [
   { name: "package page", path: () => `/ui/packages/${PKG}`, status: 200, has: ["Runs", "Releases", "Baseline fingerprints", "1.0.1"] },
   { name: "package: unknown", path: () => "/ui/packages/never-seen", status: 404, has: ["package never-seen not found"] },
   { name: "allowlist shows config entries read-only", path: () => "/ui/allowlist", status: 200, has: ["198.51.100.0/24", "read-only"] },
-  { name: "notifiers", path: () => "/ui/notifiers", status: 200, has: ["Notifiers"] },
+  { name: "notifiers: listed, webhook secret redacted", path: () => "/ui/notifiers", status: 200, has: ["soc-slack", "https://hooks.slack.example/…", "high"], hasNot: ["SECRETPART"] },
   { name: "audit", path: () => "/ui/audit", status: 200, has: ["Audit log", "allow.add"] },
   { name: "login page is open", path: () => "/ui/login", status: 200, has: ["Operator token"] },
   { name: "unknown page", path: () => "/ui/nope", status: 404, has: ["no such page"] },
