@@ -7,7 +7,7 @@ import { getEventRow, listEventRows } from "../../store/events.ts";
 import { getDeviationRow, listDeviations, recentDeviations } from "../../store/deviations.ts";
 import { listBaseline } from "../../store/baseline.ts";
 import { listTrackedPackages } from "../../store/packages.ts";
-import { overviewNumbers, type OverviewNumbers } from "../../store/overview.ts";
+import { overviewNumbers } from "../../store/overview.ts";
 import { runnerJson } from "../json.ts";
 import { listRunners } from "../../store/runners.ts";
 import { listPending } from "../../store/pending.ts";
@@ -60,7 +60,7 @@ export function pageRoutes(d: AppDeps) {
   app.get("/ui/", async (c) => {
     const staleMs = d.cfg["runner-stale-after"] * 1000;
     const now = Date.now();
-    const [n, runners, runs, devs] = [(await d.reads.get(d.db, "overview", () => overviewNumbers(d.db))) as OverviewNumbers, await listRunners(d.db), await listRuns(d.db, { limit: 10 }), await recentDeviations(d.db, 10)];
+    const [n, runners, runs, devs] = [await d.reads.get(d.db, "overview", () => overviewNumbers(d.db)), await listRunners(d.db), await listRuns(d.db, { limit: 10 }), await recentDeviations(d.db, 10)];
     return page(c, <OverviewPage n={n} runners={runners.map((r) => runnerJson(r, staleMs, now))} runs={runs} devs={devs} signedIn={signedIn(c)} />);
   });
 
@@ -68,7 +68,8 @@ export function pageRoutes(d: AppDeps) {
     const pkg = c.req.query("package")?.trim() || undefined;
     const sev = c.req.query("min_severity") || undefined;
     if (sev && !(SEVERITIES as readonly string[]).includes(sev)) throw new NotFoundError(`severity ${sev}`, `use one of ${SEVERITIES.join(", ")}`);
-    const rows = await listPending(d.db, { package: pkg, minSeverity: sev });
+    // Same memo key as GET /v1/pending: a write anywhere invalidates both.
+    const rows = await d.reads.get(d.db, `pending:${pkg ?? ""}:${sev ?? ""}`, () => listPending(d.db, { package: pkg, minSeverity: sev }));
     return page(c, <PendingPage rows={rows} filter={{ package: pkg, min_severity: sev }} signedIn={signedIn(c)} />);
   });
 
