@@ -26,7 +26,7 @@ export function createApp(d: AppDeps): Hono<AppEnv> {
     d.metrics.httpDuration.observe({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) }, (performance.now() - t) / 1000);
   });
 
-  app.use("/ui/*", uiHeaders()); // CSP + sign-in redirect, wrapping the trust middleware
+  app.use("/ui/*", uiHeaders(d.cfg)); // CSP + sign-in redirect, wrapping the trust middleware
   installTrust(app, d.cfg, { db: d.db }); // body caps, operator/runner auth + revocation, ingest rate limit (E)
   app.get("/healthz", (c) => c.json({ ok: true, version: VERSION }));
   app.get("/metrics", async (c) => c.text(await d.metrics.registry.metrics(), 200, { "content-type": d.metrics.registry.contentType }));

@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 const form = (path: string, fields: Record<string, string>) =>
-  app.request(path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true" }, body: new URLSearchParams(fields).toString() });
+  app.request(path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true", origin: "http://localhost" }, body: new URLSearchParams(fields).toString() });
 
 test.each([
   ["/ui/", "Open deviations"],

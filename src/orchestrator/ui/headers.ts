@@ -2,7 +2,8 @@
 // createApp() BEFORE the trust middleware so it wraps its answers too: a
 // browser without the operator cookie is sent to /ui/login instead of being
 // shown a JSON 401.
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { sameOrigin } from "../auth/operator.ts";
 
 // Scripts and styles only from our own static files: no inline script, no
 // inline style, no eval (htmx's hx-on/js: are not used anywhere).
@@ -23,9 +24,31 @@ export function safeNext(next: string | undefined): string {
   return next && /^\/ui\/[^\\]*$/.test(next) && !next.startsWith("//") ? next : "/ui/";
 }
 
-export function uiHeaders(): MiddlewareHandler {
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+const IP_OR_LOCALHOST = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\]|localhost)(:\d+)?$/i;
+
+/**
+ * Why a UI request is refused before it reaches auth, or undefined.
+ * - Form posts are "simple" requests a foreign page can send without a CORS
+ *   preflight, and without -operator-token there is no cookie to check: every
+ *   UI mutation must come from a page of this origin.
+ * - Without a token, a Host that is a DNS name could be a rebinding attack
+ *   (a foreign name resolved to 127.0.0.1): only IP literals and localhost
+ *   (-insecure-listen is the operator saying otherwise).
+ */
+export function uiRefusal(c: Context, cfg: { "operator-token"?: string; "insecure-listen"?: boolean }): string | undefined {
+  if (!cfg["operator-token"] && !cfg["insecure-listen"] && !IP_OR_LOCALHOST.test(c.req.header("host") ?? new URL(c.req.url).host)) {
+    return "without -operator-token the UI answers only to an IP address or localhost in the Host header";
+  }
+  if (!SAFE.has(c.req.method) && !sameOrigin(c)) return "cross-origin form post refused (it needs a same-origin Origin or Referer)";
+  return undefined;
+}
+
+export function uiHeaders(cfg: { "operator-token"?: string; "insecure-listen"?: boolean }): MiddlewareHandler {
   return async (c, next) => {
-    await next();
+    const refused = uiRefusal(c, cfg);
+    if (refused) c.res = c.text(refused, 403);
+    else await next();
     if (c.res.status === 401 && c.req.method === "GET") {
       const url = new URL(c.req.url);
       const login = `/ui/login?next=${encodeURIComponent(safeNext(url.pathname + url.search))}`;

@@ -38,7 +38,7 @@ afterAll(async () => db.destroy());
 
 const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
 const form = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-  app.request(path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true", ...headers }, body: new URLSearchParams(fields).toString() });
+  app.request(path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true", origin: "http://localhost", ...headers }, body: new URLSearchParams(fields).toString() });
 
 const PAYLOADS = [HOSTILE_FILE, HOSTILE_SNI, HOSTILE_ARGV, "<script>", "<img src=x"];
 
@@ -155,6 +155,23 @@ describe("mutations", () => {
     expect(actions).toContain("allow.add ui:local@local");
   });
 
+  test.each([
+    ["a foreign page's form post (no token configured)", { origin: "http://evil.example" }],
+    ["a form post without Origin or Referer", { origin: "" }],
+    ["a DNS-rebound Host name", { host: "evil.example:8443", origin: "http://evil.example:8443" }],
+  ])("refused: %s", async (_name, headers) => {
+    const h: Record<string, string> = Object.fromEntries(Object.entries(headers).filter(([, v]) => v));
+    const r = await app.request("/ui/allowlist", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...h }, body: "kind=sni&value=csrf.example" });
+    expect(r.status).toBe(403);
+    expect(await (await get("/ui/allowlist")).text()).not.toContain("csrf.example");
+  });
+
+  test("a rebound Host is refused for reads too", async () => {
+    expect((await get("/ui/pending", { host: "evil.example" })).status).toBe(403);
+    expect((await get("/ui/pending", { host: "127.0.0.1:8443" })).status).toBe(200);
+    expect((await get("/ui/pending", { host: "[::1]:8443" })).status).toBe(200);
+  });
+
   test("form bodies are refused outside /ui/; JSON is still required there", async () => {
     const r = await app.request("/v1/scans", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "package=x&version=1" });
     expect(r.status).toBe(415);
@@ -169,10 +186,10 @@ describe("operator token", () => {
     expect(r.headers.get("location")).toBe("/ui/login?next=%2Fui%2Fpending");
     const css = /href="(\/ui\/static\/[^"]+\.css)"/.exec(await (await locked.request("/ui/login")).text())![1];
     expect((await locked.request(css)).status).toBe(200);
-    const wrong = await locked.request("/ui/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "token=nope&next=%2Fui%2Fpending" });
+    const wrong = await locked.request("/ui/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost" }, body: "token=nope&next=%2Fui%2Fpending" });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toContain("Wrong operator token");
-    const good = await locked.request("/ui/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "token=s3cret-token-value&next=https%3A%2F%2Fevil.example%2F" });
+    const good = await locked.request("/ui/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost" }, body: "token=s3cret-token-value&next=https%3A%2F%2Fevil.example%2F" });
     expect(good.status).toBe(303);
     expect(good.headers.get("location")).toBe("/ui/");
     const cookie = good.headers.get("set-cookie")!.split(";")[0];
