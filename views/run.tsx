@@ -4,6 +4,25 @@ import type { Run, Deviation } from "../src/store/schema.ts";
 import { Layout } from "./layout.tsx";
 import { Num, PkgLink, Sev, Status, Time, exitMeaning, runHref } from "./components/format.tsx";
 
+const LIVE = new Set(["queued", "running"]);
+
+/**
+ * The run's facts. While the run is queued or running the section polls
+ * GET /ui/runs/:id/live, which answers with this same section (still
+ * polling) or, once the run is done, with HX-Refresh so the page reloads
+ * with its deviations.
+ */
+export function RunFacts(p: { run: Run }) {
+  const live = LIVE.has(p.run.status);
+  const poll = live ? { "hx-get": `${runHref(p.run.id)}/live`, "hx-trigger": "every 3s", "hx-swap": "outerHTML" } : {};
+  return (
+    <section id="run-facts-live" class={live ? "live" : undefined} {...poll}>
+      <Facts run={p.run} />
+      {live ? <p class="muted">This run is {p.run.status}: the page follows it.</p> : null}
+    </section>
+  );
+}
+
 function Facts(p: { run: Run }) {
   const r = p.run;
   const meaning = exitMeaning(r.exit_code, r.status);
@@ -53,7 +72,7 @@ export function RunPage(p: { run: Run; devs: Deviation[]; signedIn?: boolean }) 
   return (
     <Layout title={`Run ${r.id.slice(0, 12)}`} signedIn={p.signedIn}>
       <h1>Run <span class="mono">{r.id}</span></h1>
-      <Facts run={r} />
+      <RunFacts run={r} />
       <p><a href={`${runHref(r.id)}/events`}>All events of this run →</a></p>
       <h2>Deviations <span class="muted">({p.devs.length})</span></h2>
       {p.devs.length === 0 ? (

@@ -5,9 +5,9 @@
 // CSP without violations.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { fangsAsync, type Serve } from "../orchestrator/lib.ts";
+import { api, fangsAsync, type Serve } from "../orchestrator/lib.ts";
 import { background, cspViolations, launch, seededServe, watchedPage, type Watched } from "./lib.ts";
-import { HOSTILE_ARGV, HOSTILE_FILE, HOSTILE_SNI, PACKAGE_FILES, type Seeded } from "./seed.ts";
+import { cleanEvents, HOSTILE_ARGV, HOSTILE_FILE, HOSTILE_SNI, PACKAGE_FILES, PKG, type Seeded } from "./seed.ts";
 
 setDefaultTimeout(30_000);
 
@@ -128,6 +128,18 @@ describe("ui in chromium", () => {
     expect(JSON.parse((await fangsAsync(["pending", "--json", "-db", s.db])).stdout)).toEqual([]);
     await w.page.goto(url("/ui/audit"));
     expect(await w.page.textContent("#audit")).toContain("baseline.promote");
+  });
+
+  test("a queued run's page follows it and reloads with the verdict when it finishes", async () => {
+    const sub = await api(s.url, "POST", "/v1/scans", { package: PKG, version: "2.0.0" });
+    await w.page.goto(url(`/ui/runs/${sub.json.run_id}`));
+    expect(await w.page.textContent("#run-facts-live")).toContain("This run is queued");
+    const h = { "X-Fangs-Runner": "ui-runner" };
+    expect((await api(s.url, "POST", "/v1/runners/ui-runner/claim?wait=1", undefined, h)).json.run.id).toBe(sub.json.run_id);
+    expect((await api(s.url, "POST", `/v1/runs/${sub.json.run_id}/events`, { batch_seq: 0, events: cleanEvents() }, h)).status).toBe(200);
+    expect((await api(s.url, "POST", `/v1/runs/${sub.json.run_id}/finish`, { status: "finished", exit_code: 0, events_sent: cleanEvents().length, events_dropped: 0 }, h)).status).toBe(200);
+    await w.page.locator("#run-facts", { hasText: "verdict clean" }).waitFor({ timeout: 15_000 });
+    expect(await w.page.locator("#run-facts-live.live").count()).toBe(0);
   });
 
   test("nothing injected ran: no dialog, no page error, no CSP violation", () => {

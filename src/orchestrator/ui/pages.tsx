@@ -23,7 +23,7 @@ import { page, fragment, signedIn, runIdParam, deviationIdParam } from "./render
 import { listNotifiers, notifierPublic } from "../../store/notifiers.ts";
 import { OverviewPage } from "../../../views/overview.tsx";
 import { PendingPage } from "../../../views/pending.tsx";
-import { RunPage, Evidence, LineageMount } from "../../../views/run.tsx";
+import { RunPage, RunFacts, Evidence, LineageMount } from "../../../views/run.tsx";
 import { EventsPage } from "../../../views/events.tsx";
 import { EventRows, type EventItem } from "../../../views/components/event_rows.tsx";
 import { PackagesPage } from "../../../views/packages.tsx";
@@ -76,6 +76,13 @@ export function pageRoutes(d: AppDeps) {
   app.get("/ui/runs/:id", async (c) => {
     const run = await mustRun(runIdParam(c));
     return page(c, <RunPage run={run} devs={await listDeviations(d.db, { runId: run.id, includeCleared: true })} signedIn={signedIn(c)} />);
+  });
+
+  app.get("/ui/runs/:id/live", async (c) => {
+    const run = await mustRun(runIdParam(c));
+    if (run.status === "queued" || run.status === "running") return fragment(c, <RunFacts run={run} />);
+    c.header("HX-Refresh", "true"); // done: reload the whole page, deviations included
+    return fragment(c, <RunFacts run={run} />);
   });
 
   app.get("/ui/runs/:id/events", async (c) => {

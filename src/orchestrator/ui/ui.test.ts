@@ -94,6 +94,18 @@ describe("pages", () => {
     expect(html).not.toMatch(/<script>|<style|style="/);
   });
 
+  test("run page follows a live run: polls while queued, asks for a reload once done", async () => {
+    const sub = (await (await app.request("/v1/scans", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ package: PKG, version: "9.9.9" }) })).json()) as { run_id: string };
+    const page = await (await get(`/ui/runs/${sub.run_id}`)).text();
+    expect(page).toContain(`hx-get="/ui/runs/${sub.run_id}/live" hx-trigger="every 3s"`);
+    const live = await get(`/ui/runs/${sub.run_id}/live`, { "hx-request": "true" });
+    expect(live.headers.get("hx-refresh")).toBeNull();
+    expect(await live.text()).toContain("This run is queued");
+    const done = await get(`/ui/runs/${s.badRun}/live`, { "hx-request": "true" });
+    expect(done.headers.get("hx-refresh")).toBe("true");
+    expect(await (await get(`/ui/runs/${s.badRun}`)).text()).not.toContain("hx-trigger");
+  });
+
   test("evidence fragment is the full event JSON, escaped", async () => {
     const devs = (await (await get(`/v1/runs/${s.badRun}/deviations`)).json()) as { deviations: Array<{ id: string; value: string; category: string }> };
     const hostile = devs.deviations.find((d) => d.value.includes("<script>"))!;
