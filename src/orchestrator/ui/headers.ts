@@ -49,11 +49,16 @@ export function uiHeaders(cfg: { "operator-token"?: string; "insecure-listen"?: 
     const refused = uiRefusal(c, cfg);
     if (refused) c.res = c.text(refused, 403);
     else await next();
-    if (c.res.status === 401 && c.req.method === "GET") {
+    if (c.res.status === 401) {
+      // htmx would swap the JSON 401 into the page (htmx 4 swaps 4xx): send
+      // the browser to the sign-in page instead, for any method.
       const url = new URL(c.req.url);
-      const login = `/ui/login?next=${encodeURIComponent(safeNext(url.pathname + url.search))}`;
+      const back = c.req.header("hx-request") ? (c.req.header("hx-current-url") ?? "") : url.pathname + url.search;
+      let path = back;
+      try { path = back.startsWith("/") ? back : new URL(back).pathname; } catch {}
+      const login = `/ui/login?next=${encodeURIComponent(safeNext(path))}`;
       if (c.req.header("hx-request")) c.header("HX-Redirect", login);
-      else c.res = c.redirect(login, 303);
+      else if (c.req.method === "GET") c.res = c.redirect(login, 303);
     }
     c.header("Content-Security-Policy", UI_CSP);
     c.header("X-Frame-Options", "DENY");

@@ -196,6 +196,9 @@ describe("operator token", () => {
     const r = await locked.request("/ui/pending");
     expect(r.status).toBe(303);
     expect(r.headers.get("location")).toBe("/ui/login?next=%2Fui%2Fpending");
+    const hx = await locked.request("/ui/pending/0123456789abcdef/promote", { method: "POST", headers: { "hx-request": "true", "hx-current-url": "http://localhost/ui/pending?package=x", origin: "http://localhost" } });
+    expect(hx.status).toBe(401);
+    expect(hx.headers.get("hx-redirect")).toBe("/ui/login?next=%2Fui%2Fpending");
     const css = /href="(\/ui\/static\/[^"]+\.css)"/.exec(await (await locked.request("/ui/login")).text())![1];
     expect((await locked.request(css)).status).toBe(200);
     const wrong = await locked.request("/ui/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost" }, body: "token=nope&next=%2Fui%2Fpending" });
