@@ -6,7 +6,7 @@ import type { Run } from "../store/schema.ts";
 import type { FinishRequest } from "../protocol/runner.ts";
 import { finishRun, EXIT_DOCKER_START } from "../store/queue.ts";
 import { diffRun } from "../differ/run.ts";
-import { runById } from "./queries.ts";
+import { getRun } from "../store/runs.ts";
 import { FangsError } from "../core/errors.ts";
 import { inBackground } from "./deps.ts";
 
@@ -40,7 +40,7 @@ export async function completeRun(d: AppDeps, run: Run, runnerId: string, f: Fin
     d.metrics.runsCompleted.inc({ status: ended.status, verdict: r.verdict });
     d.log(`run ${run.id} verdict ${r.verdict} (${r.deviations} deviations${r.maxSeverity ? `, max ${r.maxSeverity}` : ""})`);
     if (r.verdict === "deviations") {
-      const fresh = (await runById(d.db, run.id)) ?? ended;
+      const fresh = (await getRun(d.db, run.id)) ?? ended;
       inBackground(d, d.hooks.runDeviations(fresh, d.log));
     }
     return { status: ended.status, verdict: r.verdict, deviations: r.deviations, max_severity: r.maxSeverity };

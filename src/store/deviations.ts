@@ -27,9 +27,19 @@ export async function listDeviations(db: Db, opts: { runId: string; includeClear
 
 export interface DeviationWithEvidence { deviation: Deviation; evidence: FangsEvent | null; pinned: boolean }
 
+/** Open deviations of every run, newest first (the overview). */
+export async function recentDeviations(db: Db, limit: number): Promise<Deviation[]> {
+  return db.selectFrom("deviations").selectAll().where("cleared", "=", 0).orderBy("detected_at", "desc").orderBy("id").limit(limit).execute();
+}
+
+/** One deviation by full id; undefined when unknown. */
+export async function getDeviationRow(db: Db, id: string): Promise<Deviation | undefined> {
+  return db.selectFrom("deviations").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
 /** One deviation (by full id) with its evidence event; undefined when unknown. */
 export async function getDeviation(db: Db, id: string): Promise<DeviationWithEvidence | undefined> {
-  const d = await db.selectFrom("deviations").selectAll().where("id", "=", id).executeTakeFirst();
+  const d = await getDeviationRow(db, id);
   if (!d) return undefined;
   const ev = await getEvent(db, d.run_id, d.evidence_seq);
   return { deviation: d, evidence: ev?.event ?? null, pinned: ev?.pinned ?? false };

@@ -67,6 +67,22 @@ export async function getEvent(db: Kysely<DB> | Transaction<DB>, runId: string, 
   return r ? { event: JSON.parse(r.body) as FangsEvent, pinned: r.pinned === 1 } : undefined;
 }
 
+/** A stored event as the read API shows it (body still JSON text). */
+export interface EventRow { seq: number; kind: string; ts_ns: number; pid: number; comm: string; body: string; pinned: number; received_at: number }
+const ROW = ["seq", "kind", "ts_ns", "pid", "comm", "body", "pinned", "received_at"] as const;
+
+/** One page of a run's events in seq order, optionally of one kind, after a seq. */
+export async function listEventRows(db: Kysely<DB> | Transaction<DB>, runId: string, o: { kind?: string; after?: number; limit: number }): Promise<EventRow[]> {
+  let q = db.selectFrom("events").select(ROW).where("run_id", "=", runId);
+  if (o.kind) q = q.where("kind", "=", o.kind);
+  if (o.after !== undefined) q = q.where("seq", ">", o.after);
+  return q.orderBy("seq").limit(o.limit).execute();
+}
+
+export async function getEventRow(db: Kysely<DB> | Transaction<DB>, runId: string, seq: number): Promise<EventRow | undefined> {
+  return db.selectFrom("events").select(ROW).where("run_id", "=", runId).where("seq", "=", seq).executeTakeFirst();
+}
+
 /** Mark evidence events so retention never prunes them. */
 export async function pinEvents(db: Kysely<DB> | Transaction<DB>, runId: string, seqs: readonly number[]): Promise<void> {
   const uniq = [...new Set(seqs)];

@@ -90,6 +90,22 @@ export async function listPackages(db: Db): Promise<PackageSummary[]> {
   }));
 }
 
+/** Every package FANGS knows, watched or only scanned, with its run count (the read API). */
+export async function listTrackedPackages(db: Db): Promise<Array<Package & { runs: number; last_run_at: number | null }>> {
+  const pkgs = await db.selectFrom("packages").selectAll().orderBy("name").execute();
+  const stats = await db.selectFrom("runs").select((eb) => ["package", eb.fn.countAll<number>().as("runs"), eb.fn.max("created_at").as("last_run_at")]).groupBy("package").execute();
+  const by = new Map(stats.map((s) => [s.package, s]));
+  const out = pkgs.map((p) => ({ ...p, runs: Number(by.get(p.name)?.runs ?? 0), last_run_at: by.get(p.name)?.last_run_at ?? null }));
+  // Packages scanned once (scan submit) but never watched are "tracked" too.
+  const known = new Set(pkgs.map((p) => p.name));
+  for (const s of stats) {
+    if (!known.has(s.package)) {
+      out.push({ name: s.package, watched: 0, last_seen_version: null, added_at: 0, etag: null, last_modified: null, last_polled_at: null, poll_error: null, runs: Number(s.runs), last_run_at: s.last_run_at });
+    }
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** A package FANGS knows (watched once, or scanned): filters on unknown names are typos. */
 export async function assertKnownPackage(db: Db, name: string): Promise<void> {
   if (await getPackage(db, name)) return;

@@ -53,9 +53,10 @@ export async function getRun(db: Db, id: string): Promise<Run | undefined> {
 }
 
 /** Newest first. */
-export async function listRuns(db: Db, opts: { package?: string; limit?: number } = {}): Promise<Run[]> {
+export async function listRuns(db: Db, opts: { package?: string; status?: Run["status"]; limit?: number } = {}): Promise<Run[]> {
   let q = db.selectFrom("runs").selectAll();
   if (opts.package) q = q.where("package", "=", opts.package);
+  if (opts.status) q = q.where("status", "=", opts.status);
   return (await q.orderBy("created_at", "desc").orderBy("id").limit(opts.limit ?? 50).execute()) as Run[];
 }
 

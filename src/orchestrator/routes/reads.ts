@@ -8,7 +8,12 @@ import { EVENT_KINDS } from "../../events/types.ts";
 import { SEVERITIES } from "../../differ/severity.ts";
 import { NotFoundError } from "../../core/errors.ts";
 import { PACKAGE_NAME } from "./scans.ts";
-import * as q from "../queries.ts";
+import { getRun, listRuns } from "../../store/runs.ts";
+import { getEventRow, listEventRows } from "../../store/events.ts";
+import { getDeviationRow, listDeviations, recentDeviations } from "../../store/deviations.ts";
+import { listBaseline } from "../../store/baseline.ts";
+import { listTrackedPackages } from "../../store/packages.ts";
+import { overviewNumbers } from "../../store/overview.ts";
 import { listRunners } from "../../store/runners.ts";
 import { listPending } from "../../store/pending.ts";
 import { runJson, runnerJson, deviationJson, packageJson, eventJson, times } from "../json.ts";
@@ -30,14 +35,14 @@ export function readRoutes(d: AppDeps) {
   const staleMs = () => d.cfg["runner-stale-after"] * 1000;
 
   async function mustRun(id: string) {
-    const run = await q.runById(d.db, id);
+    const run = await getRun(d.db, id);
     if (!run) throw new NotFoundError(`run ${id}`, "list runs with GET /v1/runs");
     return run;
   }
 
   app.get("/v1/runs", valid("query", RunsQuery), async (c) => {
     const { package: pkg, status, limit } = c.req.valid("query");
-    const runs = await q.runsList(d.db, { package: pkg, status, limit: limit ?? 50 });
+    const runs = await listRuns(d.db, { package: pkg, status, limit: limit ?? 50 });
     return c.json({ runs: runs.map(runJson) });
   });
 
@@ -47,20 +52,20 @@ export function readRoutes(d: AppDeps) {
     const run = await mustRun(c.req.valid("param").id);
     const o = c.req.valid("query");
     const limit = o.limit ?? 500;
-    const events = await q.runEvents(d.db, run.id, { kind: o.kind, after: o.after, limit });
+    const events = await listEventRows(d.db, run.id, { kind: o.kind, after: o.after, limit });
     const last = events.at(-1);
     return c.json({ run_id: run.id, events: events.map(eventJson), next_after: events.length === limit && last ? Number(last.seq) : null });
   });
 
   app.get("/v1/runs/:id/deviations", valid("param", RunParam), async (c) => {
     const run = await mustRun(c.req.valid("param").id);
-    return c.json({ run_id: run.id, deviations: (await q.runDeviations(d.db, run.id)).map(deviationJson) });
+    return c.json({ run_id: run.id, deviations: (await listDeviations(d.db, { runId: run.id, includeCleared: true })).map(deviationJson) });
   });
 
   app.get("/v1/deviations/:id", valid("param", DevParam), async (c) => {
-    const dev = await q.deviationById(d.db, c.req.valid("param").id);
+    const dev = await getDeviationRow(d.db, c.req.valid("param").id);
     if (!dev) throw new NotFoundError(`deviation ${c.req.valid("param").id}`);
-    const ev = await q.eventBySeq(d.db, dev.run_id, Number(dev.evidence_seq));
+    const ev = await getEventRow(d.db, dev.run_id, Number(dev.evidence_seq));
     return c.json({ deviation: deviationJson(dev), evidence: ev ? eventJson(ev) : null });
   });
 
@@ -72,7 +77,7 @@ export function readRoutes(d: AppDeps) {
 
   app.get("/v1/baselines/:package{.+}", valid("param", PkgParam), async (c) => {
     const pkg = c.req.valid("param").package;
-    const rows = await q.baselineOf(d.db, pkg);
+    const rows = await listBaseline(d.db, pkg);
     return c.json({
       package: pkg,
       fingerprints: rows.map((b) => ({ category: b.category, actor: b.actor, value: b.value, occurrence_count: Number(b.occurrence_count), first_seen_run: b.first_seen_run, last_seen_run: b.last_seen_run, ...times("first_seen_at", b.first_seen_at), ...times("last_seen_at", b.last_seen_at) })),
@@ -80,7 +85,7 @@ export function readRoutes(d: AppDeps) {
   });
 
   app.get("/v1/packages", async (c) => {
-    const rows = await q.packagesList(d.db);
+    const rows = await listTrackedPackages(d.db);
     return c.json({ packages: rows.map((p) => ({ ...packageJson(p), ...(p.added_at ? {} : { added_at: null, added_at_ms: null }), runs: p.runs, ...times("last_run_at", p.last_run_at) })) });
   });
 
@@ -88,7 +93,7 @@ export function readRoutes(d: AppDeps) {
 
   app.get("/v1/overview", async (c) => {
     const now = Date.now();
-    const [numbers, runners, recentRuns, recentDevs] = [await d.reads.get(d.db, "overview", () => q.overviewNumbers(d.db)), await listRunners(d.db), await q.runsList(d.db, { limit: 10 }), await q.recentDeviations(d.db, 10)];
+    const [numbers, runners, recentRuns, recentDevs] = [await d.reads.get(d.db, "overview", () => overviewNumbers(d.db)), await listRunners(d.db), await listRuns(d.db, { limit: 10 }), await recentDeviations(d.db, 10)];
     const pool = runners.map((r) => runnerJson(r, staleMs(), now));
     return c.json({ ...numbers, runners_alive: pool.filter((r) => r.alive).length, runners: pool, recent_runs: recentRuns.map(runJson), recent_deviations: recentDevs.map(deviationJson), ...times("generated_at", now) });
   });

@@ -10,7 +10,7 @@ import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID
 import { SandboxSpec } from "../../protocol/sandbox.ts";
 import { registerRunner, deregisterRunner, claimNext, storeBatch, failRun } from "../../store/queue.ts";
 import { getRunner, touchRunner } from "../../store/runners.ts";
-import { runById } from "../queries.ts";
+import { getRun } from "../../store/runs.ts";
 import { FangsError, NotFoundError } from "../../core/errors.ts";
 import { completeRun } from "../finish.ts";
 import type { FangsEvent } from "../../events/types.ts";
@@ -29,7 +29,7 @@ function safeJson(text: string): unknown {
 /** The run exists and the caller claimed it. */
 async function ownedRun(d: AppDeps, runId: string, runnerId: string | undefined) {
   if (!runnerId) throw new FangsError("name the runner in the X-Fangs-Runner header", { status: 401 });
-  const run = await runById(d.db, runId);
+  const run = await getRun(d.db, runId);
   if (!run) throw new NotFoundError(`run ${runId}`);
   if (run.runner_id !== runnerId) throw new FangsError(`run ${runId} was not claimed by runner ${runnerId}`, { status: 403 });
   return run;
