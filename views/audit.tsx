@@ -1,14 +1,24 @@
 // /ui/audit — the append-only audit log, newest first.
-import type { AuditRow } from "../src/store/audit.ts";
+import { AUDIT_TARGETS, type AuditRow } from "../src/store/audit.ts";
 import { Layout } from "./layout.tsx";
 import { Time } from "./components/format.tsx";
 
 const show = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringify(v));
 
-export function AuditPage(p: { rows: AuditRow[]; signedIn?: boolean }) {
+export function AuditPage(p: { rows: AuditRow[]; filter: { target_kind?: string; target_id?: string }; signedIn?: boolean }) {
   return (
     <Layout title="Audit log" active="/ui/audit" signedIn={p.signedIn}>
       <h1>Audit log <span class="muted">(newest {p.rows.length})</span></h1>
+      <form method="get" action="/ui/audit" class="filters">
+        <label>Target kind{" "}
+          <select name="target_kind">
+            <option value="">any</option>
+            {AUDIT_TARGETS.map((k) => <option value={k} selected={p.filter.target_kind === k}>{k}</option>)}
+          </select>
+        </label>
+        <label>Target id <input name="target_id" value={p.filter.target_id ?? ""} placeholder="any" /></label>
+        <button type="submit">Filter</button>
+      </form>
       <table class="grid" id="audit">
         <thead><tr><th>When</th><th>Actor</th><th>Action</th><th>Target</th><th>Before</th><th>After</th></tr></thead>
         <tbody>

@@ -1,13 +1,20 @@
 // /ui/packages/:name — one package: its runs, releases and baseline.
-import type { Run, BaselineFingerprint } from "../src/store/schema.ts";
+import type { Run, BaselineFingerprint, Package } from "../src/store/schema.ts";
 import type { ReleaseRow } from "../src/store/releases.ts";
 import { Layout } from "./layout.tsx";
 import { Num, RunLink, Sev, Status, Time } from "./components/format.tsx";
 
-export function PackagePage(p: { name: string; runs: Run[]; releases: ReleaseRow[]; baseline: BaselineFingerprint[]; signedIn?: boolean }) {
+export function PackagePage(p: { name: string; pkg?: Package; runs: Run[]; releases: ReleaseRow[]; baseline: BaselineFingerprint[]; signedIn?: boolean }) {
+  const k = p.pkg;
   return (
     <Layout title={p.name} active="/ui/packages" signedIn={p.signedIn}>
       <h1 class="mono">{p.name}</h1>
+      <p id="package-watch">
+        {k?.watched ? <span class="tag">watched</span> : <span class="muted">not watched (scanned on request)</span>}
+        {k?.last_seen_version ? <span> · last seen <span class="mono">{k.last_seen_version}</span></span> : null}
+        {k?.last_polled_at ? <span> · polled <Time ms={k.last_polled_at} /></span> : null}
+        {k?.poll_error ? <span class="error"> · poll error: {k.poll_error}</span> : null}
+      </p>
       <h2>Runs <span class="muted">({p.runs.length})</span></h2>
       <table class="grid" id="package-runs">
         <thead><tr><th>Run</th><th>Version</th><th>Status</th><th>Verdict</th><th>Deviations</th><th>Baseline</th><th>Created</th></tr></thead>

@@ -56,7 +56,7 @@ function DeviationRows(p: { d: Deviation }) {
         <td class="mono">{d.actor}</td>
         <td class="mono clip" title={d.value}>{d.value}</td>
         <td>{d.reason}</td>
-        <td>{d.cleared ? <span class="muted">cleared</span> : "open"}</td>
+        <td>{d.cleared ? <span class="muted" title={`cleared by ${d.cleared_by ?? "?"}${d.cleared_at ? ` at ${new Date(Number(d.cleared_at)).toISOString()}` : ""}`}>cleared</span> : "open"}</td>
         <td class="actions">
           <button class="link" hx-get={`/ui/deviations/${id}/evidence`} hx-target={`#${body}`}>→ evidence</button>{" "}
           <button class="link" hx-get={`/ui/deviations/${id}/lineage`} hx-target={`#${body}`}>→ lineage</button>
@@ -73,7 +73,10 @@ export function RunPage(p: { run: Run; devs: Deviation[]; signedIn?: boolean }) 
     <Layout title={`Run ${r.id.slice(0, 12)}`} signedIn={p.signedIn}>
       <h1>Run <span class="mono">{r.id}</span></h1>
       <RunFacts run={r} />
-      <p><a href={`${runHref(r.id)}/events`}>All events of this run →</a></p>
+      <p>
+        <a href={`${runHref(r.id)}/events`}>All events of this run →</a>{" · "}
+        <a href={`/ui/audit?target_kind=run&target_id=${encodeURIComponent(r.id)}`}>Audit trail →</a>
+      </p>
       <h2>Deviations <span class="muted">({p.devs.length})</span></h2>
       {p.devs.length === 0 ? (
         <p class="muted">No deviations{r.verdict === "seeded" ? ": this run seeded the baseline." : "."}</p>

@@ -14,11 +14,11 @@ import { listPending } from "../../store/pending.ts";
 import { listPackages } from "../../store/packages.ts";
 import { listReleases } from "../../store/releases.ts";
 import { listAllow } from "../../store/allowlist.ts";
-import { listAudit } from "../../store/audit.ts";
+import { AUDIT_TARGETS, listAudit } from "../../store/audit.ts";
 import { EVENT_KINDS } from "../../events/types.ts";
 import { SEVERITIES } from "../../differ/severity.ts";
 import { NotFoundError } from "../../core/errors.ts";
-import { packageNameError } from "../../store/packages.ts";
+import { getPackage, packageNameError } from "../../store/packages.ts";
 import { page, fragment, signedIn, runIdParam, deviationIdParam } from "./render.tsx";
 import { listNotifiers, notifierPublic } from "../../store/notifiers.ts";
 import { OverviewPage } from "../../../views/overview.tsx";
@@ -117,13 +117,21 @@ export function pageRoutes(d: AppDeps) {
     const name = c.req.param("name");
     if (packageNameError(name)) throw new NotFoundError(`package ${name}`, "see /ui/packages");
     const [runs, releases, baseline] = [await listRuns(d.db, { package: name, limit: 200 }), await listReleases(d.db, { package: name }), await listBaseline(d.db, name)];
-    if (!runs.length && !releases.length && !baseline.length && !(await listTrackedPackages(d.db)).some((p) => p.name === name)) throw new NotFoundError(`package ${name}`, "see /ui/packages");
-    return page(c, <PackagePage name={name} runs={runs} releases={releases} baseline={baseline} signedIn={signedIn(c)} />);
+    const pkg = await getPackage(d.db, name);
+    if (!pkg && !runs.length && !releases.length && !baseline.length) throw new NotFoundError(`package ${name}`, "see /ui/packages");
+    return page(c, <PackagePage name={name} pkg={pkg} runs={runs} releases={releases} baseline={baseline} signedIn={signedIn(c)} />);
   });
 
   app.get("/ui/allowlist", async (c) => page(c, <AllowlistPage entries={await listAllow(d.db)} signedIn={signedIn(c)} />));
   app.get("/ui/notifiers", async (c) => page(c, <NotifiersPage rows={(await listNotifiers(d.db)).map(notifierPublic)} signedIn={signedIn(c)} />));
-  app.get("/ui/audit", async (c) => page(c, <AuditPage rows={await listAudit(d.db, { limit: 200 })} signedIn={signedIn(c)} />));
+  app.get("/ui/audit", async (c) => {
+    // Same filters as `fangs audit` / GET /v1/audit; an unknown kind is a typo, not "everything".
+    const kind = c.req.query("target_kind") || undefined;
+    const id = c.req.query("target_id")?.slice(0, 256) || undefined;
+    if (kind && !(AUDIT_TARGETS as readonly string[]).includes(kind)) throw new NotFoundError(`audit target kind ${kind}`, `use one of ${AUDIT_TARGETS.join(", ")}`);
+    const rows = await listAudit(d.db, { targetKind: kind, targetId: id, limit: 200 });
+    return page(c, <AuditPage rows={rows} filter={{ target_kind: kind, target_id: id }} signedIn={signedIn(c)} />);
+  });
   return app;
 }
 

@@ -65,6 +65,8 @@ const cases: Case[] = [
   { name: "allowlist shows config entries read-only", path: () => "/ui/allowlist", status: 200, has: ["198.51.100.0/24", "read-only"] },
   { name: "notifiers: listed, webhook secret redacted", path: () => "/ui/notifiers", status: 200, has: ["soc-slack", "https://hooks.slack.example/…", "high"], hasNot: ["SECRETPART"] },
   { name: "audit", path: () => "/ui/audit", status: 200, has: ["Audit log", "allow.add"] },
+  { name: "audit filtered to one run", path: () => `/ui/audit?target_kind=run&target_id=${s.badRun}`, status: 200, has: ["run.finish", "run.claim"], hasNot: ["allow.add", "baseline.seed"] },
+  { name: "audit: unknown kind", path: () => "/ui/audit?target_kind=%3Cb%3E", status: 404, has: ["audit target kind &lt;b&gt; not found"] },
   { name: "login page is open", path: () => "/ui/login", status: 200, has: ["Operator token"] },
   { name: "unknown page", path: () => "/ui/nope", status: 404, has: ["no such page"] },
   { name: "unknown static asset", path: () => "/ui/static/evil.js", status: 404 },
