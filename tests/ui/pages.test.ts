@@ -120,6 +120,9 @@ describe("ui in chromium", () => {
     // filters: a package with nothing pending, then the right one
     await w.page.goto(url("/ui/pending?package=ui-demo&min_severity=high"));
     await row.getByRole("button", { name: "promote" }).click();
+    await row.getByRole("button", { name: "cancel" }).click(); // the confirm step can be backed out of
+    await w.page.locator(`#pending-${seeded.badRun}.state-open`).waitFor();
+    await row.getByRole("button", { name: "promote" }).click();
     await row.getByText("Yes, promote").waitFor();
     expect(JSON.parse((await fangsAsync(["pending", "--json", "-db", s.db])).stdout)).toHaveLength(1); // not yet
     await row.getByText("Yes, promote").click();
