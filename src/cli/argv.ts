@@ -12,14 +12,3 @@ export function normalizeArgv(argv: string[]): string[] {
   }
   return out;
 }
-
-/** Flag names present in argv (after normalization), without dashes or values. */
-export function flagNames(argv: string[]): string[] {
-  const names: string[] = [];
-  for (const a of argv) {
-    if (a === "--") break;
-    const m = /^--?([A-Za-z][A-Za-z0-9-]*)/.exec(a);
-    if (m) names.push(m[1].replace(/^no-/, ""));
-  }
-  return names;
-}

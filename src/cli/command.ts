@@ -1,8 +1,7 @@
 // The shape every CLI command file takes: `export default command({...})`.
-// Adds the global flags (-db, -config), rejects unknown flags (citty would
-// silently accept them), and gives run() an opened, migrated store on demand.
+// Adds the global flags (-db, -config) and gives run() an opened, migrated
+// store on demand. Unknown flags are refused before dispatch (dispatch.ts).
 import { defineCommand, type ArgsDef, type CommandContext, type CommandDef } from "citty";
-import { flagNames } from "./argv.ts";
 import { FangsError } from "../core/errors.ts";
 import { loadConfig, type Config } from "../core/config.ts";
 import { openMigrated, type Store } from "../store/index.ts";
@@ -30,7 +29,6 @@ export function command<const T extends ArgsDef>(def: {
     meta: def.meta,
     args,
     async run(ctx) {
-      rejectUnknownFlags(ctx.rawArgs, args);
       let cfg: Config | undefined;
       let store: Store | undefined;
       const c = ctx as unknown as Ctx<T>;
@@ -43,20 +41,6 @@ export function command<const T extends ArgsDef>(def: {
       }
     },
   }) as CommandDef<T & typeof GLOBAL_ARGS>;
-}
-
-function rejectUnknownFlags(raw: string[], args: ArgsDef): void {
-  const known = new Set<string>(["help", "h"]);
-  for (const [name, d] of Object.entries(args)) {
-    known.add(name);
-    const al = (d as { alias?: string | string[] }).alias;
-    for (const a of Array.isArray(al) ? al : al ? [al] : []) known.add(a);
-  }
-  for (const f of flagNames(raw)) {
-    if (!known.has(f)) {
-      throw new FangsError(`unknown flag -${f}`, { hint: `see the flags with --help (known: ${[...known].filter((k) => k.length > 1).map((k) => "-" + k).join(" ")})` });
-    }
-  }
 }
 
 /** Required flag, with the manual's wording for the error. */

@@ -2,6 +2,7 @@
 // (src/cli/<group>/<verb>.ts); top-level verbs are src/cli/<verb>.ts.
 import { defineCommand, runCommand, runMain } from "citty";
 import { normalizeArgv } from "./argv.ts";
+import { checkCommandLine } from "./dispatch.ts";
 import { FangsError, oneLine } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<void> {
     return runMain(root, { rawArgs: rawArgs.length ? rawArgs : ["--help"] });
   }
   try {
+    await checkCommandLine(root, rawArgs);
     await runCommand(root, { rawArgs });
   } catch (e) {
     reportAndExit(e);

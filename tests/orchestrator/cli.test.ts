@@ -61,7 +61,7 @@ test("submit --wait follows the run to its verdict; runner list shows the pool",
     }
   })();
   const listed = await fangsAsync(["runner", "list", "-db", s.db, "-config", cfg, "--json"]);
-  expect(JSON.parse(listed.stdout).runners.map((r: { id: string }) => r.id)).toEqual(["cli-runner"]);
+  expect(JSON.parse(listed.stdout).map((r: { id: string }) => r.id)).toEqual(["cli-runner"]);
   const table = await fangsAsync(["runner", "list", "-db", s.db, "-config", cfg]);
   expect(table.stdout).toMatch(/cli-runner\s+cli-runner\s+test\s+\S+ ago\s+alive/);
 

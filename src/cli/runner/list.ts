@@ -11,7 +11,7 @@ export default command({
   async run(ctx) {
     const staleMs = ctx.config()["runner-stale-after"] * 1000;
     const rows = (await listRunners(await ctx.store())).map((r) => runnerJson(r, staleMs));
-    if (ctx.args.json) return printJson({ runners: rows });
+    if (ctx.args.json) return printJson(rows); // a bare array, like every other listing
     printTable(
       ["ID", "HOSTNAME", "VERSION", "HEARTBEAT", "STATE", "ACTIVE RUN"],
       rows.map((r) => [r.id, r.hostname, r.version ?? "-", ago(r.last_heartbeat_at_ms as number), r.alive ? "alive" : "stale", r.active_run_id ?? "-"]),
