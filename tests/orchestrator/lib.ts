@@ -4,8 +4,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import pg from "pg";
-import { fangsBin, pgUrl, tempDir } from "../lib/env.ts";
+import { createTestDatabase } from "../lib/postgres.ts";
+import { fangsBin, tempDir } from "../lib/env.ts";
 import { RUNNER_ID_HEADER } from "../../src/protocol/runner.ts";
 import type { FangsEvent } from "../../src/events/types.ts";
 
@@ -78,33 +78,11 @@ export async function startServe(opts: { dir?: string; db?: string; args?: strin
   };
 }
 
-/** A fresh, empty PostgreSQL database on the test server (FANGS_TEST_PG_URL); fails loudly without one. */
+/** A fresh, empty PostgreSQL database on the test server (fails loudly without one), and its removal. */
 export async function freshPostgresUrl(): Promise<string> {
-  const admin = pgUrl();
-  const name = `fangs_orch_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  try {
-    await c.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await c.end();
-  }
-  const u = new URL(admin);
-  u.pathname = "/" + name;
-  return u.toString();
+  return createTestDatabase("orch");
 }
-
-export async function dropPostgres(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  if (!/^fangs_orch_[a-z0-9_]+$/.test(name)) throw new Error(`refusing to drop ${name}`);
-  const c = new pg.Client({ connectionString: pgUrl() });
-  await c.connect();
-  try {
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await c.end();
-  }
-}
+export { dropTestDatabase as dropPostgres } from "../lib/postgres.ts";
 
 /** Run dist/fangs without blocking this process (the fake registry lives here). */
 export async function fangsAsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -3,29 +3,19 @@
 // A missing PostgreSQL is a failure, never a skip.
 import { afterAll, describe } from "bun:test";
 import { join } from "node:path";
-import pg from "pg";
 import { openMigrated, type Store } from "../../src/store/index.ts";
-import { pgUrl, tempDir } from "../lib/env.ts";
+import { tempDir } from "../lib/env.ts";
+import { createTestDatabase, dropTestDatabase } from "../lib/postgres.ts";
 
 export type Backend = { name: "sqlite" | "postgres"; open: () => Promise<Store> };
 
-const created: { admin: string; db: string }[] = [];
+const created: string[] = [];
 const stores: Store[] = [];
 
 async function freshPostgres(): Promise<Store> {
-  const admin = pgUrl();
-  const name = `fangs_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  try {
-    await c.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await c.end();
-  }
-  created.push({ admin, db: name });
-  const u = new URL(admin);
-  u.pathname = "/" + name;
-  const s = await openMigrated(u.toString());
+  const url = await createTestDatabase("test");
+  created.push(url);
+  const s = await openMigrated(url);
   stores.push(s);
   return s;
 }
@@ -48,10 +38,5 @@ export function eachBackend(title: string, body: (open: () => Promise<Store>) =>
 
 afterAll(async () => {
   for (const s of stores.splice(0)) await s.destroy().catch(() => {});
-  for (const { admin, db } of created.splice(0)) {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => {});
-    await c.end();
-  }
+  for (const url of created.splice(0)) await dropTestDatabase(url).catch(() => {});
 });
