@@ -4,7 +4,8 @@
 import type { AppDeps } from "./deps.ts";
 import type { Run } from "../store/schema.ts";
 import type { FinishRequest } from "../protocol/runner.ts";
-import { finishRun, EXIT_DOCKER_START } from "../store/queue.ts";
+import { finishRun } from "../store/queue.ts";
+import { EXIT_DOCKER_START } from "../protocol/sandbox.ts";
 import { diffRun } from "../differ/run.ts";
 import { getRun } from "../store/runs.ts";
 import { FangsError } from "../core/errors.ts";

@@ -19,3 +19,23 @@ export const SandboxSpec = v.object({
 });
 export type SandboxSpec = v.InferOutput<typeof SandboxSpec>;
 export const DEFAULT_SPEC: SandboxSpec = v.parse(SandboxSpec, {});
+
+/** Exit codes the sandbox is known for (Docker's conventions): the runner
+ *  reports them, the orchestrator records their meaning, the CLI shows it. */
+export const EXIT_OOM = 137;
+export const EXIT_DOCKER_START = 125;
+
+/** The operator-facing meaning of an exit code, long and short (tables).
+ *  137 is SIGKILL: the memory limit's when the install ended by itself, the
+ *  runner's own kill when it hit the duration limit (timed_out). */
+export function exitReason(code: number | null, status?: string): string | null {
+  if (code === EXIT_OOM) return status === "timed_out" ? "killed at the duration limit" : "OOM-killed by the sandbox memory limit";
+  if (code === EXIT_DOCKER_START) return "Docker could not start the container";
+  return null;
+}
+export function exitLabel(code: number | null, status?: string): string {
+  if (code === null) return "-";
+  if (code === EXIT_OOM) return status === "timed_out" ? "137 killed" : "137 oom";
+  if (code === EXIT_DOCKER_START) return "125 docker";
+  return String(code);
+}

@@ -9,12 +9,11 @@ import { audit } from "./audit.ts";
 import { insertEvents } from "./events.ts";
 import type { FangsEvent } from "../events/types.ts";
 import type { FinishRequest } from "../protocol/runner.ts";
+import { EXIT_DOCKER_START, exitReason } from "../protocol/sandbox.ts";
 
 type Db = Kysely<DB>;
 type Trx = Transaction<DB>;
 
-export const EXIT_OOM = 137;
-export const EXIT_DOCKER_START = 125;
 
 /** Fail every run a runner holds (a runner may work on several at once). */
 async function failHeldRuns(trx: Trx, runnerId: string, reason: string, actor: string, now: number): Promise<string[]> {
@@ -179,20 +178,13 @@ export async function storeBatch(db: Db, runId: string, batchSeq: number, events
   });
 }
 
-/** The operator-facing reason for an exit code the sandbox is known for. */
-export function exitReason(code: number | null): string | null {
-  if (code === EXIT_OOM) return "OOM-killed by the sandbox memory limit";
-  if (code === EXIT_DOCKER_START) return "Docker could not start the container";
-  return null;
-}
-
 /** Record how a run ended. Returns the updated run, or undefined when the run
  * was not running under this runner (already finished, pruned, or not its). */
 export async function finishRun(db: Db, runId: string, runnerId: string, f: FinishRequest, now = Date.now()): Promise<Run | undefined> {
   return db.transaction().execute(async (trx) => {
-    const known = exitReason(f.exit_code);
     // 125: the container never ran, whatever the runner called it.
     const status = f.exit_code === EXIT_DOCKER_START ? "failed" : f.status;
+    const known = exitReason(f.exit_code, status);
     const reason = [known, f.failure_reason].filter(Boolean).join(": ") || null;
     const r = await trx
       .updateTable("runs")

@@ -4,6 +4,7 @@ import { assertKnownPackage } from "../../store/packages.ts";
 import { FangsError } from "../../core/errors.ts";
 import { ago, printJson, printTable } from "../output.ts";
 import { runJson } from "./json.ts";
+import { exitLabel } from "../../protocol/sandbox.ts";
 
 export default command({
   meta: { name: "list", description: "runs, newest first" },
@@ -23,8 +24,8 @@ export default command({
       return;
     }
     printTable(
-      ["RUN", "PACKAGE", "VERSION", "STATUS", "VERDICT", "DEVIATIONS", "MAX SEVERITY", "BASELINE", "EVENTS", "DROPPED", "CREATED"],
-      rows.map((r) => [r.id.slice(0, 12), r.package, r.version, r.status, r.verdict ?? "-", r.deviation_count, r.max_severity ?? "-", r.is_baseline ? "yes" : "no", r.events_count, r.events_dropped, ago(r.created_at)]),
+      ["RUN", "PACKAGE", "VERSION", "STATUS", "EXIT", "VERDICT", "DEVIATIONS", "MAX SEVERITY", "BASELINE", "EVENTS", "DROPPED", "CREATED"],
+      rows.map((r) => [r.id.slice(0, 12), r.package, r.version, r.status, exitLabel(r.exit_code, r.status), r.verdict ?? "-", r.deviation_count, r.max_severity ?? "-", r.is_baseline ? "yes" : "no", r.events_count, r.events_dropped, ago(r.created_at)]),
       "(no runs)",
     );
   },

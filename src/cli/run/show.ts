@@ -2,6 +2,15 @@ import { command, JSON_ARG } from "../command.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
 import { printJson, safe } from "../output.ts";
 import { runJson } from "./json.ts";
+import { exitReason } from "../../protocol/sandbox.ts";
+
+const STATUS_MEANING: Record<string, string> = {
+  queued: "waiting for a runner to claim it",
+  running: "claimed, the sandbox is installing",
+  finished: "the install ran to its end; the differ compared it",
+  timed_out: "the install reached the duration limit and was stopped; what it did until then was compared",
+  failed: "the run did not complete (see failure_reason)",
+};
 
 export default command({
   meta: { name: "show", description: "one run in full" },
@@ -12,7 +21,12 @@ export default command({
       printJson(r);
       return;
     }
-    for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(18)} ${v !== null && typeof v === "object" ? safe(JSON.stringify(v)) : safe(v ?? "-")}`);
+    // Status and exit code read with their meaning: timed out, failed and finished must not look alike.
+    const meaning: Record<string, string | null> = { status: STATUS_MEANING[r.status] ?? null, exit_code: exitReason(r.exit_code, r.status) };
+    for (const [k, v] of Object.entries(r)) {
+      const text = v !== null && typeof v === "object" ? JSON.stringify(v) : String(v ?? "-");
+      console.log(`${k.padEnd(18)} ${safe(text)}${meaning[k] ? ` (${meaning[k]})` : ""}`);
+    }
     if (r.deviation_count > 0 && !r.is_baseline) console.log(`\nsee: fangs deviation list -run ${r.id.slice(0, 12)}`);
   },
 });

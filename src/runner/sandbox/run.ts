@@ -1,7 +1,7 @@
 // One sandboxed install, start to cleanup: cgroup first (so the sensor sees
 // the first exec), container with that cgroup parent, bait copied in, wait
 // registered, start, duration limit, stop/kill, exit state, removal.
-import type { SandboxSpec } from "../../protocol/sandbox.ts";
+import { EXIT_DOCKER_START, EXIT_OOM, type SandboxSpec } from "../../protocol/sandbox.ts";
 import { oneLine } from "../../core/errors.ts";
 import { baitTar } from "../bait.ts";
 import { createRunCgroup, removeRunCgroups, type RunCgroup } from "../../sensor/cgroup.ts";
@@ -10,9 +10,6 @@ import { npmFeatures } from "../image.ts";
 import { containerConfig, containerName } from "./spec.ts";
 
 export type RunStatus = "finished" | "timed_out" | "failed";
-export const EXIT_OOM = 137;
-/** What `docker run` reports when the engine could not create/start the container. */
-export const EXIT_DOCKER_FAILED = 125;
 
 export interface SandboxRunOptions {
   docker: Docker;
@@ -66,7 +63,7 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
     try {
       id = await o.docker.createContainer(containerName(o.runId), cfg);
     } catch (e) {
-      res.exitCode = EXIT_DOCKER_FAILED;
+      res.exitCode = EXIT_DOCKER_START;
       throw e;
     }
     res.containerId = id;
@@ -77,7 +74,7 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
     try {
       await o.docker.start(id);
     } catch (e) {
-      res.exitCode = EXIT_DOCKER_FAILED;
+      res.exitCode = EXIT_DOCKER_START;
       throw e;
     }
     log(`run ${o.runId}: started ${JSON.stringify(o.pkg)}@${JSON.stringify(o.version)} container=${id.slice(0, 12)} cgroup=${cg.id} network=${o.spec.network}`);
