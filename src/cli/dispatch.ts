@@ -9,7 +9,7 @@ import { FangsError } from "../core/errors.ts";
 type AnyCommand = CommandDef<ArgsDef>;
 
 async function resolve<T>(v: Resolvable<T> | (() => Resolvable<T>) | undefined): Promise<T | undefined> {
-  return typeof v === "function" ? await (v as () => Resolvable<T>)() : await v;
+  return (typeof v === "function" ? await (v as () => Resolvable<T>)() : await v) as T | undefined;
 }
 
 /** Flags this command accepts, mapped to whether they take a value. */
