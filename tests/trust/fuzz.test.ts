@@ -14,6 +14,11 @@ import * as v from "valibot";
 import { call, makePki, startServe, type Pki, type Serve } from "./lib.ts";
 import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID_HEADER } from "../../src/protocol/runner.ts";
 import { ScanRequest } from "../../src/orchestrator/routes/scans.ts";
+import { writeFileSync } from "node:fs";
+import { createApp } from "../../src/orchestrator/app.ts";
+import { makeDeps } from "../../src/orchestrator/deps.ts";
+import { openMigrated } from "../../src/store/index.ts";
+import { loadConfig } from "../../src/core/config.ts";
 
 const RT = "fuzz-runner-token";
 const OP = "fuzz-operator-token";
@@ -83,6 +88,8 @@ function targets(m: Mode, runId: string): Target[] {
     { method: "POST", path: () => "/v1/runners/fz-1/heartbeat", creds: m.runner("fz-1"), runner: true, schema: HeartbeatRequest, valid: { active_run_id: runId } },
     { method: "POST", path: () => `/v1/runs/${runId}/events`, creds: m.runner("fz-1"), runner: true, schema: EventBatch, valid: { batch_seq: 1, events: [event] } },
     { method: "POST", path: () => `/v1/runs/${runId}/finish`, creds: m.runner("fz-1"), runner: true, schema: FinishRequest, valid: { status: "finished", exit_code: 0, events_sent: 1, events_dropped: 0 } },
+    // sign-in: the body is the credential, so its "valid" form carries a wrong token (401)
+    { method: "POST", path: () => "/v1/session", creds: m.operator(), runner: false, schema: v.strictObject({ token: v.literal(OP) }), valid: { token: "not-the-operator-token" } },
   ];
 }
 
@@ -137,6 +144,20 @@ function snapshot(path: string): Record<string, { rows: number; sha256: string }
     db.close();
   }
 }
+
+/** Junk queries and ids for every read (and the claim long-poll's query). */
+function junkReadPaths(runId: string): string[] {
+  return [
+      "/v1/runs?limit=-1", "/v1/runs?limit=abc", "/v1/runs?package=%00", "/v1/runs/zzzz", "/v1/runs/" + "a".repeat(5000), "/v1/runs/%2e%2e%2f%2e%2e/events",
+    `/v1/runs/${runId}/events?kind=bogus&after=-5&limit=1e9`, "/v1/deviations/%ff", "/v1/pending?min_severity=extreme", "/v1/baselines/%00%01",
+    "/v1/baselines/" + "@".repeat(300), "/v1/audit?target_kind=nope", "/v1/audit?limit=0", "/v1/audit?limit=99999999", "/v1/audit?zzz=1",
+    "/v1/runners/fz-1/claim?wait=abc", "/v1/runners/fz-1/claim?wait=-1",
+    "/v1/overview?x=%00", "/v1/packages?limit=-1", "/v1/runners?x=%ff", "/v1/notifiers?x=1", "/v1/runs/zzzz/deviations", `/v1/runs/${"f".repeat(17)}/notifications`,
+  ];
+}
+
+/** Routes with no input to break: no body, no parameters. */
+const NO_INPUT = ["GET /healthz", "GET /metrics", "DELETE /v1/session"];
 
 let pki: Pki;
 let foreign: Pki;
@@ -224,12 +245,7 @@ describe.each(MODES)("hostile input ($name)", (m) => {
   });
 
   test("junk paths, queries and credentials on the read API: never a 5xx", async () => {
-    const paths = [
-      "/v1/runs?limit=-1", "/v1/runs?limit=abc", "/v1/runs?package=%00", "/v1/runs/zzzz", "/v1/runs/" + "a".repeat(5000), "/v1/runs/%2e%2e%2f%2e%2e/events",
-      `/v1/runs/${runId}/events?kind=bogus&after=-5&limit=1e9`, "/v1/deviations/%ff", "/v1/pending?min_severity=extreme", "/v1/baselines/%00%01",
-      "/v1/baselines/" + "@".repeat(300), "/v1/audit?target_kind=nope", "/v1/audit?limit=0", "/v1/audit?limit=99999999", "/v1/audit?zzz=1",
-      "/v1/runners/fz-1/claim?wait=abc", "/v1/runners/fz-1/claim?wait=-1",
-    ];
+    const paths = junkReadPaths(runId);
     for (const p of paths) {
       for (const auth of [undefined, "wrong", OP]) {
         const method = p.includes("/claim") ? "POST" : "GET";
@@ -241,4 +257,58 @@ describe.each(MODES)("hostile input ($name)", (m) => {
       }
     }
   });
+});
+
+describe.each(MODES)("deregister ($name)", (m) => {
+  test("a runner cannot deregister another; junk ids and credentials are refused; DB unchanged", async () => {
+    const dir = tempDir("fangs-fuzz-del-");
+    const srv = await startServe([...m.args(dir), "-operator-token", OP], { dir });
+    const as = (c: Creds) => ({ headers: c.headers, tls: c.tls });
+    try {
+      for (const id of ["fz-1", "fz-2"]) expect((await call(srv.url, "POST", "/v1/runners/register", { id, hostname: "h" }, as(m.runner(id)))).status).toBe(200);
+      const before = snapshot(srv.db);
+      for (const [path, creds, why] of [
+        ["/v1/runners/fz-2", m.runner("fz-1"), "another runner"],
+        ["/v1/runners/fz-1", m.badRunner(), "bad credentials"],
+        ["/v1/runners/fz-1", m.operator(), "operator credentials"],
+        ["/v1/runners/%2e%2e%2ffz-1", m.runner("fz-1"), "path junk"],
+        ["/v1/runners/" + "x".repeat(300), m.runner("fz-1"), "long id"],
+      ] as const) {
+        const r = await call(srv.url, "DELETE", path, undefined, as(creds));
+        expect(r.status, why).toBeGreaterThanOrEqual(400);
+        expect(r.status, why).toBeLessThan(500);
+      }
+      expect(snapshot(srv.db)).toEqual(before);
+      expect((await call(srv.url, "DELETE", "/v1/runners/fz-1", undefined, as(m.runner("fz-1")))).status).toBe(200);
+    } finally {
+      await srv.stop();
+    }
+  });
+});
+
+test("every API route of the app is fuzzed above (a new endpoint must join the fuzz)", async () => {
+  const dir = tempDir("fangs-fuzz-routes-");
+  writeFileSync(join(dir, "o.yaml"), "allowlist: []\n");
+  const db = await openMigrated(":memory:");
+  try {
+    const app = createApp(makeDeps(db, loadConfig({ config: join(dir, "o.yaml") }, {})));
+    const runId = "0123456789abcdef";
+    const sent = [
+      ...targets(MODES[0], runId).map((t) => `${t.method} ${t.path()}`),
+      ...junkReadPaths(runId).map((p) => `${p.includes("/claim") ? "POST" : "GET"} ${p.split("?")[0]}`),
+      "DELETE /v1/runners/fz-2",
+    ];
+    const api = app.routes.filter((r) => r.method !== "ALL" && !r.path.startsWith("/ui") && r.path !== "/*");
+    const pattern = (path: string) => new RegExp("^" + path.replace(/:[a-z]+\{([^}]+)\}/g, "($1)").replace(/:[a-z]+/g, "[^/]+") + "$");
+    const missing = [...new Set(api.map((r) => `${r.method} ${r.path}`))].filter((route) => {
+      if (NO_INPUT.includes(route)) return false;
+      const [method, path] = route.split(" ");
+      const re = pattern(path);
+      return !sent.some((s) => s.startsWith(method + " ") && re.test(s.slice(method.length + 1)));
+    });
+    expect(api.length).toBeGreaterThan(15);
+    expect(missing).toEqual([]);
+  } finally {
+    await db.destroy();
+  }
 });
