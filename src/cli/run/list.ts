@@ -3,7 +3,7 @@ import { listRuns } from "../../store/runs.ts";
 import { assertKnownPackage } from "../../store/packages.ts";
 import { FangsError } from "../../core/errors.ts";
 import { ago, printJson, printTable } from "../output.ts";
-import { runJson } from "./json.ts";
+import { runJson } from "../../orchestrator/json.ts";
 import { exitLabel } from "../../protocol/sandbox.ts";
 
 export default command({

@@ -1,7 +1,7 @@
 import { command, JSON_ARG } from "../command.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
 import { printJson, safe } from "../output.ts";
-import { runJson } from "./json.ts";
+import { runJson } from "../../orchestrator/json.ts";
 import { exitReason } from "../../protocol/sandbox.ts";
 
 const STATUS_MEANING: Record<string, string> = {
@@ -23,7 +23,8 @@ export default command({
     }
     // Status and exit code read with their meaning: timed out, failed and finished must not look alike.
     const meaning: Record<string, string | null> = { status: STATUS_MEANING[r.status] ?? null, exit_code: exitReason(r.exit_code, r.status) };
-    for (const [k, v] of Object.entries(r)) {
+    // For people: the ISO times (not their _ms twins) and no API/UI paths.
+    for (const [k, v] of Object.entries(r).filter(([k]) => !k.endsWith("_ms") && k !== "urls")) {
       const text = v !== null && typeof v === "object" ? JSON.stringify(v) : String(v ?? "-");
       console.log(`${k.padEnd(18)} ${safe(text)}${meaning[k] ? ` (${meaning[k]})` : ""}`);
     }
