@@ -3,24 +3,17 @@
 // /v1/runs/:id/deviations on the compiled `fangs serve`. Prints p50/p99 per
 // route. Target: p99 < 50 ms.
 //   bun run tests/bench/reads.bench.ts [requests_per_client]
-import { Database } from "bun:sqlite";
-import { fangsAsync, startServe } from "../orchestrator/lib.ts";
-import { tempDir } from "../lib/env.ts";
+import { startServe } from "../orchestrator/lib.ts";
+import { hex, migratedBenchDb } from "./seed.ts";
 
 const PER_CLIENT = Number(process.argv[2] ?? 40);
 const CLIENTS = 50;
 const RUNS = 1000;
 const DEVS_PER_RUN = 10;
 
-const dir = tempDir("fangs-reads-");
-const dbPath = `${dir}/fangs.db`;
-const mig = await fangsAsync(["db", "migrate", "-db", dbPath, "-config", "/dev/null"]);
-if (mig.code !== 0) throw new Error(`migrate failed: ${mig.stderr}`);
-
 // Seed straight into SQLite: this benchmark measures reads, not the differ.
-const raw = new Database(dbPath);
+const { dir, raw } = await migratedBenchDb("fangs-reads-");
 const now = Date.now();
-const hex = (n: number, w = 16) => n.toString(16).padStart(w, "0");
 const runIds: string[] = [];
 raw.transaction(() => {
   const run = raw.prepare("INSERT INTO runs (id, package, version, status, spec, created_at, finished_at, exit_code, events_count, verdict, deviation_count, max_severity) VALUES (?, ?, ?, 'finished', '{}', ?, ?, 0, 100, 'deviations', ?, 'high')");

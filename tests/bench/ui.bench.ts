@@ -3,9 +3,8 @@
 // loading the overview, the triage queue (all 1,000 rows), a run page and an
 // events page. Prints p50/p99 and pages/s per route.
 //   bun run tests/bench/ui.bench.ts [requests_per_client]
-import { Database } from "bun:sqlite";
-import { fangsAsync, startServe } from "../orchestrator/lib.ts";
-import { tempDir } from "../lib/env.ts";
+import { startServe } from "../orchestrator/lib.ts";
+import { hex, migratedBenchDb } from "./seed.ts";
 
 const PER_CLIENT = Number(process.argv[2] ?? 20);
 const CLIENTS = 10;
@@ -13,15 +12,9 @@ const RUNS = 1000;
 const DEVS_PER_RUN = 10;
 const EVENTS = 5000;
 
-const dir = tempDir("fangs-ui-bench-");
-const dbPath = `${dir}/fangs.db`;
-const mig = await fangsAsync(["db", "migrate", "-db", dbPath, "-config", "/dev/null"]);
-if (mig.code !== 0) throw new Error(`migrate failed: ${mig.stderr}`);
-
 // Seed straight into SQLite: this measures page rendering, not the differ.
-const raw = new Database(dbPath);
+const { dir, raw } = await migratedBenchDb("fangs-ui-bench-");
 const now = Date.now();
-const hex = (n: number, w = 16) => n.toString(16).padStart(w, "0");
 const firstRun = hex(0xa000000000);
 raw.transaction(() => {
   const run = raw.prepare("INSERT INTO runs (id, package, version, status, spec, created_at, finished_at, exit_code, events_count, verdict, deviation_count, max_severity) VALUES (?, ?, ?, 'finished', '{}', ?, ?, 0, ?, 'deviations', ?, 'high')");
