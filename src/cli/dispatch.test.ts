@@ -17,7 +17,12 @@ test.each([
   ["package list -bogus", "unknown flag -bogus for fangs package list"],
   ["run list --limit 3 --bogus", "unknown flag -bogus for fangs run list"],
   ["runner -image x list -bogus", "unknown flag -bogus for fangs runner list"],
-  ["runner doctor extra", ""], // a leaf's positional is the leaf's business
+  ["runner doctor extra", ""], // extra words are the leaf's business
+  ["run show", "fangs run show needs RUN"],
+  ["deviation show --json", "fangs deviation show needs ID"],
+  ["pending -package", "flag -package needs a value"],
+  ["run list -limit --json", "flag -limit needs a value"],
+  ["allow add -kind path -value -weird-name", "flag -value needs a value"],
 ])("%s → %s", async (line, message) => {
   if (message === "") return expect(check(line)).resolves.toBeUndefined();
   const err = await check(line).then(() => undefined, (e: Error) => e);
@@ -33,6 +38,8 @@ test.each([
   "runner -image doctor:latest -concurrency 2", // a string flag's value is not a subcommand
   "runner -image x list --json",
   "allow remove -1abc", // not a flag: does not start with a letter
+  "run list -limit -1", // a value that looks numeric-negative is a value
+  "allow add -kind path -value=-weird-name", // a value that looks like a flag goes after =
   "deviation show abc -- --anything",
   "package add left-pad -skip-registry-validate -skip-initial-scan",
 ])("accepted: %s", async (line) => {

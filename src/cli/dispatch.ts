@@ -28,6 +28,7 @@ function flagTable(args: ArgsDef): Map<string, boolean> {
 export async function checkCommandLine(root: AnyCommand, rawArgs: string[]): Promise<void> {
   let cmd = root;
   const path = [(await resolve(root.meta))?.name ?? "fangs"];
+  const positionals: string[] = [];
   for (let i = 0; i < rawArgs.length; i++) {
     const subs = await resolve(cmd.subCommands);
     const a = rawArgs[i];
@@ -41,19 +42,37 @@ export async function checkCommandLine(root: AnyCommand, rawArgs: string[]): Pro
         const known = [...table.keys()].filter((k) => k.length > 1 && k !== "help").map((k) => "-" + k);
         throw new FangsError(`unknown flag -${name} for ${where}`, { hint: `${where} --help${known.length ? ` (flags: ${known.join(" ")})` : ""}` });
       }
-      if (table.get(name) && flag[2] === undefined) i++; // its value is not a subcommand
+      if (table.get(name) && flag[2] === undefined) {
+        // Its value is the next word (never a subcommand). A word that looks
+        // like a flag is one to citty too, so a value like that needs -flag=value.
+        const next = rawArgs[i + 1];
+        if (next === undefined || /^--?[A-Za-z]/.test(next)) {
+          const hint = next === undefined ? `${where} --help` : `-${name}=${next} if that is the value`;
+          throw new FangsError(`flag -${name} needs a value`, { hint });
+        }
+        i++;
+      }
       continue;
     }
-    if (!subs || Object.keys(subs).length === 0) continue; // a leaf's positional argument
+    if (!subs || Object.keys(subs).length === 0) {
+      positionals.push(a); // a leaf's positional argument
+      continue;
+    }
     if (!(a in subs)) {
       throw new FangsError(`unknown command ${JSON.stringify(a)} for ${where}`, { hint: `${where} --help` });
     }
     cmd = (await resolve(subs[a] as Resolvable<AnyCommand>)) as AnyCommand;
     path.push(a);
   }
+  const where = path.join(" ");
   const subs = await resolve(cmd.subCommands);
   if (subs && Object.keys(subs).length > 0 && !cmd.run) {
-    const where = path.join(" ");
     throw new FangsError(`${where} needs a command: ${Object.keys(subs).join(", ")}`, { hint: `${where} --help` });
   }
+  const wanted = Object.entries((await resolve(cmd.args)) ?? {}).filter(([, d]) => d.type === "positional");
+  wanted.forEach(([name, d], n) => {
+    if (d.required && positionals[n] === undefined) {
+      throw new FangsError(`${where} needs ${name.toUpperCase()}`, { hint: `${where} ${wanted.map(([w]) => w.toUpperCase()).join(" ")}` });
+    }
+  });
 }
