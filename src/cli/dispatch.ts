@@ -47,7 +47,8 @@ export async function checkCommandLine(root: AnyCommand, rawArgs: string[]): Pro
         // like a flag is one to citty too, so a value like that needs -flag=value.
         const next = rawArgs[i + 1];
         if (next === undefined || /^--?[A-Za-z]/.test(next)) {
-          const hint = next === undefined ? `${where} --help` : `-${name}=${next} if that is the value`;
+          const nextName = next && /^--?([A-Za-z][A-Za-z0-9-]*)/.exec(next)?.[1];
+          const hint = !nextName || table.has(nextName) ? `${where} --help` : `-${name}=-${nextName} if that is the value`;
           throw new FangsError(`flag -${name} needs a value`, { hint });
         }
         i++;
