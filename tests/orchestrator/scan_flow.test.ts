@@ -100,7 +100,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
       const c2 = await r2.claim(1);
       expect(c2.json.run.id).toBe(sub.json.run_id);
       // Exit 137 is recorded as the sandbox OOM kill.
-      await r2.finish(sub.json.run_id, { exit_code: 137 });
+      await r2.finish(sub.json.run_id, { exit_code: 137, events_dropped: 7 }); // the ring overflowed too: counted for life
       const run = await runOf(sub.json.run_id);
       expect(run.failure_reason).toContain("OOM-killed by the sandbox memory limit");
       expect(run.exit_code).toBe(137);
@@ -162,6 +162,16 @@ for (const backend of ["sqlite", "postgres"] as const) {
       expect(m).toContain('fangs_runs_completed_total{status="failed",verdict="none"} 1');
       expect(m).toMatch(/fangs_deviations_open [1-9]/);
       expect(m).toContain('fangs_http_request_duration_seconds_count{method="POST",route="/v1/runs/:run/events",status="200"}');
+      // Gauges read from the DB agree with the runs the API lists.
+      const all: Array<{ status: string; events_dropped: number }> = (await api(s.url, "GET", "/v1/runs?limit=1000")).json.runs;
+      const byStatus = new Map<string, number>();
+      for (const r of all) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
+      expect(byStatus.size).toBeGreaterThan(1);
+      for (const [status, n] of byStatus) expect(m).toContain(`fangs_runs{status="${status}"} ${n}`);
+      expect(m).toContain(`fangs_scans_queued ${byStatus.get("queued") ?? 0}`);
+      const dropped = all.reduce((a, r) => a + r.events_dropped, 0);
+      expect(dropped).toBeGreaterThanOrEqual(7);
+      expect(m).toContain(`fangs_events_dropped_lifetime ${dropped}`);
       const del = await new ScriptedRunner(s.url, "runner-two").deregister();
       expect(del.status).toBe(200);
       await until("runner-two gone", async () => (await api(s.url, "GET", "/v1/runners")).json.runners.length === 1);
