@@ -6,6 +6,9 @@
 //   open routes    - /healthz (liveness probes carry no credentials) and the
 //                    UI sign-in POST /v1/session (it checks the token itself)
 //   everything else is an operator route (API, UI, /metrics)
+// Without the credential a route needs, /v1/* and /metrics answer only to an
+// IP literal or localhost Host (DNS rebinding, auth/rebinding.ts; the UI
+// applies the same rule in ui/headers.ts).
 import type { Context, Hono, MiddlewareHandler, Next } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
@@ -17,6 +20,7 @@ import { operatorAuth } from "./operator.ts";
 import { sessionRoutes } from "./session.ts";
 import { runnerAuthConfig, runnerAuthFromConfig, runnerIdentity } from "./runner.ts";
 import { INGEST_RATE, TokenBuckets, rateLimitByRunner, type BucketOptions } from "./rate-limit.ts";
+import { rebindingGuard } from "./rebinding.ts";
 
 const RUNNER_ROUTES: ReadonlyArray<[string, RegExp]> = [
   ["POST", /^\/v1\/runners\/register$/],
@@ -93,6 +97,9 @@ export function installTrust(app: Hono<any>, cfg: TrustConfig, opts: { ingestRat
     runnerAuthOpts.isRevoked = (serial) => revoked.isRevoked(serial);
   }
   app.use("*", runnerAuthConfig(runnerAuthOpts));
+  const rebinding = rebindingGuard(cfg, (m, p) => routeClass(m, p) === "runner");
+  app.use("/v1/*", rebinding);
+  app.use("/metrics", rebinding);
   // nosniff, no framing by other sites, no referrer leaks; HSTS only when we serve TLS.
   app.use("*", secureHeaders({ strictTransportSecurity: cfg["tls-cert"] ? "max-age=31536000" : false }));
   // Order: content type -> size cap -> credentials -> parse. Nothing is parsed

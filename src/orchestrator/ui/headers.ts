@@ -4,6 +4,7 @@
 // shown a JSON 401.
 import type { Context, MiddlewareHandler } from "hono";
 import { sameOrigin } from "../auth/operator.ts";
+import { reboundHostRefusal } from "../auth/rebinding.ts";
 
 // Scripts and styles only from our own static files: no inline script, no
 // inline style, no eval (htmx's hx-on/js: are not used anywhere).
@@ -25,7 +26,6 @@ export function safeNext(next: string | undefined): string {
 }
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
-const IP_OR_LOCALHOST = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\]|localhost)(:\d+)?$/i;
 
 /**
  * Why a UI request is refused before it reaches auth, or undefined.
@@ -34,12 +34,12 @@ const IP_OR_LOCALHOST = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\]|localhost)(:\d+
  *   UI mutation must come from a page of this origin.
  * - Without a token, a Host that is a DNS name could be a rebinding attack
  *   (a foreign name resolved to 127.0.0.1): only IP literals and localhost
- *   (-insecure-listen is the operator saying otherwise).
+ *   (-insecure-listen is the operator saying otherwise). The same rule as the
+ *   JSON API's, from auth/rebinding.ts.
  */
 export function uiRefusal(c: Context, cfg: { "operator-token"?: string; "insecure-listen"?: boolean }): string | undefined {
-  if (!cfg["operator-token"] && !cfg["insecure-listen"] && !IP_OR_LOCALHOST.test(c.req.header("host") ?? new URL(c.req.url).host)) {
-    return "without -operator-token the UI answers only to an IP address or localhost in the Host header";
-  }
+  const rebound = reboundHostRefusal(c, "without -operator-token the UI", !!cfg["operator-token"], cfg["insecure-listen"]);
+  if (rebound) return rebound;
   if (!SAFE.has(c.req.method) && !sameOrigin(c)) return "cross-origin form post refused (it needs a same-origin Origin or Referer)";
   return undefined;
 }
