@@ -3,7 +3,9 @@
 // every mutating endpoint, junk queries and paths to the reads, junk
 // credentials everywhere. Every answer must be a 4xx (never 2xx, never 5xx),
 // the database must be byte-for-byte unchanged (row counts + a hash of every
-// table), and the server must still serve afterwards. Run against both
+// table), and the server must still serve afterwards. The web UI's form POSTs
+// get the same treatment with browser-shaped attacks (foreign or missing
+// Origin, wrong content types, no cookie, oversized forms). Run against both
 // listeners: runner token on Bun.serve, and runner mTLS on node:tls+node:http.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
@@ -24,6 +26,8 @@ const RT = "fuzz-runner-token";
 const OP = "fuzz-operator-token";
 const MAX_REQUESTS = 8000;
 const MAX_MS = 60_000;
+const UI_MAX_REQUESTS = 3000;
+const UI_MAX_MS = 20_000;
 
 const SEED = Number(process.env.FANGS_FUZZ_SEED ?? Date.now() % 1e9);
 function mulberry32(a: number) {
@@ -130,6 +134,74 @@ function malformed(m: Mode, ts: Target[]): { t: Target; body: string; headers: R
   return { t, body: "{", headers, tls, why: "raw" };
 }
 
+// ---- The web UI's form POSTs: same invariants, browser-shaped attacks. ----
+// A browser authenticates with the fangs_operator cookie and must name this
+// origin (Origin or Referer). Every request below is broken in at least one
+// way, so none may change anything; the only non-4xx answer allowed is the
+// documented sign-out redirect (303 to /ui/login).
+const UI_JUNK: readonly string[] = [
+  "", " ", "x", "\u0000", "\u001b[31m", "<script>alert(1)</script>", "'; DROP TABLE allowlist; --", "../../etc/passwd", "%00", "ÿ".repeat(300), "a".repeat(2000), "\ud800x",
+];
+const UI_RAW: readonly string[] = ["", "=", "&&&", "=&=&=", "%zz%", "kind", "kind=&value=", "kind=sni", "value=a.example", "kind=nope&value=a.example", "%ff%fe=%ff", "a=1&".repeat(5000), "kind=sni&value=" + "x".repeat(1025)];
+const UI_IDS: readonly string[] = ["zzzz", "0123456789abcdef", "ffffffffffffffff", "%2e%2e%2f%2e%2e", "x".repeat(300), "%00", "..", "%3Cscript%3E"];
+
+/** The five form routes; each body breaker leaves the request invalid whatever else is sent. */
+interface UiTarget { route: string; path: (runId: string) => string; base: Record<string, string>; breakers: ReadonlyArray<() => Record<string, string>> }
+const UI_TARGETS: readonly UiTarget[] = [
+  { route: "POST /ui/pending/:id/promote", path: (runId) => `/ui/pending/${pick([...UI_IDS, runId])}/promote`, base: {}, breakers: [() => ({})] }, // the world's run is still running: not promotable (409)
+  {
+    route: "POST /ui/allowlist", path: () => "/ui/allowlist", base: { kind: "sni", value: "b.example", package: "", note: "" },
+    breakers: [
+      () => ({ kind: pick(["", "SNI", "dns", "cidr ", "path\u0000", "x".repeat(100)]) }),
+      () => ({ value: pick(["", " ", "\t\n", "x".repeat(1025)]) }),
+      () => ({ package: pick(["../x", "a b", "x".repeat(215), "@/", "<script>", ".hidden", "@scope/"]) }),
+      () => ({ note: "n".repeat(501) }),
+      () => ({ kind: "cidr", value: pick(["not-a-cidr", "300.1.1.1/8", "198.51.100.0/99", "::g/64"]) }),
+    ],
+  },
+  { route: "POST /ui/allowlist/:id/remove", path: () => `/ui/allowlist/${pick([...UI_IDS, "a", "deadbeef", "0"])}/remove`, base: {}, breakers: [() => ({})] }, // no allowlist entries exist
+  {
+    route: "POST /ui/login", path: () => "/ui/login", base: { token: "not-the-operator-token", next: "/ui/pending" },
+    breakers: [() => ({ token: pick(["", `${OP}x`, OP.slice(0, -1), RT, "x".repeat(1025), ` ${OP}`]) }), () => ({ next: pick(["https://evil.example/", "//evil.example", "/ui/\\evil"]) })],
+  },
+  { route: "POST /ui/logout", path: () => "/ui/logout", base: {}, breakers: [() => ({})] },
+];
+
+function formOf(fields: Record<string, string>, extra: [string, string][] = []): string {
+  const q = new URLSearchParams();
+  for (const [k, x] of [...Object.entries(fields), ...extra]) q.append(k, x);
+  return q.toString();
+}
+
+/** One randomized, broken UI form POST. */
+function malformedUi(base: string, runId: string, creds: Creds): { t: UiTarget; path: string; body: string; headers: Record<string, string>; tls?: object; why: string } {
+  const t = pick(UI_TARGETS);
+  const path = t.path(runId);
+  const origin = new URL(base).origin;
+  const cookie = `fangs_operator=${OP}`;
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", cookie, origin, ...(rand() < 0.5 ? { "hx-request": "true", "hx-current-url": `${origin}/ui/pending` } : {}) };
+  const extra: [string, string][] = Array.from({ length: Math.floor(rand() * 3) }, () => [pick(["zzz", "__proto__", "constructor", "id", "actor", "kind[]", ""]), pick(UI_JUNK)]);
+  const breaker = pick(t.breakers)();
+  // the breaker goes last: of a duplicated key the form parser keeps the last value
+  const broken = (fields: Record<string, string>) => [formOf(fields, extra), formOf(breaker)].filter(Boolean).join("&");
+  const body = broken(t.base);
+  const r = rand();
+  const tls = creds.tls;
+  if (r < 0.15) {
+    const { origin: _o, ...rest } = headers;
+    const foreign = pick<Record<string, string>>([{}, { origin: "null" }, { origin: "https://evil.example" }, { origin: `${origin}.evil.example` }, { referer: "https://evil.example/ui/pending" }, { origin: origin.replace(/:\d+$/, ":1") }]);
+    return { t, path, body, headers: { ...rest, ...foreign }, tls, why: "origin" };
+  }
+  if (r < 0.27) return { t, path, body, headers: { ...headers, "content-type": pick(["text/plain", "multipart/form-data; boundary=x", "application/x-www-form-urlencodedx", "text/html", "application/xml"]) }, tls, why: "content-type" };
+  if (r < 0.37 && t.route !== "POST /ui/login") {
+    const { cookie: _c, ...rest } = headers;
+    return { t, path, body, headers: { ...rest, ...pick<Record<string, string>>([{}, { cookie: `fangs_operator=${OP}x` }, { cookie: "fangs_operator=" }, { cookie: `FANGS_OPERATOR=${OP}` }, { authorization: `Bearer ${RT}` }]) }, tls, why: "auth" };
+  }
+  if (r < 0.4) return { t, path, body: broken({ ...t.base, pad: "x".repeat(70_000) }), headers, tls, why: "oversized" };
+  if (r < 0.5) return { t, path, body: pick(UI_RAW), headers, tls, why: "raw form" };
+  return { t, path, body, headers, tls, why: "form" };
+}
+
 function snapshot(path: string): Record<string, { rows: number; sha256: string }> {
   const db = new Database(path, { readonly: true });
   try {
@@ -232,6 +304,39 @@ describe.each(MODES)("hostile input ($name)", (m) => {
     expect((await call(srv.url, "POST", "/v1/runners/fz-1/heartbeat", {}, as(m.runner("fz-1")))).status).toBe(200);
   }, MAX_MS + 30_000);
 
+  test(`web UI form POSTs: malformed, cross-origin, unauthenticated, oversized: all 4xx (or the sign-out redirect), DB unchanged (seed ${SEED})`, async () => {
+    const before = snapshot(srv.db);
+    const statuses = new Map<string, number>();
+    const bad: string[] = [];
+    const started = performance.now();
+    let sent = 0;
+    const worker = async () => {
+      while (sent < UI_MAX_REQUESTS && performance.now() - started < UI_MAX_MS) {
+        sent++;
+        const x = malformedUi(srv.url, runId, m.operator());
+        const res = await fetch(srv.url + x.path, { method: "POST", headers: x.headers, body: x.body, tls: x.tls, redirect: "manual" } as RequestInit);
+        await res.arrayBuffer();
+        const key = `${x.t.route.split(" ")[1]} ${res.status}`;
+        statuses.set(key, (statuses.get(key) ?? 0) + 1);
+        const signOut = x.t.route === "POST /ui/logout" && res.status === 303 && res.headers.get("location") === "/ui/login";
+        if (!signOut && (res.status < 400 || res.status >= 500)) bad.push(`${res.status} POST ${x.path} (${x.why}) ${JSON.stringify(x.headers)} ${x.body.slice(0, 200)}`);
+        if (res.headers.get("set-cookie")?.includes(`fangs_operator=${OP}`)) bad.push(`sign-in cookie set by POST ${x.path} (${x.why})`);
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    console.log(`ui fuzz [${m.name}]: ${sent} requests in ${((performance.now() - started) / 1000).toFixed(1)}s (seed ${SEED}); route+status ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+    expect(bad.slice(0, 5)).toEqual([]);
+    expect(sent).toBeGreaterThanOrEqual(500);
+    // every form route was reached past the trust gate at least once (its own 4xx, not only 401/403/413/415)
+    const reached = (route: string) => [...statuses.keys()].some((k) => k.startsWith(route.split(" ")[1].replace(/:id.*/, "")) && /\s(404|409|422|429|303)$/.test(k));
+    expect(UI_TARGETS.map((t) => t.route).filter((r) => !reached(r))).toEqual([]);
+    expect(snapshot(srv.db)).toEqual(before);
+    // still serving: the UI renders for the signed-in browser
+    const page = await fetch(srv.url + "/ui/pending", { headers: { cookie: `fangs_operator=${OP}` }, tls: m.operator().tls } as RequestInit);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("<title>Pending");
+  }, UI_MAX_MS + 30_000);
+
   test("oversized bodies are refused with 413 before anything is written", async () => {
     const before = snapshot(srv.db);
     const huge = JSON.stringify({ batch_seq: 2, events: Array.from({ length: 4000 }, () => ({ ...event, exe: "x".repeat(4096) })) }); // ~17 MB
@@ -308,6 +413,10 @@ test("every API route of the app is fuzzed above (a new endpoint must join the f
     });
     expect(api.length).toBeGreaterThan(15);
     expect(missing).toEqual([]);
+    // the web UI's form POSTs are fuzzed by the UI test above
+    const uiPosts = [...new Set(app.routes.filter((r) => r.method === "POST" && r.path.startsWith("/ui")).map((r) => `${r.method} ${r.path}`))];
+    expect(uiPosts.length).toBeGreaterThanOrEqual(5);
+    expect(uiPosts.filter((r) => !UI_TARGETS.some((t) => t.route === r))).toEqual([]);
   } finally {
     await db.destroy();
   }
