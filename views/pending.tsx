@@ -2,12 +2,15 @@
 import type { PendingRow as Row } from "../src/store/pending.ts";
 import { SEVERITIES } from "../src/differ/severity.ts";
 import { Layout } from "./layout.tsx";
-import { PendingRow } from "./components/pending_row.tsx";
+import { PendingRows, pendingHref, type PendingFilter } from "./components/pending_rows.tsx";
 
-export function PendingPage(p: { rows: Row[]; filter: { package?: string; min_severity?: string }; signedIn?: boolean }) {
+/** One page of the queue: `rows` from position `start` of `total`, `next` the cursor of the page after (null at the end). */
+export interface QueueView { rows: Row[]; total: number; start: number; next: string | null }
+
+export function PendingPage(p: QueueView & { filter: PendingFilter; signedIn?: boolean }) {
   return (
     <Layout title="Pending" active="/ui/pending" signedIn={p.signedIn}>
-      <h1>Pending <span class="muted">({p.rows.length})</span></h1>
+      <h1>Pending <span class="muted">({p.total})</span></h1>
       <form method="get" action="/ui/pending" class="filters">
         <label>Package <input name="package" value={p.filter.package ?? ""} placeholder="any" /></label>
         <label>Min severity{" "}
@@ -18,12 +21,13 @@ export function PendingPage(p: { rows: Row[]; filter: { package?: string; min_se
         </label>
         <button type="submit">Filter</button>
       </form>
-      {p.rows.length === 0 ? (
+      {p.start > 0 ? <p class="muted">Rows after {p.start} of the queue. <a href={pendingHref("/ui/pending", p.filter)}>back to the first page</a></p> : null}
+      {p.total === 0 ? (
         <p class="muted" id="pending-empty">Nothing pending. Every finished run matched its baseline.</p>
       ) : (
         <table class="grid" id="pending">
           <thead><tr><th>Run</th><th>Package</th><th>Version</th><th>Deviations</th><th>Max severity</th><th>Last detected</th><th>Promote with</th><th></th></tr></thead>
-          <tbody>{p.rows.map((r) => <PendingRow row={r} />)}</tbody>
+          <tbody><PendingRows rows={p.rows} next={p.next} remaining={p.total - p.start - p.rows.length} filter={p.filter} /></tbody>
         </table>
       )}
     </Layout>

@@ -51,5 +51,37 @@ export async function listPending(db: Db, opts: { package?: string; minSeverity?
       last_detected_at: Number(r.last_detected_at),
       promote_command: `fangs baseline promote ${r.run_id.slice(0, SHORT_ID)}`,
     }))
-    .sort((a, b) => SEVERITIES.indexOf(b.max_severity as never) - SEVERITIES.indexOf(a.max_severity as never) || b.last_detected_at - a.last_detected_at || a.run_id.localeCompare(b.run_id));
+    .sort(queueOrder);
+}
+
+type QueueKey = Pick<PendingRow, "max_severity" | "last_detected_at" | "run_id">;
+
+/** The queue's order: worst first, then newest, then by run id (total, so pages never overlap). */
+export function queueOrder(a: QueueKey, b: QueueKey): number {
+  return SEVERITIES.indexOf(b.max_severity as never) - SEVERITIES.indexOf(a.max_severity as never) || b.last_detected_at - a.last_detected_at || (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0);
+}
+
+/**
+ * Where a page of the queue ends, as text for a URL: the last row's sort key
+ * rather than an offset, so promoting rows between two pages neither skips
+ * nor repeats any.
+ */
+export function queueCursor(r: QueueKey): string {
+  return `${r.max_severity}.${r.last_detected_at}.${r.run_id}`;
+}
+
+const CURSOR = /^([a-z]{1,16})\.(\d{1,15})\.([0-9a-f]{1,64})$/;
+
+/** The rows after `after` (a queueCursor), at most `limit`; their position in `rows`; the cursor of the next page (null at the end). */
+export function queuePage(rows: readonly PendingRow[], after: string | undefined, limit: number): { rows: PendingRow[]; start: number; next: string | null } {
+  let start = 0;
+  if (after !== undefined) {
+    const m = CURSOR.exec(after);
+    if (!m || !(SEVERITIES as readonly string[]).includes(m[1])) throw new FangsError(`malformed queue position ${JSON.stringify(after.slice(0, 80))}`, { hint: "start again from the first page of /ui/pending" });
+    const key = { max_severity: m[1], last_detected_at: Number(m[2]), run_id: m[3] };
+    start = rows.findIndex((r) => queueOrder(r, key) > 0);
+    if (start < 0) start = rows.length;
+  }
+  const page = rows.slice(start, start + limit);
+  return { rows: page, start, next: start + limit < rows.length && page.length ? queueCursor(page[page.length - 1]) : null };
 }

@@ -1,7 +1,8 @@
 // UI page latency on the compiled `fangs serve`: 1,000 pending runs x 10 open
 // deviations and a run with 5,000 events, 10 concurrent loopback clients
-// loading the overview, the triage queue (all 1,000 rows), a run page and an
-// events page. Prints p50/p99 and pages/s per route.
+// loading the overview, the triage queue (first page of 100 rows, and one
+// "load more" fragment of the next 100), a run page and an events page.
+// Prints p50/p99 and pages/s per route.
 //   bun run tests/bench/ui.bench.ts [requests_per_client]
 import { startServe } from "../orchestrator/lib.ts";
 import { hex, migratedBenchDb } from "./seed.ts";
@@ -34,7 +35,11 @@ raw.close();
 
 const s = await startServe({ dir });
 try {
-  const routes = ["/ui/", "/ui/pending", `/ui/runs/${firstRun}`, `/ui/runs/${firstRun}/events`];
+  // the load-more link the first page of the queue offers
+  const first = await (await fetch(s.url + "/ui/pending")).text();
+  const more = /id="pending-more">.*?hx-get="([^"]+)"/s.exec(first)?.[1].replaceAll("&amp;", "&");
+  if (!more) throw new Error("/ui/pending has no load-more row");
+  const routes = ["/ui/", "/ui/pending", more, `/ui/runs/${firstRun}`, `/ui/runs/${firstRun}/events`];
   console.log(`ui bench: ${RUNS} pending runs x ${DEVS_PER_RUN} deviations, ${EVENTS} events on one run, ${CLIENTS} clients x ${PER_CLIENT} requests per route`);
   for (const route of routes) {
     const lat: number[] = [];
@@ -53,7 +58,7 @@ try {
     const secs = (performance.now() - t0) / 1000;
     lat.sort((a, b) => a - b);
     const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))].toFixed(1);
-    console.log(`${route.replace(firstRun, ":id").padEnd(22)} p50 ${pct(50).padStart(7)} ms  p99 ${pct(99).padStart(7)} ms  ${(lat.length / secs).toFixed(0).padStart(5)} pages/s  ${(bytes / 1024).toFixed(0)} KiB`);
+    console.log(`${route.replace(firstRun, ":id").replace(/after=[^&]+/, "after=…").padEnd(28)} p50 ${pct(50).padStart(7)} ms  p99 ${pct(99).padStart(7)} ms  ${(lat.length / secs).toFixed(0).padStart(5)} pages/s  ${(bytes / 1024).toFixed(0)} KiB`);
   }
 } finally {
   await s.stop();

@@ -1,6 +1,6 @@
 // The UI's read pages. Each handler reads the same way: load (through the
 // functions the JSON API uses) → not found → render.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { getRun, listRuns } from "../../store/runs.ts";
 import { getEventRow, listEventRows } from "../../store/events.ts";
@@ -10,7 +10,7 @@ import { listTrackedPackages } from "../../store/packages.ts";
 import { overviewNumbers } from "../../store/overview.ts";
 import { runnerJson } from "../json.ts";
 import { listRunners } from "../../store/runners.ts";
-import { listPending } from "../../store/pending.ts";
+import { listPending, queuePage } from "../../store/pending.ts";
 import { listPackages } from "../../store/packages.ts";
 import { listReleases } from "../../store/releases.ts";
 import { listAllow } from "../../store/allowlist.ts";
@@ -23,6 +23,7 @@ import { page, fragment, signedIn, runIdParam, deviationIdParam } from "./render
 import { listNotifiers, notifierPublic } from "../../store/notifiers.ts";
 import { OverviewPage } from "../../../views/overview.tsx";
 import { PendingPage } from "../../../views/pending.tsx";
+import { PendingRows } from "../../../views/components/pending_rows.tsx";
 import { RunPage, RunFacts, Evidence, LineageMount } from "../../../views/run.tsx";
 import { EventsPage } from "../../../views/events.tsx";
 import { EventRows, type EventItem } from "../../../views/components/event_rows.tsx";
@@ -33,6 +34,8 @@ import { NotifiersPage } from "../../../views/notifiers.tsx";
 import { AuditPage } from "../../../views/audit.tsx";
 
 const EVENTS_PAGE = 100;
+/** Rows per page of /ui/pending: a 1,000-run queue would otherwise be one 600 KiB page. */
+const PENDING_PAGE = 100;
 const kindOf = (k: string | undefined) => (k && (EVENT_KINDS as readonly string[]).includes(k) ? k : undefined);
 const afterOf = (a: string | undefined) => (a && /^\d{1,15}$/.test(a) ? Number(a) : undefined);
 
@@ -64,13 +67,23 @@ export function pageRoutes(d: AppDeps) {
     return page(c, <OverviewPage n={n} runners={runners.map((r) => runnerJson(r, staleMs, now))} runs={runs} devs={devs} signedIn={signedIn(c)} />);
   });
 
-  app.get("/ui/pending", async (c) => {
+  /** One page of the filtered queue (`after` is where the previous page ended). */
+  async function queue(c: Context) {
     const pkg = c.req.query("package")?.trim() || undefined;
     const sev = c.req.query("min_severity") || undefined;
     if (sev && !(SEVERITIES as readonly string[]).includes(sev)) throw new NotFoundError(`severity ${sev}`, `use one of ${SEVERITIES.join(", ")}`);
     // Same memo key as GET /v1/pending: a write anywhere invalidates both.
-    const rows = await d.reads.get(d.db, `pending:${pkg ?? ""}:${sev ?? ""}`, () => listPending(d.db, { package: pkg, minSeverity: sev }));
-    return page(c, <PendingPage rows={rows} filter={{ package: pkg, min_severity: sev }} signedIn={signedIn(c)} />);
+    const all = await d.reads.get(d.db, `pending:${pkg ?? ""}:${sev ?? ""}`, () => listPending(d.db, { package: pkg, minSeverity: sev }));
+    const p = queuePage(all, c.req.query("after") || undefined, PENDING_PAGE);
+    return { filter: { package: pkg, min_severity: sev }, view: { ...p, total: all.length } };
+  }
+  app.get("/ui/pending", async (c) => {
+    const { filter, view } = await queue(c);
+    return page(c, <PendingPage {...view} filter={filter} signedIn={signedIn(c)} />);
+  });
+  app.get("/ui/pending/more", async (c) => {
+    const { filter, view } = await queue(c);
+    return fragment(c, <PendingRows rows={view.rows} next={view.next} remaining={view.total - view.start - view.rows.length} filter={filter} />);
   });
 
   app.get("/ui/runs/:id", async (c) => {
