@@ -81,7 +81,9 @@ describe("ui in chromium", () => {
     const rows = w.page.locator("#events tr.event");
     expect(await rows.count()).toBe(100);
     await w.page.getByText("load more").click();
-    await w.page.waitForFunction(`document.querySelectorAll("#events tr.event").length === ${PACKAGE_FILES + 8}`);
+    // a locator wait, not waitForFunction: its string predicate is eval, which the UI's CSP refuses (flaky when not true at once)
+    await rows.nth(PACKAGE_FILES + 8 - 1).waitFor();
+    expect(await rows.count()).toBe(PACKAGE_FILES + 8);
     expect(await w.page.locator("#load-more").count()).toBe(0);
     expect(await w.page.textContent("#events")).toContain(`SNI ${HOSTILE_SNI}`);
     await w.page.locator("#kinds").getByText("exec", { exact: true }).click();
