@@ -12,7 +12,6 @@ import {
   type DatabaseConnection,
   type Driver,
   CompiledQuery,
-  type TransactionSettings,
 } from "kysely";
 import pg from "pg";
 import type { DB } from "./schema.ts";
@@ -108,7 +107,7 @@ class SerializedSqliteDriver extends SqliteDriver {
     r?.();
   }
 
-  override async beginTransaction(conn: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
+  override async beginTransaction(conn: DatabaseConnection): Promise<void> {
     await conn.executeQuery(CompiledQuery.raw("begin immediate"));
   }
 }
