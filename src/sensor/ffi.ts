@@ -34,7 +34,7 @@ function shim(): Lib {
     lib = dlopen(shimPath, SYMBOLS).symbols;
   } catch (e) {
     throw new FangsError(`cannot load the sensor shim (${(e as Error).message})`, {
-      hint: "install libbpf1, libelf1 and zlib1g (scripts/setup), and point TMPDIR at a directory not mounted noexec",
+      hint: "point TMPDIR at a directory not mounted noexec (the shim needs only glibc)",
     });
   }
   return lib;
