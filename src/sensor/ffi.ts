@@ -33,8 +33,15 @@ function shim(): Lib {
   try {
     lib = dlopen(shimPath, SYMBOLS).symbols;
   } catch (e) {
-    throw new FangsError(`cannot load the sensor shim (${(e as Error).message})`, {
-      hint: "point TMPDIR at a directory not mounted noexec (the shim needs only glibc)",
+    const msg = (e as Error).message;
+    // The shim links Debian's shared libbpf (native/Makefile); a host without
+    // it fails here, and so does a TMPDIR mounted noexec (Bun copies the
+    // embedded .so there to dlopen it).
+    const missingLib = /lib(bpf|elf|z)\.so/.exec(msg);
+    throw new FangsError(`cannot load the sensor shim (${msg})`, {
+      hint: missingLib
+        ? "install the sensor's libraries: apt-get install libbpf1 (it brings libelf1 and zlib1g)"
+        : "point TMPDIR at a directory not mounted noexec",
     });
   }
   return lib;
