@@ -81,14 +81,20 @@ export async function startTrace(cgroup: string, extra: string[] = []): Promise<
   const reader = proc.stderr.getReader();
   let stderr = "";
   const deadline = Date.now() + 20_000;
+  // One read stays pending across polls: a read that loses the race to the
+  // timer still resolves later, and its chunk must not be thrown away.
+  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
   while (!stderr.includes("sensor: watching cgroup")) {
     if (Date.now() > deadline) {
       proc.kill("SIGKILL");
       throw new Error(`fangs sensor trace did not start: ${stderr}`);
     }
-    const r = await Promise.race([reader.read(), Bun.sleep(200).then(() => undefined)]);
-    if (r?.done) throw new Error(`fangs sensor trace exited early (${await proc.exited}): ${stderr}`);
-    if (r?.value) stderr += new TextDecoder().decode(r.value);
+    pending ??= reader.read();
+    const r = await Promise.race([pending, Bun.sleep(200).then(() => undefined)]);
+    if (!r) continue;
+    pending = undefined;
+    if (r.done) throw new Error(`fangs sensor trace exited early (${await proc.exited}): ${stderr}`);
+    if (r.value) stderr += new TextDecoder().decode(r.value);
   }
   return {
     async stop() {
