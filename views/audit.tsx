@@ -1,14 +1,26 @@
 // /ui/audit — the append-only audit log, newest first.
 import { AUDIT_TARGETS, type AuditRow } from "../src/store/audit.ts";
+import type { ChainReport } from "../src/store/audit_chain.ts";
 import { Layout } from "./layout.tsx";
 import { Time } from "./components/format.tsx";
 
 const show = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringify(v));
 
-export function AuditPage(p: { rows: AuditRow[]; filter: { target_kind?: string; target_id?: string }; signedIn?: boolean }) {
+/** The hash chain's state, as `fangs audit verify` prints it. */
+function ChainLine({ r }: { r: ChainReport }) {
+  const legacy = r.unchained ? `; ${r.unchained} older rows predate the chain` : "";
+  if (r.ok) {
+    return <p id="audit-chain" class="chain-ok">Hash chain intact: {r.rows} rows{legacy}. Head <span class="mono">{r.head.seq}:{r.head.hash.slice(0, 16)}</span>… (check it against the head <span class="mono">fangs serve</span> logged with <span class="mono">fangs audit verify -anchor</span>).</p>;
+  }
+  const b = r.broken!;
+  return <p id="audit-chain" class="chain-broken sev-critical">Hash chain BROKEN at row {b.seq}{b.id ? <> (id <span class="mono">{b.id}</span>)</> : null}: {b.reason}. {r.rows} rows verified before it.</p>;
+}
+
+export function AuditPage(p: { rows: AuditRow[]; chain: ChainReport; filter: { target_kind?: string; target_id?: string }; signedIn?: boolean }) {
   return (
     <Layout title="Audit log" active="/ui/audit" signedIn={p.signedIn}>
       <h1>Audit log <span class="muted">(newest {p.rows.length})</span></h1>
+      <ChainLine r={p.chain} />
       <form method="get" action="/ui/audit" class="filters">
         <label>Target kind{" "}
           <select name="target_kind">

@@ -15,6 +15,7 @@ import { Watcher } from "./watcher.ts";
 import { stderrLog, type Log } from "./log.ts";
 import type { Ticker } from "./ticker.ts";
 import { notifierHook } from "../notify/hook.ts";
+import { auditHead } from "../store/audit_chain.ts";
 
 export interface Orchestrator {
   deps: AppDeps;
@@ -57,6 +58,11 @@ export async function startOrchestrator(cfg: Config, log: Log = stderrLog()): Pr
   if (retention) tickers.push(retention);
   const watcher = new Watcher(deps).start();
   log(`listening on ${listener.url} (db ${cfg.db.startsWith("postgres") ? "postgres" : cfg.db}, runner auth ${listener.runnerAuth}, registry ${cfg.registry}, poll every ${cfg["poll-interval"]}s)`);
+
+  // The audit chain's head, written to the log (journald, not the database):
+  // an anchor that `fangs audit verify -anchor` checks a rewrite against.
+  const head = await auditHead(db);
+  if (head.seq > 0) log(`audit chain head ${head.seq}:${head.hash} (fangs audit verify -anchor ${head.seq}:${head.hash})`);
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) =>

@@ -4,6 +4,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "./schema.ts";
 import { newId } from "../core/ids.ts";
+import { chainHash } from "./audit_chain.ts";
 
 export type AuditTarget = "baseline" | "allowlist" | "notifier" | "package" | "run" | "deviation" | "certificate";
 
@@ -16,20 +17,34 @@ export interface AuditEntry {
   after?: unknown;
 }
 
+/**
+ * Append one row, chained to the previous one (store/audit_chain.ts). Bumping
+ * audit_head first takes its row lock, so concurrent writers queue behind it
+ * and the chain never forks; outside a transaction it opens one of its own.
+ */
 export async function audit(db: Kysely<DB> | Transaction<DB>, e: AuditEntry): Promise<void> {
-  await db
-    .insertInto("audit_log")
-    .values({
-      id: newId(),
-      at: Date.now(),
-      actor: e.actor,
-      action: e.action,
-      target_kind: e.target_kind,
-      target_id: e.target_id,
-      before: e.before === undefined ? null : JSON.stringify(e.before),
-      after: e.after === undefined ? null : JSON.stringify(e.after),
-    })
-    .execute();
+  if (!db.isTransaction) return db.transaction().execute((tx) => audit(tx, e));
+  const head = await db
+    .updateTable("audit_head")
+    .set((eb) => ({ seq: eb("seq", "+", 1) }))
+    .where("id", "=", 1)
+    .returning(["seq", "hash"])
+    .executeTakeFirstOrThrow();
+  const row = {
+    seq: Number(head.seq),
+    prev_hash: head.hash,
+    id: newId(),
+    at: Date.now(),
+    actor: e.actor,
+    action: e.action,
+    target_kind: e.target_kind,
+    target_id: e.target_id,
+    before: e.before === undefined ? null : JSON.stringify(e.before),
+    after: e.after === undefined ? null : JSON.stringify(e.after),
+  };
+  const hash = chainHash(row);
+  await db.updateTable("audit_head").set({ hash }).where("id", "=", 1).execute();
+  await db.insertInto("audit_log").values({ ...row, hash }).execute();
 }
 
 /** Who is acting, for CLI commands: the OS user and host. */
@@ -40,11 +55,11 @@ export function cliActor(): string {
 
 export const AUDIT_TARGETS: readonly AuditTarget[] = ["baseline", "allowlist", "notifier", "package", "run", "deviation", "certificate"];
 
-export interface AuditRow { id: string; at: number; actor: string; action: string; target_kind: string; target_id: string; before: unknown; after: unknown }
+export interface AuditRow { id: string; at: number; actor: string; action: string; target_kind: string; target_id: string; before: unknown; after: unknown; seq: number | null; hash: string | null }
 
 /** Newest first; `fangs audit` and GET /v1/audit read through this. */
 export async function listAudit(db: Kysely<DB>, q: { targetKind?: string; targetId?: string; limit?: number } = {}): Promise<AuditRow[]> {
-  let sel = db.selectFrom("audit_log").selectAll();
+  let sel = db.selectFrom("audit_log").select(["id", "at", "actor", "action", "target_kind", "target_id", "before", "after", "seq", "hash"]);
   if (q.targetKind) sel = sel.where("target_kind", "=", q.targetKind);
   if (q.targetId) sel = sel.where("target_id", "=", q.targetId);
   const rows = await sel.orderBy("at", "desc").orderBy("id", "desc").limit(q.limit ?? 50).execute();
@@ -52,5 +67,5 @@ export async function listAudit(db: Kysely<DB>, q: { targetKind?: string; target
     if (s === null) return null;
     try { return JSON.parse(s); } catch { return s; }
   };
-  return rows.map((r) => ({ ...r, at: Number(r.at), before: parse(r.before), after: parse(r.after) }));
+  return rows.map((r) => ({ ...r, at: Number(r.at), seq: r.seq === null ? null : Number(r.seq), before: parse(r.before), after: parse(r.after) }));
 }

@@ -27,6 +27,8 @@ export async function listWatched(db: Db): Promise<Package[]> {
 
 /** Add (or re-watch) a package. Throws when it is already watched. */
 export async function addPackage(db: Db, p: { name: string; lastSeenVersion: string | null }, actor: string): Promise<Package> {
+  // The change and its audit row land together or not at all.
+  if (!db.isTransaction) return db.transaction().execute((tx) => addPackage(tx, p, actor));
   const err = packageNameError(p.name);
   if (err) throw new FangsError(err);
   const before = await getPackage(db, p.name);
@@ -43,6 +45,7 @@ export async function addPackage(db: Db, p: { name: string; lastSeenVersion: str
 
 /** Stop watching; runs, baseline and history stay. */
 export async function removePackage(db: Db, name: string, actor: string): Promise<Package> {
+  if (!db.isTransaction) return db.transaction().execute((tx) => removePackage(tx, name, actor));
   const before = await getPackage(db, name);
   if (!before || before.watched !== 1) throw new NotFoundError(`watched package ${name}`, "fangs package watched");
   await db.updateTable("packages").set({ watched: 0 }).where("name", "=", name).execute();

@@ -18,6 +18,8 @@ export interface EnqueueScan {
 
 /** Record the release (once) and queue a run for it. Returns the new run. */
 export async function enqueueScan(db: Kysely<DB> | Transaction<DB>, s: EnqueueScan): Promise<Run> {
+  // The release, the run and its audit row land together or not at all.
+  if (!db.isTransaction) return db.transaction().execute((tx) => enqueueScan(tx, s));
   const now = Date.now();
   const run = {
     id: newId(),

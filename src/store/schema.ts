@@ -162,6 +162,19 @@ export interface AuditLogTable {
   target_id: string;
   before: string | null;
   after: string | null;
+  /** Chain position; null for rows written before 0007_audit_chain. */
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+/** One row (id 1): the newest chained audit row's seq and hash. */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+  /** Rows that predate the chain (no hash); fixed when the chain began. */
+  unchained: number;
 }
 
 export interface SchemaMigrationsTable {
@@ -183,6 +196,7 @@ export interface DB {
   notifier_deliveries: NotifierDeliveriesTable;
   runners: RunnersTable;
   audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
   revoked_certs: RevokedCertsTable;
   schema_migrations: SchemaMigrationsTable;
 }

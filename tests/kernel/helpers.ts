@@ -83,7 +83,7 @@ export async function startTrace(cgroup: string, extra: string[] = []): Promise<
   const deadline = Date.now() + 20_000;
   // One read stays pending across polls: a read that loses the race to the
   // timer still resolves later, and its chunk must not be thrown away.
-  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  let pending: ReturnType<typeof reader.read> | undefined;
   while (!stderr.includes("sensor: watching cgroup")) {
     if (Date.now() > deadline) {
       proc.kill("SIGKILL");

@@ -15,6 +15,7 @@ import { listPackages } from "../../store/packages.ts";
 import { listReleases } from "../../store/releases.ts";
 import { listAllow } from "../../store/allowlist.ts";
 import { AUDIT_TARGETS, listAudit } from "../../store/audit.ts";
+import { verifyAuditChain } from "../../store/audit_chain.ts";
 import { EVENT_KINDS } from "../../events/types.ts";
 import { SEVERITIES } from "../../differ/severity.ts";
 import { NotFoundError } from "../../core/errors.ts";
@@ -143,7 +144,8 @@ export function pageRoutes(d: AppDeps) {
     const id = c.req.query("target_id")?.slice(0, 256) || undefined;
     if (kind && !(AUDIT_TARGETS as readonly string[]).includes(kind)) throw new NotFoundError(`audit target kind ${kind}`, `use one of ${AUDIT_TARGETS.join(", ")}`);
     const rows = await listAudit(d.db, { targetKind: kind, targetId: id, limit: 200 });
-    return page(c, <AuditPage rows={rows} filter={{ target_kind: kind, target_id: id }} signedIn={signedIn(c)} />);
+    const chain = await verifyAuditChain(d.db);
+    return page(c, <AuditPage rows={rows} chain={chain} filter={{ target_kind: kind, target_id: id }} signedIn={signedIn(c)} />);
   });
   return app;
 }
