@@ -133,6 +133,7 @@ describe("ui in chromium", () => {
     expect(JSON.parse((await fangsAsync(["pending", "--json", "-db", s.db])).stdout)).toEqual([]);
     await w.page.goto(url("/ui/audit"));
     expect(await w.page.textContent("#audit")).toContain("baseline.promote");
+    expect(await w.page.textContent("#audit-chain")).toMatch(/Hash chain intact: \d+ rows/);
   });
 
   test("a queued run's page follows it and reloads with the verdict when it finishes", async () => {
