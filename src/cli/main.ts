@@ -3,7 +3,7 @@
 import { defineCommand, runCommand, runMain } from "citty";
 import { normalizeArgv } from "./argv.ts";
 import { checkCommandLine } from "./dispatch.ts";
-import { FangsError, oneLine } from "../core/errors.ts";
+import { reportAndExit } from "./output.ts";
 import { VERSION } from "../core/version.ts";
 
 export const root = defineCommand({
@@ -42,11 +42,4 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     reportAndExit(e);
   }
-}
-
-export function reportAndExit(e: unknown): never {
-  process.stderr.write(`Error: ${oneLine(e)}\n`);
-  if (e instanceof FangsError && e.hint) process.stderr.write(`Try: ${e.hint}\n`);
-  else if (!(e instanceof FangsError) && process.env.FANGS_DEBUG) process.stderr.write(String((e as Error)?.stack) + "\n");
-  process.exit(1);
 }

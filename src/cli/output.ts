@@ -1,5 +1,16 @@
 // How listings reach the terminal: an aligned table for people, or JSON for
-// machines (stable keys, one document, pipes into jq).
+// machines (stable keys, one document, pipes into jq); and how an error does:
+// one line, a hint, exit 1.
+import { FangsError, oneLine } from "../core/errors.ts";
+
+/** The CLI's one error path: `Error: …` and `Try: …`, exit 1. */
+export function reportAndExit(e: unknown): never {
+  process.stderr.write(`Error: ${oneLine(e)}\n`);
+  if (e instanceof FangsError && e.hint) process.stderr.write(`Try: ${e.hint}\n`);
+  else if (!(e instanceof FangsError) && process.env.FANGS_DEBUG) process.stderr.write(String((e as Error)?.stack) + "\n");
+  process.exit(1);
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + "\n");
 }

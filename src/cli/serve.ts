@@ -4,7 +4,7 @@ import type { ArgsDef } from "citty";
 import { command } from "./command.ts";
 import { SETTINGS, loadConfig, type Setting } from "../core/config.ts";
 import { startOrchestrator } from "../orchestrator/server.ts";
-import { reportAndExit } from "./main.ts";
+import { reportAndExit } from "./output.ts";
 
 const args: ArgsDef = {};
 for (const s of SETTINGS as readonly Setting[]) {
