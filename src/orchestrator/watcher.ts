@@ -11,6 +11,7 @@ import { fetchPackument } from "../registry/npm.ts";
 import { enqueueScan } from "../store/runs.ts";
 import { audit } from "../store/audit.ts";
 import { Ticker } from "./ticker.ts";
+import { packageRegistry, parseSettings } from "../protocol/package_settings.ts";
 
 const CONCURRENCY = 4;
 const POLL_TIMEOUT_MS = 30_000;
@@ -54,7 +55,8 @@ export class Watcher {
 
   async pollOne(p: Package): Promise<PollOutcome> {
     const { d } = this;
-    const registry = d.cfg.registry;
+    // The package's own registry when it has one: polled where it installs from.
+    const registry = packageRegistry(d.cfg.registry, parseSettings(p.settings));
     try {
       const r = await withTimeout(fetchPackument(registry, p.name, { etag: p.etag ?? undefined, lastModified: p.last_modified ?? undefined }), POLL_TIMEOUT_MS, `registry did not answer within ${POLL_TIMEOUT_MS / 1000}s`);
       d.metrics.watcherPolls.inc({ result: r.status });
@@ -98,7 +100,7 @@ export class Watcher {
       for (const version of candidates) {
         const known = await trx.selectFrom("releases").select("version").where("package", "=", name).where("version", "=", version).executeTakeFirst();
         if (known) continue;
-        const run = await enqueueScan(trx, { package: name, version, source: "watcher", actor: "system:watcher" });
+        const run = await enqueueScan(trx, { package: name, version, source: "watcher", defaultRegistry: d.cfg.registry, actor: "system:watcher" });
         d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}; queued run ${run.id}`);
         queued.push(version);
       }

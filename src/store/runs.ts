@@ -5,20 +5,28 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB, Run } from "./schema.ts";
 import { newId, resolvePrefix } from "../core/ids.ts";
 import { audit } from "./audit.ts";
-import { DEFAULT_SPEC, type SandboxSpec } from "../protocol/sandbox.ts";
+import type { SandboxSpec } from "../protocol/sandbox.ts";
+import { parseSettings, scanSpec } from "../protocol/package_settings.ts";
 
 export interface EnqueueScan {
   package: string;
   version: string;
   source: "kickoff" | "watcher" | "manual";
   runner?: string | null;
+  /** This scan's explicit options; they win over the package's settings. */
   spec?: Partial<SandboxSpec>;
+  /** The orchestrator's `registry`: where a package without its own installs from. */
+  defaultRegistry?: string;
   actor: string;
 }
 
-/** Record the release (once) and queue a run for it. Returns the new run. */
+/** Record the release (once) and queue a run for it. Returns the new run.
+ *  The spec is decided here, for every caller: defaults < the orchestrator's
+ *  registry < the package's stored settings < this scan's explicit options. */
 export async function enqueueScan(db: Kysely<DB> | Transaction<DB>, s: EnqueueScan): Promise<Run> {
   const now = Date.now();
+  const pkg = await db.selectFrom("packages").select("settings").where("name", "=", s.package).executeTakeFirst();
+  const spec = scanSpec(s.defaultRegistry, parseSettings(pkg?.settings), s.spec);
   const run = {
     id: newId(),
     package: s.package,
@@ -26,7 +34,7 @@ export async function enqueueScan(db: Kysely<DB> | Transaction<DB>, s: EnqueueSc
     status: "queued" as const,
     runner_target: s.runner ?? null,
     runner_id: null,
-    spec: JSON.stringify({ ...DEFAULT_SPEC, ...(s.spec ?? {}) }),
+    spec: JSON.stringify(spec),
     created_at: now,
     claimed_at: null,
     finished_at: null,

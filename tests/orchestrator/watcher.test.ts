@@ -8,7 +8,11 @@ import { api, FakeRegistry, fangsAsync, fileEvent, ScriptedRunner, startServe, u
 import { tempDir } from "../lib/env.ts";
 
 const reg = new FakeRegistry();
-afterAll(() => reg.stop());
+const priv = new FakeRegistry();
+afterAll(() => {
+  reg.stop();
+  priv.stop();
+});
 
 async function runsFor(s: Serve, pkg: string): Promise<Array<{ version: string; status: string }>> {
   return (await api(s.url, "GET", `/v1/runs?package=${encodeURIComponent(pkg)}&limit=100`)).json.runs;
@@ -106,6 +110,49 @@ test("429 with Retry-After backs off that package; the API keeps answering", asy
     await until("recovered", async () => (await api(s.url, "GET", "/v1/packages")).json.packages.find((p: { name: string }) => p.name === "busy-pkg").poll_error === null, 15_000);
   } finally {
     reg.failWith = null;
+    expect(await s.stop()).toBe(0);
+  }
+}, 60_000);
+
+test("a package watched on its own registry is polled there and installed from there, with its settings", async () => {
+  // The public registry (the orchestrator's default) has a same-name package: the dependency-confusion bait.
+  reg.publish("corp-lib", "9.9.9");
+  priv.publish("corp-lib", "1.0.0");
+  const dir = tempDir("fangs-watch-priv-");
+  const yaml = `registry: ${reg.url}\nallowlist: []\n`;
+  const s = await startServe({ dir, yaml, args: ["-poll-interval", "1s"] });
+  try {
+    const add = await fangsAsync(["package", "add", "corp-lib", "-registry-url", priv.url, "-network", "none", "-duration", "45s", "-memory", "768", "-db", s.db, "-config", `${dir}/orchestrator.yaml`, "--json"]);
+    expect(add.stderr).toBe("");
+    const kick = JSON.parse(add.stdout);
+    expect(kick).toMatchObject({ last_seen_version: "1.0.0", kickoff_version: "1.0.0", registry: priv.url });
+    const want = { registry_url: priv.url, network: "none", duration_s: 45, memory_mb: 768 };
+    expect((await api(s.url, "GET", `/v1/runs/${kick.kickoff_run_id}`)).json.run.spec).toMatchObject(want);
+
+    priv.publish("corp-lib", "1.0.1");
+    await until("1.0.1 queued", async () => (await runsFor(s, "corp-lib")).some((r) => r.version === "1.0.1"));
+    const runs = (await api(s.url, "GET", "/v1/runs?package=corp-lib&limit=10")).json.runs;
+    expect(runs.map((r: { version: string }) => r.version).sort()).toEqual(["1.0.0", "1.0.1"]);
+    for (const r of runs) expect(r.spec).toMatchObject(want);
+    // Never polled on the public registry, and its 9.9.9 never queued.
+    expect(reg.hits.filter((h) => h.name === "corp-lib")).toEqual([]);
+    expect(priv.hits.filter((h) => h.name === "corp-lib").length).toBeGreaterThan(1);
+
+    // The API shows the settings and the one registry.
+    const pkg = (await api(s.url, "GET", "/v1/packages/corp-lib")).json.package;
+    expect(pkg).toMatchObject({ name: "corp-lib", registry: priv.url, settings: want });
+
+    // scan submit of the watched package: validated on its registry, run with its settings; a flag still wins.
+    const sub = await fangsAsync(["scan", "submit", "-orchestrator", s.url, "-package", "corp-lib", "-version", "1.0.0", "-runner", "any", "-memory", "2048", "--json"]);
+    expect(sub.stderr).toBe("");
+    const manual = (await api(s.url, "GET", `/v1/runs/${JSON.parse(sub.stdout).run_id}`)).json.run;
+    expect(manual.spec).toMatchObject({ ...want, memory_mb: 2048 });
+    expect(priv.hits.filter((h) => h.name === "corp-lib" && h.status === 200).length).toBeGreaterThan(1);
+    // 9.9.9 exists only on the public registry: submit refuses it.
+    const bad = await fangsAsync(["scan", "submit", "-orchestrator", s.url, "-package", "corp-lib", "-version", "9.9.9", "-runner", "any"]);
+    expect(bad.stderr).toContain(`corp-lib@9.9.9 does not exist on ${priv.url}`);
+    expect(reg.hits.filter((h) => h.name === "corp-lib")).toEqual([]);
+  } finally {
     expect(await s.stop()).toBe(0);
   }
 }, 60_000);
