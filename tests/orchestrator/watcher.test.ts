@@ -156,3 +156,50 @@ test("a package watched on its own registry is polled there and installed from t
     expect(await s.stop()).toBe(0);
   }
 }, 60_000);
+
+test("a release whose closure runs no install code is recorded as no-install-code without a sandbox", async () => {
+  const none = { hasInstallScript: false }; // abbreviated metadata: no hasInstallScript = none
+  reg.publish("quiet-dep", "1.0.0", true, {});
+  reg.publish("quiet-dep", "1.2.0", true, none);
+  reg.publish("quiet-pkg", "1.0.0", true, { dependencies: { "quiet-dep": "^1.0.0" } });
+  reg.publish("loud-pkg", "1.0.0", true, {});
+  const dir = tempDir("fangs-watch-quiet-");
+  const yaml = `registry: ${reg.url}\nallowlist: []\n`;
+  const s = await startServe({ dir, yaml, args: ["-poll-interval", "1s"] });
+  const cfg = ["-db", s.db, "-config", `${dir}/orchestrator.yaml`, "-skip-initial-scan"];
+  try {
+    expect((await fangsAsync(["package", "add", "quiet-pkg", ...cfg])).code).toBe(0);
+    expect((await fangsAsync(["package", "add", "loud-pkg", "-scan-every-release", ...cfg])).code).toBe(0);
+    // 1.1.0 and its closure (quiet-dep@1.2.0, the latest matching ^1.0.0) run nothing at install.
+    reg.publish("quiet-pkg", "1.1.0", true, { dependencies: { "quiet-dep": "^1.0.0" } });
+    reg.publish("loud-pkg", "1.1.0", true, {});
+    await until("1.1.0 recorded", async () => (await runsFor(s, "quiet-pkg")).some((r) => r.version === "1.1.0"));
+    const quiet = (await api(s.url, "GET", "/v1/runs?package=quiet-pkg")).json.runs;
+    expect(quiet).toEqual([expect.objectContaining({ version: "1.1.0", status: "finished", verdict: "no-install-code", runner_id: null, events_count: 0, is_baseline: false })]);
+    expect(quiet[0].spec).toMatchObject({ registry_url: reg.url });
+    // The package asked for every release: scanned whatever its closure.
+    await until("loud 1.1.0 queued", async () => (await runsFor(s, "loud-pkg")).some((r) => r.version === "1.1.0"));
+    expect((await runsFor(s, "loud-pkg"))[0]).toMatchObject({ version: "1.1.0", status: "queued" });
+
+    // A dependency gains an install script: the next release's closure runs code → a sandbox.
+    reg.publish("quiet-dep", "1.3.0", true, { hasInstallScript: true });
+    reg.publish("quiet-pkg", "1.2.0", true, { dependencies: { "quiet-dep": "^1.0.0" } });
+    await until("1.2.0 queued", async () => (await runsFor(s, "quiet-pkg")).some((r) => r.version === "1.2.0"));
+    expect((await runsFor(s, "quiet-pkg")).find((r) => r.version === "1.2.0")).toMatchObject({ status: "queued" });
+    // A dependency the registry does not have: cannot tell → a sandbox.
+    reg.publish("quiet-pkg", "1.3.0", true, { dependencies: { "no-such-dep": "^1.0.0" } });
+    await until("1.3.0 queued", async () => (await runsFor(s, "quiet-pkg")).some((r) => r.version === "1.3.0"));
+    expect((await runsFor(s, "quiet-pkg")).find((r) => r.version === "1.3.0")).toMatchObject({ status: "queued" });
+
+    expect((await api(s.url, "GET", "/v1/overview")).json.releases_no_install_code).toBe(1);
+    const metrics = (await api(s.url, "GET", "/metrics")).text;
+    expect(metrics).toMatch(/^fangs_releases_no_install_code 1$/m);
+    expect(metrics).toMatch(/^fangs_watcher_releases_total\{outcome="no_install_code"\} 1$/m);
+    expect(metrics).toMatch(/^fangs_watcher_releases_total\{outcome="queued"\} 3$/m);
+    expect((await api(s.url, "GET", "/ui/")).text).toContain('id="stat-no-install-code"');
+    const audit = await fangsAsync(["audit", "--json", "-db", s.db]);
+    expect(audit.stdout).toContain("none of 2 package(s) in the closure runs install code");
+  } finally {
+    expect(await s.stop()).toBe(0);
+  }
+}, 60_000);
