@@ -27,6 +27,10 @@ export function OverviewPage(p: { n: Numbers; runners: PoolRunner[]; runs: Run[]
         <Stat id="stat-packages" label="Packages watched" a={n.packages_watched} b={n.packages_tracked} of="ever tracked" />
         <Stat id="stat-runs" label="Runs" a={n.runs_total} b={n.runs_on_baseline} of="on baseline" />
         <Stat id="stat-deviations" label="Open deviations" a={n.deviations_open} b={n.packages_affected} of="packages affected" warn />
+        <div class="stat" id="stat-no-install-code">
+          <div class="stat-label">Releases without install code (no sandbox)</div>
+          <div class="stat-value"><Num n={n.releases_no_install_code} /></div>
+        </div>
         <div class="stat" id="stat-dropped">
           <div class="stat-label">Events dropped (lifetime)</div>
           <div class="stat-value"><Num n={n.events_dropped_lifetime} warn /></div>

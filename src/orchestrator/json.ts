@@ -2,6 +2,7 @@
 // see the same stable snake_case keys. Every time is given twice: ISO-8601
 // (`x_at`) and Unix milliseconds (`x_at_ms`).
 import type { Run, Runner, Deviation, Package } from "../store/schema.ts";
+import { parseSettings } from "../protocol/package_settings.ts";
 
 export function times<K extends string>(key: K, ms: number | null | undefined): Record<K | `${K}_ms`, string | number | null> {
   return { [key]: ms ? new Date(ms).toISOString() : null, [`${key}_ms`]: ms ?? null } as Record<K | `${K}_ms`, string | number | null>;
@@ -90,6 +91,7 @@ export function packageJson(p: Package) {
     ...times("added_at", p.added_at),
     ...times("last_polled_at", p.last_polled_at),
     poll_error: p.poll_error,
+    settings: parseSettings(p.settings),
   };
 }
 

@@ -11,6 +11,7 @@ export class Metrics {
   readonly batchesDuplicate: Counter;
   readonly watcherPolls: Counter;
   readonly watcherErrors: Counter;
+  readonly watcherReleases: Counter;
   readonly runnersPruned: Counter;
   readonly retentionPruned: Counter;
   readonly httpDuration: Histogram;
@@ -21,6 +22,7 @@ export class Metrics {
     this.eventsIngested = new Counter({ name: "fangs_events_ingested_total", help: "events stored from runner batches", registers: [r] });
     this.batchesDuplicate = new Counter({ name: "fangs_event_batches_duplicate_total", help: "retried event batches acknowledged without storing again", registers: [r] });
     this.watcherPolls = new Counter({ name: "fangs_watcher_polls_total", help: "registry polls by the watcher", labelNames: ["result"], registers: [r] });
+    this.watcherReleases = new Counter({ name: "fangs_watcher_releases_total", help: "new releases the watcher found: queued for a sandbox, or recorded as no-install-code without one", labelNames: ["outcome"], registers: [r] });
     this.watcherErrors = new Counter({ name: "fangs_watcher_errors_total", help: "registry polls that failed", registers: [r] });
     this.runnersPruned = new Counter({ name: "fangs_runners_pruned_total", help: "runners evicted for missing heartbeats", registers: [r] });
     this.retentionPruned = new Counter({ name: "fangs_retention_events_pruned_total", help: "raw events deleted by retention", registers: [r] });
@@ -42,6 +44,15 @@ export class Metrics {
         this.reset();
         for (const s of ["queued", "running", "finished", "failed", "timed_out"]) this.set({ status: s }, 0);
         for (const row of rows) this.set({ status: row.status }, Number(row.n));
+      },
+    });
+    new Gauge({
+      name: "fangs_releases_no_install_code",
+      help: "releases recorded without a sandbox because nothing in their installed closure runs install code",
+      registers: [r],
+      async collect() {
+        const row = await db.selectFrom("runs").select((eb) => eb.fn.countAll<number>().as("n")).where("verdict", "=", "no-install-code").executeTakeFirst();
+        this.set(Number(row?.n ?? 0));
       },
     });
     new Gauge({

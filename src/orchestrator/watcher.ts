@@ -3,14 +3,20 @@
 // a new dist-tags.latest, or with -watch-all-versions every newly published
 // version. "Seen" is the releases table, checked in the same transaction that
 // queues, so a release is queued exactly once, across restarts too.
+// A new release whose whole installed closure runs no install script and
+// builds nothing (registry metadata: scripts, gypfile, hasInstallScript) is
+// recorded as "no-install-code" without a sandbox, unless the package or the
+// config (-scan-every-release) asks for every release to be scanned.
 // Failures back off per package (Retry-After honoured); one slow or failing
 // package never holds up the others or the rest of the service.
 import type { AppDeps } from "./deps.ts";
 import type { Package } from "../store/schema.ts";
-import { fetchPackument } from "../registry/npm.ts";
-import { enqueueScan } from "../store/runs.ts";
+import { fetchPackument, type Packument as RegistryPackument } from "../registry/npm.ts";
+import { closureInstallCode, type ClosureAnswer } from "../registry/closure.ts";
+import { enqueueScan, recordNoInstallCode } from "../store/runs.ts";
 import { audit } from "../store/audit.ts";
 import { Ticker } from "./ticker.ts";
+import { mustScan, packageRegistry, parseSettings } from "../protocol/package_settings.ts";
 
 const CONCURRENCY = 4;
 const POLL_TIMEOUT_MS = 30_000;
@@ -54,7 +60,8 @@ export class Watcher {
 
   async pollOne(p: Package): Promise<PollOutcome> {
     const { d } = this;
-    const registry = d.cfg.registry;
+    // The package's own registry when it has one: polled where it installs from.
+    const registry = packageRegistry(d.cfg.registry, parseSettings(p.settings));
     try {
       const r = await withTimeout(fetchPackument(registry, p.name, { etag: p.etag ?? undefined, lastModified: p.last_modified ?? undefined }), POLL_TIMEOUT_MS, `registry did not answer within ${POLL_TIMEOUT_MS / 1000}s`);
       d.metrics.watcherPolls.inc({ result: r.status });
@@ -67,7 +74,9 @@ export class Watcher {
         await d.db.updateTable("packages").set({ last_polled_at: Date.now(), poll_error: "not found on the registry" }).where("name", "=", p.name).execute();
         return { package: p.name, result: "not_found", queued: [] };
       }
-      const queued = await this.#apply(p.name, r.packument as Packument, r.etag ?? null, r.lastModified ?? null);
+      const settings = parseSettings(p.settings);
+      const answers = mustScan(settings, d.cfg["scan-every-release"]) ? new Map<string, ClosureAnswer>() : await this.#closures(p, registry, r.packument, r.abbreviated);
+      const queued = await this.#apply(p.name, r.packument as Packument, r.etag ?? null, r.lastModified ?? null, answers);
       d.reads.bump();
       if (queued.length) d.dispatch.wake();
       return { package: p.name, result: "ok", queued };
@@ -86,8 +95,25 @@ export class Watcher {
     }
   }
 
-  /** Queue what is new in this packument; returns the versions queued. */
-  async #apply(name: string, doc: Packument, etag: string | null, lastModified: string | null): Promise<string[]> {
+  /** For each new version: does its installed closure run install code?
+   *  Looked up before the write transaction (network), per poll. */
+  async #closures(p: Package, registry: string, doc: RegistryPackument, abbreviated: boolean): Promise<Map<string, ClosureAnswer>> {
+    const out = new Map<string, ClosureAnswer>();
+    const fetchDoc = async (name: string) => {
+      const r = await withTimeout(fetchPackument(registry, name), POLL_TIMEOUT_MS, `registry did not answer for ${name} within ${POLL_TIMEOUT_MS / 1000}s`);
+      return r.status === "ok" ? { packument: r.packument, abbreviated: r.abbreviated } : undefined;
+    };
+    for (const version of newVersions(p, doc as Packument, this.d.cfg["watch-all-versions"])) {
+      const a = await closureInstallCode({ name: p.name, version, doc: { packument: doc, abbreviated } }, fetchDoc)
+        .catch((e: Error): ClosureAnswer => ({ runsCode: undefined, checked: 0, reason: `look-up failed: ${e.message.slice(0, 200)}` }));
+      out.set(version, a);
+    }
+    return out;
+  }
+
+  /** Queue what is new in this packument — or, when its closure runs no
+   *  install code, record it as no-install-code; returns the versions queued. */
+  async #apply(name: string, doc: Packument, etag: string | null, lastModified: string | null, answers: Map<string, ClosureAnswer>): Promise<string[]> {
     const { d } = this;
     const latest = doc["dist-tags"]?.latest;
     return d.db.transaction().execute(async (trx) => {
@@ -98,8 +124,16 @@ export class Watcher {
       for (const version of candidates) {
         const known = await trx.selectFrom("releases").select("version").where("package", "=", name).where("version", "=", version).executeTakeFirst();
         if (known) continue;
-        const run = await enqueueScan(trx, { package: name, version, source: "watcher", actor: "system:watcher" });
-        d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}; queued run ${run.id}`);
+        const answer = answers.get(version);
+        if (answer?.runsCode === false) {
+          const run = await recordNoInstallCode(trx, { package: name, version, defaultRegistry: d.cfg.registry, reason: answer.reason, checked: answer.checked, actor: "system:watcher" });
+          d.metrics.watcherReleases.inc({ outcome: "no_install_code" });
+          d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}: ${answer.reason}; recorded as run ${run.id} (no-install-code), no sandbox`);
+          continue;
+        }
+        const run = await enqueueScan(trx, { package: name, version, source: "watcher", defaultRegistry: d.cfg.registry, actor: "system:watcher" });
+        d.metrics.watcherReleases.inc({ outcome: "queued" });
+        d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}; queued run ${run.id}${answer ? ` (${answer.reason})` : ""}`);
         queued.push(version);
       }
       const seen = latest ?? pkg.last_seen_version;

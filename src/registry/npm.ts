@@ -23,7 +23,7 @@ const Packument = v.object({
 export type Packument = v.InferOutput<typeof Packument>;
 
 export type PackumentResult =
-  | { status: "ok"; packument: Packument; etag: string | null; lastModified: string | null }
+  | { status: "ok"; packument: Packument; etag: string | null; lastModified: string | null; /** the registry answered with the abbreviated (install-v1) format */ abbreviated: boolean }
   | { status: "not_modified" }
   | { status: "not_found" };
 
@@ -79,7 +79,8 @@ export async function fetchPackument(
     const issue = parsed.issues[0];
     throw new RegistryError(`registry returned a malformed packument for ${name}: ${v.getDotPath(issue) ?? "document"}: ${issue.message}`);
   }
-  return { status: "ok", packument: parsed.output, etag: res.headers.get("etag"), lastModified: res.headers.get("last-modified") };
+  const abbreviated = /application\/vnd\.npm\.install-v1\+json/i.test(res.headers.get("content-type") ?? "");
+  return { status: "ok", packument: parsed.output, etag: res.headers.get("etag"), lastModified: res.headers.get("last-modified"), abbreviated };
 }
 
 function retryAfter(h: string | null): number {

@@ -6,7 +6,7 @@ import type { DB } from "./schema.ts";
 import { newId } from "../core/ids.ts";
 import { chainHash } from "./audit_chain.ts";
 
-export type AuditTarget = "baseline" | "allowlist" | "notifier" | "package" | "run" | "deviation" | "certificate";
+export type AuditTarget = "baseline" | "allowlist" | "notifier" | "package" | "run" | "deviation" | "certificate" | "lockfile";
 
 export interface AuditEntry {
   actor: string; // e.g. "cli:root@host", "api:operator", "runner:scan-01", "system:watcher"

@@ -21,6 +21,7 @@ export async function overviewNumbers(db: Db) {
     runs_on_baseline: await count(db.selectFrom("runs").select(n).where("is_baseline", "=", 1)),
     runs_queued: await count(db.selectFrom("runs").select(n).where("status", "=", "queued")),
     runs_running: await count(db.selectFrom("runs").select(n).where("status", "=", "running")),
+    releases_no_install_code: await count(db.selectFrom("runs").select(n).where("verdict", "=", "no-install-code")),
     deviations_open: await count(db.selectFrom("deviations").select(n).where("cleared", "=", 0)),
     packages_affected: await count(db.selectFrom("deviations").select((eb) => eb.fn.count("package").distinct().as("n")).where("cleared", "=", 0)),
     events_dropped_lifetime: Number((await db.selectFrom("runs").select((eb) => eb.fn.sum<number>("events_dropped").as("n")).executeTakeFirst())?.n ?? 0),

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB, Package } from "./schema.ts";
 import { audit } from "./audit.ts";
 import { FangsError, NotFoundError } from "../core/errors.ts";
+import { settingsJson, type PackageSettings } from "../protocol/package_settings.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -21,12 +22,18 @@ export async function getPackage(db: Db, name: string): Promise<Package | undefi
   return db.selectFrom("packages").selectAll().where("name", "=", name).executeTakeFirst();
 }
 
-export async function listWatched(db: Db): Promise<Package[]> {
-  return db.selectFrom("packages").selectAll().where("watched", "=", 1).orderBy("name").execute();
+/** The watch list; with `source`, only the packages imported from that lockfile. */
+export async function listWatched(db: Db, opts: { source?: string } = {}): Promise<Package[]> {
+  let q = db.selectFrom("packages").selectAll().where("watched", "=", 1);
+  if (opts.source !== undefined) {
+    const src = opts.source;
+    q = q.where("name", "in", (eb) => eb.selectFrom("package_sources").select("package").where("source", "=", src));
+  }
+  return q.orderBy("name").execute();
 }
 
 /** Add (or re-watch) a package. Throws when it is already watched. */
-export async function addPackage(db: Db, p: { name: string; lastSeenVersion: string | null }, actor: string): Promise<Package> {
+export async function addPackage(db: Db, p: { name: string; lastSeenVersion: string | null; settings?: PackageSettings }, actor: string): Promise<Package> {
   // The change and its audit row land together or not at all.
   if (!db.isTransaction) return db.transaction().execute((tx) => addPackage(tx, p, actor));
   const err = packageNameError(p.name);
@@ -34,9 +41,11 @@ export async function addPackage(db: Db, p: { name: string; lastSeenVersion: str
   const before = await getPackage(db, p.name);
   if (before?.watched === 1) throw new FangsError(`package ${p.name} is already watched`, { hint: "fangs package watched" });
   if (before) {
-    await db.updateTable("packages").set({ watched: 1, last_seen_version: p.lastSeenVersion ?? before.last_seen_version }).where("name", "=", p.name).execute();
+    // Re-watched: the settings given now replace the old ones, and the
+    // conditional-poll state is dropped (it may belong to another registry).
+    await db.updateTable("packages").set({ watched: 1, last_seen_version: p.lastSeenVersion ?? before.last_seen_version, settings: settingsJson(p.settings ?? {}), etag: null, last_modified: null }).where("name", "=", p.name).execute();
   } else {
-    await db.insertInto("packages").values({ name: p.name, last_seen_version: p.lastSeenVersion, added_at: Date.now(), etag: null, last_modified: null, last_polled_at: null, poll_error: null }).execute();
+    await db.insertInto("packages").values({ name: p.name, last_seen_version: p.lastSeenVersion, added_at: Date.now(), etag: null, last_modified: null, last_polled_at: null, poll_error: null, settings: settingsJson(p.settings ?? {}) }).execute();
   }
   const after = (await getPackage(db, p.name))!;
   await audit(db, { actor, action: "package.add", target_kind: "package", target_id: p.name, before, after });
@@ -103,7 +112,7 @@ export async function listTrackedPackages(db: Db): Promise<Array<Package & { run
   const known = new Set(pkgs.map((p) => p.name));
   for (const s of stats) {
     if (!known.has(s.package)) {
-      out.push({ name: s.package, watched: 0, last_seen_version: null, added_at: 0, etag: null, last_modified: null, last_polled_at: null, poll_error: null, runs: Number(s.runs), last_run_at: s.last_run_at });
+      out.push({ name: s.package, watched: 0, last_seen_version: null, added_at: 0, etag: null, last_modified: null, last_polled_at: null, poll_error: null, settings: null, runs: Number(s.runs), last_run_at: s.last_run_at });
     }
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));

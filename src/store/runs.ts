@@ -5,22 +5,30 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB, Run } from "./schema.ts";
 import { newId, resolvePrefix } from "../core/ids.ts";
 import { audit } from "./audit.ts";
-import { DEFAULT_SPEC, type SandboxSpec } from "../protocol/sandbox.ts";
+import type { SandboxSpec } from "../protocol/sandbox.ts";
+import { parseSettings, scanSpec } from "../protocol/package_settings.ts";
 
 export interface EnqueueScan {
   package: string;
   version: string;
   source: "kickoff" | "watcher" | "manual";
   runner?: string | null;
+  /** This scan's explicit options; they win over the package's settings. */
   spec?: Partial<SandboxSpec>;
+  /** The orchestrator's `registry`: where a package without its own installs from. */
+  defaultRegistry?: string;
   actor: string;
 }
 
-/** Record the release (once) and queue a run for it. Returns the new run. */
+/** Record the release (once) and queue a run for it. Returns the new run.
+ *  The spec is decided here, for every caller: defaults < the orchestrator's
+ *  registry < the package's stored settings < this scan's explicit options. */
 export async function enqueueScan(db: Kysely<DB> | Transaction<DB>, s: EnqueueScan): Promise<Run> {
   // The release, the run and its audit row land together or not at all.
   if (!db.isTransaction) return db.transaction().execute((tx) => enqueueScan(tx, s));
   const now = Date.now();
+  const pkg = await db.selectFrom("packages").select("settings").where("name", "=", s.package).executeTakeFirst();
+  const spec = scanSpec(s.defaultRegistry, parseSettings(pkg?.settings), s.spec);
   const run = {
     id: newId(),
     package: s.package,
@@ -28,7 +36,7 @@ export async function enqueueScan(db: Kysely<DB> | Transaction<DB>, s: EnqueueSc
     status: "queued" as const,
     runner_target: s.runner ?? null,
     runner_id: null,
-    spec: JSON.stringify({ ...DEFAULT_SPEC, ...(s.spec ?? {}) }),
+    spec: JSON.stringify(spec),
     created_at: now,
     claimed_at: null,
     finished_at: null,
@@ -49,6 +57,29 @@ export async function enqueueScan(db: Kysely<DB> | Transaction<DB>, s: EnqueueSc
 }
 
 type Db = Kysely<DB> | Transaction<DB>;
+
+/** A release whose installed closure runs no install code, recorded by the
+ *  watcher without a sandbox: a finished run with verdict "no-install-code",
+ *  no runner, no events, outside the baseline. The spec is the one a scan
+ *  would have used, so `scan submit` / a re-scan can still run it. */
+export async function recordNoInstallCode(db: Db, s: { package: string; version: string; defaultRegistry?: string; reason: string; checked: number; actor: string }): Promise<Run> {
+  const now = Date.now();
+  const pkg = await db.selectFrom("packages").select("settings").where("name", "=", s.package).executeTakeFirst();
+  const id = newId();
+  await db
+    .insertInto("releases")
+    .values({ package: s.package, version: s.version, discovered_at: now, source: "watcher" })
+    .onConflict((oc) => oc.columns(["package", "version"]).doNothing())
+    .execute();
+  await db.insertInto("runs").values({
+    id, package: s.package, version: s.version, status: "finished", runner_target: null, runner_id: null,
+    spec: JSON.stringify(scanSpec(s.defaultRegistry, parseSettings(pkg?.settings))),
+    created_at: now, claimed_at: null, finished_at: now, exit_code: null, failure_reason: null,
+    verdict: "no-install-code", max_severity: null, timings: null,
+  }).execute();
+  await audit(db, { actor: s.actor, action: "run.no_install_code", target_kind: "run", target_id: id, after: { package: s.package, version: s.version, reason: s.reason, closure_packages: s.checked } });
+  return (await db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirstOrThrow()) as Run;
+}
 
 export async function getRun(db: Db, id: string): Promise<Run | undefined> {
   return (await db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst()) as Run | undefined;

@@ -11,6 +11,21 @@ export interface PackagesTable {
   last_modified: string | null;
   last_polled_at: number | null;
   poll_error: string | null;
+  settings: string | null; // JSON PackageSettings (0006); NULL = defaults
+}
+
+export interface PackageSourcesTable {
+  package: string;
+  source: string;
+  locked_version: string | null;
+  added_at: number;
+}
+
+export interface RunConfirmationsTable {
+  run_id: string;
+  confirmed_at: number;
+  actor: string;
+  note: string | null;
 }
 
 export interface ReleasesTable {
@@ -21,7 +36,9 @@ export interface ReleasesTable {
 }
 
 export type RunStatus = "queued" | "running" | "finished" | "failed" | "timed_out";
-export type RunVerdict = "seeded" | "clean" | "deviations";
+// "no-install-code": the watcher recorded the release without a sandbox, as
+// nothing in its installed closure runs at install (issue 16).
+export type RunVerdict = "seeded" | "clean" | "deviations" | "no-install-code";
 
 export interface RunsTable {
   id: string;
@@ -184,6 +201,8 @@ export interface SchemaMigrationsTable {
 
 export interface DB {
   packages: PackagesTable;
+  package_sources: PackageSourcesTable;
+  run_confirmations: RunConfirmationsTable;
   releases: ReleasesTable;
   runs: RunsTable;
   event_batches: EventBatchesTable;

@@ -46,11 +46,31 @@ describe("package add", () => {
 
   test("scoped names are URL-encoded; -version picks an existing kickoff version; sandbox flags land in the spec", async () => {
     const db = freshDb();
-    const r = await fangsAsync(["package", "add", "@scope/pkg", "--version", "2.0.0", "-registry-url", "http://127.0.0.1:4873/", "-network", "container:fake-registry", "-db", db, "--json"], reg());
-    expect(r.code).toBe(0);
+    // No FANGS_REGISTRY: -registry-url alone says where to validate, poll and install.
+    const url = reg().FANGS_REGISTRY;
+    const r = await fangsAsync(["package", "add", "@scope/pkg", "--version", "2.0.0", "-registry-url", url, "-network", "container:fake-registry", "-duration", "2m", "-memory", "1024", "-db", db, "--json"]);
+    expect(r.stderr).toBe("");
     expect(seen.some((s) => s.path === "/@scope%2fpkg")).toBe(true);
-    const run = JSON.parse((await fangsAsync(["run", "show", JSON.parse(r.stdout).kickoff_run_id.slice(0, 8), "--json", "-db", db])).stdout);
-    expect(run.spec).toMatchObject({ network: "container:fake-registry", registry_url: "http://127.0.0.1:4873/" });
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ registry: url, settings: { registry_url: url, network: "container:fake-registry", duration_s: 120, memory_mb: 1024 } });
+    const run = JSON.parse((await fangsAsync(["run", "show", out.kickoff_run_id.slice(0, 8), "--json", "-db", db])).stdout);
+    expect(run.spec).toMatchObject({ network: "container:fake-registry", registry_url: url, duration_s: 120, memory_mb: 1024 });
+    // package watched shows the settings (table and JSON).
+    const watched = JSON.parse((await fangsAsync(["package", "watched", "--json", "-db", db])).stdout);
+    expect(watched).toEqual([expect.objectContaining({ package: "@scope/pkg", registry: url, settings: { registry_url: url, network: "container:fake-registry", duration_s: 120, memory_mb: 1024 }, sources: [] })]);
+    const table = (await fangsAsync(["package", "watched", "-db", db])).stdout;
+    expect(table).toContain("SETTINGS");
+    expect(table).toContain(`registry=${url} network=container:fake-registry duration=120s memory=1024MB`);
+  });
+
+  test("without settings the kickoff installs from the configured registry, not the public one", async () => {
+    const db = freshDb();
+    const r = JSON.parse((await fangsAsync(["package", "add", "left-pad", "-db", db, "--json"], reg())).stdout);
+    expect(r).toMatchObject({ registry: reg().FANGS_REGISTRY, settings: {} });
+    const run = JSON.parse((await fangsAsync(["run", "show", r.kickoff_run_id.slice(0, 8), "--json", "-db", db])).stdout);
+    expect(run.spec).toMatchObject({ registry_url: reg().FANGS_REGISTRY, network: "bridge", duration_s: 60, memory_mb: 512 });
+    const w = JSON.parse((await fangsAsync(["package", "watched", "--json", "-db", db], reg())).stdout);
+    expect(w[0]).toMatchObject({ registry: reg().FANGS_REGISTRY, settings: {} });
   });
 
   test("-skip-registry-validate with -version, and -skip-initial-scan", async () => {
@@ -69,7 +89,13 @@ describe("package add", () => {
     ["invalid name", ["Not A Name"], /not a valid npm package name/],
     ["malformed packument", ["broken"], /malformed packument for broken/],
     ["registry overloaded", ["flaky"], /registry answered 503 for flaky/],
-    ["bad network", ["left-pad", "-network", "host"], /bad -network/],
+    ["bad network", ["left-pad", "-network", "host"], /bad -network "host": network must be bridge, none or container:<name>/],
+    ["duration too long", ["left-pad", "-duration", "2h"], /bad -duration "2h": duration must be at most 1h/],
+    ["duration not a duration", ["left-pad", "-duration", "soon"], /bad -duration "soon": duration like 90s/],
+    ["memory too small", ["left-pad", "-memory", "12"], /bad -memory "12": memory must be at least 64 MB/],
+    ["memory not a number", ["left-pad", "-memory", "lots"], /bad -memory "lots": memory must be whole megabytes/],
+    ["registry not http", ["left-pad", "-registry-url", "ftp://example.invalid/"], /bad -registry-url "ftp:\/\/example.invalid\/": registry URL must be http\(s\)/],
+    ["registries disagree", ["left-pad", "-registry", "http://127.0.0.1:9/", "-registry-url", "http://127.0.0.1:8/"], /-registry .* and -registry-url .* disagree/],
     ["unknown flag", ["left-pad", "-colour"], /unknown flag -colour/],
   ])("%s", async (_n, args, err) => {
     const db = freshDb();

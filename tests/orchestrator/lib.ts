@@ -177,9 +177,11 @@ export class FakeRegistry {
   get url() {
     return `http://127.0.0.1:${this.server.port}/`;
   }
-  publish(name: string, version: string, latest = true) {
+  /** Publish name@version. The metadata says the release runs an install
+   *  script unless `meta` says otherwise (e.g. { dependencies: {…} } alone). */
+  publish(name: string, version: string, latest = true, meta: Record<string, unknown> = { hasInstallScript: true }) {
     const d = this.docs.get(name) ?? { "dist-tags": {}, versions: {} };
-    d.versions[version] = { name, version, dist: { tarball: `${this.url}${name}/-/${name}-${version}.tgz` } };
+    d.versions[version] = { name, version, ...meta, dist: { tarball: `${this.url}${name}/-/${name}-${version}.tgz` } };
     if (latest) d["dist-tags"].latest = version;
     this.docs.set(name, d);
   }

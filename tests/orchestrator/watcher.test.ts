@@ -8,7 +8,11 @@ import { api, FakeRegistry, fangsAsync, fileEvent, ScriptedRunner, startServe, u
 import { tempDir } from "../lib/env.ts";
 
 const reg = new FakeRegistry();
-afterAll(() => reg.stop());
+const priv = new FakeRegistry();
+afterAll(() => {
+  reg.stop();
+  priv.stop();
+});
 
 async function runsFor(s: Serve, pkg: string): Promise<Array<{ version: string; status: string }>> {
   return (await api(s.url, "GET", `/v1/runs?package=${encodeURIComponent(pkg)}&limit=100`)).json.runs;
@@ -106,6 +110,96 @@ test("429 with Retry-After backs off that package; the API keeps answering", asy
     await until("recovered", async () => (await api(s.url, "GET", "/v1/packages")).json.packages.find((p: { name: string }) => p.name === "busy-pkg").poll_error === null, 15_000);
   } finally {
     reg.failWith = null;
+    expect(await s.stop()).toBe(0);
+  }
+}, 60_000);
+
+test("a package watched on its own registry is polled there and installed from there, with its settings", async () => {
+  // The public registry (the orchestrator's default) has a same-name package: the dependency-confusion bait.
+  reg.publish("corp-lib", "9.9.9");
+  priv.publish("corp-lib", "1.0.0");
+  const dir = tempDir("fangs-watch-priv-");
+  const yaml = `registry: ${reg.url}\nallowlist: []\n`;
+  const s = await startServe({ dir, yaml, args: ["-poll-interval", "1s"] });
+  try {
+    const add = await fangsAsync(["package", "add", "corp-lib", "-registry-url", priv.url, "-network", "none", "-duration", "45s", "-memory", "768", "-db", s.db, "-config", `${dir}/orchestrator.yaml`, "--json"]);
+    expect(add.stderr).toBe("");
+    const kick = JSON.parse(add.stdout);
+    expect(kick).toMatchObject({ last_seen_version: "1.0.0", kickoff_version: "1.0.0", registry: priv.url });
+    const want = { registry_url: priv.url, network: "none", duration_s: 45, memory_mb: 768 };
+    expect((await api(s.url, "GET", `/v1/runs/${kick.kickoff_run_id}`)).json.run.spec).toMatchObject(want);
+
+    priv.publish("corp-lib", "1.0.1");
+    await until("1.0.1 queued", async () => (await runsFor(s, "corp-lib")).some((r) => r.version === "1.0.1"));
+    const runs = (await api(s.url, "GET", "/v1/runs?package=corp-lib&limit=10")).json.runs;
+    expect(runs.map((r: { version: string }) => r.version).sort()).toEqual(["1.0.0", "1.0.1"]);
+    for (const r of runs) expect(r.spec).toMatchObject(want);
+    // Never polled on the public registry, and its 9.9.9 never queued.
+    expect(reg.hits.filter((h) => h.name === "corp-lib")).toEqual([]);
+    expect(priv.hits.filter((h) => h.name === "corp-lib").length).toBeGreaterThan(1);
+
+    // The API shows the settings and the one registry.
+    const pkg = (await api(s.url, "GET", "/v1/packages/corp-lib")).json.package;
+    expect(pkg).toMatchObject({ name: "corp-lib", registry: priv.url, settings: want });
+
+    // scan submit of the watched package: validated on its registry, run with its settings; a flag still wins.
+    const sub = await fangsAsync(["scan", "submit", "-orchestrator", s.url, "-package", "corp-lib", "-version", "1.0.0", "-runner", "any", "-memory", "2048", "--json"]);
+    expect(sub.stderr).toBe("");
+    const manual = (await api(s.url, "GET", `/v1/runs/${JSON.parse(sub.stdout).run_id}`)).json.run;
+    expect(manual.spec).toMatchObject({ ...want, memory_mb: 2048 });
+    expect(priv.hits.filter((h) => h.name === "corp-lib" && h.status === 200).length).toBeGreaterThan(1);
+    // 9.9.9 exists only on the public registry: submit refuses it.
+    const bad = await fangsAsync(["scan", "submit", "-orchestrator", s.url, "-package", "corp-lib", "-version", "9.9.9", "-runner", "any"]);
+    expect(bad.stderr).toContain(`corp-lib@9.9.9 does not exist on ${priv.url}`);
+    expect(reg.hits.filter((h) => h.name === "corp-lib")).toEqual([]);
+  } finally {
+    expect(await s.stop()).toBe(0);
+  }
+}, 60_000);
+
+test("a release whose closure runs no install code is recorded as no-install-code without a sandbox", async () => {
+  const none = { hasInstallScript: false }; // abbreviated metadata: no hasInstallScript = none
+  reg.publish("quiet-dep", "1.0.0", true, {});
+  reg.publish("quiet-dep", "1.2.0", true, none);
+  reg.publish("quiet-pkg", "1.0.0", true, { dependencies: { "quiet-dep": "^1.0.0" } });
+  reg.publish("loud-pkg", "1.0.0", true, {});
+  const dir = tempDir("fangs-watch-quiet-");
+  const yaml = `registry: ${reg.url}\nallowlist: []\n`;
+  const s = await startServe({ dir, yaml, args: ["-poll-interval", "1s"] });
+  const cfg = ["-db", s.db, "-config", `${dir}/orchestrator.yaml`, "-skip-initial-scan"];
+  try {
+    expect((await fangsAsync(["package", "add", "quiet-pkg", ...cfg])).code).toBe(0);
+    expect((await fangsAsync(["package", "add", "loud-pkg", "-scan-every-release", ...cfg])).code).toBe(0);
+    // 1.1.0 and its closure (quiet-dep@1.2.0, the latest matching ^1.0.0) run nothing at install.
+    reg.publish("quiet-pkg", "1.1.0", true, { dependencies: { "quiet-dep": "^1.0.0" } });
+    reg.publish("loud-pkg", "1.1.0", true, {});
+    await until("1.1.0 recorded", async () => (await runsFor(s, "quiet-pkg")).some((r) => r.version === "1.1.0"));
+    const quiet = (await api(s.url, "GET", "/v1/runs?package=quiet-pkg")).json.runs;
+    expect(quiet).toEqual([expect.objectContaining({ version: "1.1.0", status: "finished", verdict: "no-install-code", runner_id: null, events_count: 0, is_baseline: false })]);
+    expect(quiet[0].spec).toMatchObject({ registry_url: reg.url });
+    // The package asked for every release: scanned whatever its closure.
+    await until("loud 1.1.0 queued", async () => (await runsFor(s, "loud-pkg")).some((r) => r.version === "1.1.0"));
+    expect((await runsFor(s, "loud-pkg"))[0]).toMatchObject({ version: "1.1.0", status: "queued" });
+
+    // A dependency gains an install script: the next release's closure runs code → a sandbox.
+    reg.publish("quiet-dep", "1.3.0", true, { hasInstallScript: true });
+    reg.publish("quiet-pkg", "1.2.0", true, { dependencies: { "quiet-dep": "^1.0.0" } });
+    await until("1.2.0 queued", async () => (await runsFor(s, "quiet-pkg")).some((r) => r.version === "1.2.0"));
+    expect((await runsFor(s, "quiet-pkg")).find((r) => r.version === "1.2.0")).toMatchObject({ status: "queued" });
+    // A dependency the registry does not have: cannot tell → a sandbox.
+    reg.publish("quiet-pkg", "1.3.0", true, { dependencies: { "no-such-dep": "^1.0.0" } });
+    await until("1.3.0 queued", async () => (await runsFor(s, "quiet-pkg")).some((r) => r.version === "1.3.0"));
+    expect((await runsFor(s, "quiet-pkg")).find((r) => r.version === "1.3.0")).toMatchObject({ status: "queued" });
+
+    expect((await api(s.url, "GET", "/v1/overview")).json.releases_no_install_code).toBe(1);
+    const metrics = (await api(s.url, "GET", "/metrics")).text;
+    expect(metrics).toMatch(/^fangs_releases_no_install_code 1$/m);
+    expect(metrics).toMatch(/^fangs_watcher_releases_total\{outcome="no_install_code"\} 1$/m);
+    expect(metrics).toMatch(/^fangs_watcher_releases_total\{outcome="queued"\} 3$/m);
+    expect((await api(s.url, "GET", "/ui/")).text).toContain('id="stat-no-install-code"');
+    const audit = await fangsAsync(["audit", "--json", "-db", s.db]);
+    expect(audit.stdout).toContain("none of 2 package(s) in the closure runs install code");
+  } finally {
     expect(await s.stop()).toBe(0);
   }
 }, 60_000);

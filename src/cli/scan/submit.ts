@@ -1,6 +1,7 @@
 // `fangs scan submit -package P -version V`: check P@V exists on the registry
 // (unless -skip-registry-validate), POST /v1/scans, print the run id and the
-// watch URLs; --wait follows the run until its verdict.
+// watch URLs; --wait follows the run until its verdict. A watched package's
+// stored settings apply (the orchestrator merges them); flags given here win.
 import { hostname } from "node:os";
 import { command, JSON_ARG, need } from "../command.ts";
 import { FangsError } from "../../core/errors.ts";
@@ -30,8 +31,11 @@ export default command({
     const version = need(a.version, "version", "fangs scan submit -package axios -version 1.7.7");
     const base = orchestratorUrl(a.orchestrator);
     const cfg = ctx.config();
+    const token = cfg["operator-token"];
     if (!a["skip-registry-validate"]) {
-      const registry = String(a["registry-url"] ?? cfg.registry);
+      // A watched package is validated where its scans install from (its own
+      // registry, as the orchestrator reports it), never the public default.
+      const registry = String(a["registry-url"] ?? (await watchedRegistry(base, pkg, token)) ?? cfg.registry);
       const r = await fetchPackument(registry, pkg);
       if (r.status === "not_found") throw new FangsError(`package ${pkg} does not exist on ${registry}`, { hint: "check the spelling, or -skip-registry-validate for private fake registries" });
       if (r.status === "ok" && !(version in r.packument.versions)) {
@@ -43,7 +47,6 @@ export default command({
       memory = Number(a.memory);
       if (!Number.isInteger(memory)) throw new FangsError(`-memory must be whole megabytes, got ${JSON.stringify(a.memory)}`, { hint: "-memory 1024" });
     }
-    const token = cfg["operator-token"];
     const runner = a.runner === "any" ? null : (a.runner ?? (await defaultRunner(base, token)));
     const body = {
       package: pkg,
@@ -72,6 +75,18 @@ export default command({
     if (a.json) printJson({ run_id: res.run_id, urls, run });
   },
 });
+
+/** The registry the orchestrator polls and installs a watched package from;
+ *  undefined for a package it does not know. */
+async function watchedRegistry(base: string, pkg: string, token: string | undefined): Promise<string | undefined> {
+  try {
+    const { package: p } = await call(base, "GET", `/v1/packages/${encodeURIComponent(pkg)}`, undefined, token);
+    return p?.registry;
+  } catch (e) {
+    if ((e as FangsError).status === 404) return undefined;
+    throw e;
+  }
+}
 
 /** The manual's default target is this host's runner; when no runner by that
  * name is alive, the scan goes to the first free runner instead of waiting

@@ -12,7 +12,8 @@ import { getRun, listRuns } from "../../store/runs.ts";
 import { getEventRow, listEventRows } from "../../store/events.ts";
 import { getDeviationRow, listDeviations, recentDeviations } from "../../store/deviations.ts";
 import { listBaseline } from "../../store/baseline.ts";
-import { listTrackedPackages } from "../../store/packages.ts";
+import { getPackage, listTrackedPackages } from "../../store/packages.ts";
+import { packageRegistry, parseSettings } from "../../protocol/package_settings.ts";
 import { overviewNumbers } from "../../store/overview.ts";
 import { listRunners } from "../../store/runners.ts";
 import { listPending } from "../../store/pending.ts";
@@ -87,6 +88,14 @@ export function readRoutes(d: AppDeps) {
   app.get("/v1/packages", async (c) => {
     const rows = await listTrackedPackages(d.db);
     return c.json({ packages: rows.map((p) => ({ ...packageJson(p), ...(p.added_at ? {} : { added_at: null, added_at_ms: null }), runs: p.runs, ...times("last_run_at", p.last_run_at) })) });
+  });
+
+  // One package, with the registry its scans poll and install from.
+  app.get("/v1/packages/:name", valid("param", v.object({ name: PACKAGE_NAME })), async (c) => {
+    const { name } = c.req.valid("param");
+    const p = await getPackage(d.db, name);
+    if (!p) throw new NotFoundError(`package ${name}`, "fangs package watched");
+    return c.json({ package: { ...packageJson(p), registry: packageRegistry(d.cfg.registry, parseSettings(p.settings)) } });
   });
 
   app.get("/v1/runners", async (c) => c.json({ runners: (await listRunners(d.db)).map((r) => runnerJson(r, staleMs())) }));

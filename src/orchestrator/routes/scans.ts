@@ -1,4 +1,5 @@
-// POST /v1/scans: queue a one-off scan. Queued even when no runner is alive —
+// POST /v1/scans: queue a one-off scan. A watched package's stored settings
+// (registry, network, duration, memory) apply unless the request overrides them. Queued even when no runner is alive —
 // the answer then says so plainly, because the scan will wait.
 import { Hono } from "hono";
 import * as v from "valibot";
@@ -8,17 +9,11 @@ import { enqueueScan } from "../../store/runs.ts";
 import { getRunner, countAliveRunners } from "../../store/runners.ts";
 import { NETWORK_MODE } from "../../protocol/sandbox.ts";
 import { RUNNER_ID } from "../../protocol/runner.ts";
-import { parseDuration } from "../../core/config.ts";
+import { DURATION, MEMORY_MB, REGISTRY_URL } from "../../protocol/package_settings.ts";
 import { runJson, runUrls } from "../json.ts";
 
 export const PACKAGE_NAME = v.pipe(v.string(), v.maxLength(214), v.regex(/^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/, "not a valid npm package name"));
 export const VERSION_STR = v.pipe(v.string(), v.minLength(1), v.maxLength(256), v.regex(/^[0-9A-Za-z][0-9A-Za-z.+-]*$/, "not a valid version"));
-const DURATION = v.pipe(
-  v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, "duration like 90s, 2m or seconds"))]),
-  v.transform((d) => parseDuration(d)),
-  v.minValue(1, "duration must be at least 1s"),
-  v.maxValue(3600, "duration must be at most 1h"),
-);
 
 export const ScanRequest = v.strictObject({
   package: PACKAGE_NAME,
@@ -26,8 +21,8 @@ export const ScanRequest = v.strictObject({
   runner: v.optional(v.nullable(RUNNER_ID)),
   duration: v.optional(DURATION),
   network: v.optional(NETWORK_MODE),
-  registry_url: v.optional(v.pipe(v.string(), v.url("registry_url must be a URL"), v.maxLength(2048), v.regex(/^https?:\/\//, "registry_url must be http(s)"))),
-  memory_mb: v.optional(v.pipe(v.number(), v.integer(), v.minValue(64), v.maxValue(65536))),
+  registry_url: v.optional(REGISTRY_URL),
+  memory_mb: v.optional(MEMORY_MB),
 });
 
 export function scanRoutes(d: AppDeps) {
@@ -41,7 +36,7 @@ export function scanRoutes(d: AppDeps) {
       ...(b.memory_mb !== undefined && { memory_mb: b.memory_mb }),
     };
     const run = await d.db.transaction().execute((trx) =>
-      enqueueScan(trx, { package: b.package, version: b.version, source: "manual", runner: b.runner ?? null, spec, actor: "api:operator" }),
+      enqueueScan(trx, { package: b.package, version: b.version, source: "manual", runner: b.runner ?? null, spec, defaultRegistry: d.cfg.registry, actor: "api:operator" }),
     );
     d.dispatch.wake();
     const staleBefore = Date.now() - d.cfg["runner-stale-after"] * 1000;
