@@ -21,7 +21,7 @@ describe("allowChecker", () => {
     ["net_new_https_host", "telemetry.example", true, false],
     ["net_new_https_host", "eu.telemetry.example", true, false],
     ["net_new_https_host", "evil-telemetry.example", false, false],
-    ["net_new_https_host", "objects.githubusercontent.com", true, true],
+    ["net_new_https_host", "objects.githubusercontent.com", false, false], // CDN names are never suppressed
     ["net_new_dns_name", "telemetry.example", true, false],
     ["fs_new_path_read", "/opt/vendor/x.js", true, true],
     ["fs_new_path_write", "/opt/vendorx", false, false],

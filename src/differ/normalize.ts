@@ -69,7 +69,8 @@ export function normalizePath(raw: string): string {
   return p;
 }
 
-function lexicalResolve(p: string): string {
+/** `/a//b/./c/../d` → `/a/b/d`: the path as written, with no rule applied. */
+export function lexicalResolve(p: string): string {
   const out: string[] = [];
   for (const s of p.split("/")) {
     if (s === "" || s === ".") continue;
