@@ -3,6 +3,7 @@ import type { FangsEvent } from "../events/types.ts";
 import { ActorResolver, NPM_ACTOR } from "./actors.ts";
 import { canonicalAddress, endpointValue, lexicalResolve, normalizeHost, normalizePath } from "./normalize.ts";
 import { TRUNCATED, UNREADABLE } from "./severity.ts";
+import { baitNeedles, baitValue, capturedStrings, findBait } from "./bait.ts";
 import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
 
 const NPM_SEARCH_DIR = /\/node_modules\/(?:.*\/)?(?:\.bin|node-gyp-bin)\/[^/]+$/;
@@ -36,7 +37,7 @@ function npmHousekeeping(actor: string, path: string): boolean {
  * Reduce a run's events to its distinct fingerprints, each with the seq of
  * the first event that produced it. Events are taken in seq order.
  */
-export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[] {
+export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?: readonly string[] } = {}): Fingerprint[] {
   const sorted = isSorted(events) ? events : [...events].sort((a, b) => a.seq - b.seq);
   const actors = new ActorResolver(sorted);
   const resolvers = npmResolvers(sorted, actors);
@@ -62,8 +63,15 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
   // Files written during this run (exact names), for write-then-exec. npm's
   // own extraction into node_modules is how packages ship binaries, not a drop.
   const written = new Set<string>();
+  const needles = opts.bait?.length ? baitNeedles(opts.bait) : [];
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
+    if (needles.length) {
+      for (const [where, text] of capturedStrings(e)) {
+        const hit = findBait(needles, where, text);
+        if (hit) add("bait_exfiltration", actors.actorOf(who), baitValue(hit, where, text), e.seq);
+      }
+    }
     switch (e.kind) {
       case "exec": {
         if (e.source === "sched_process_exec") who.exe = lastExe.get(e.pid) || e.ancestry[0]?.exe || e.exe;

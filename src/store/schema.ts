@@ -21,7 +21,12 @@ export interface ReleasesTable {
 }
 
 export type RunStatus = "queued" | "running" | "finished" | "failed" | "timed_out";
-export type RunVerdict = "seeded" | "clean" | "deviations";
+/**
+ * seeded_with_findings: a first run with ≥ high absolute findings (differ/first_sight.ts),
+ * held in pending; its baseline is used for deltas but trusted only once promoted.
+ * The integrity branch adds "incomplete" (which wins when both apply).
+ */
+export type RunVerdict = "seeded" | "seeded_with_findings" | "clean" | "deviations";
 
 export interface RunsTable {
   id: string;
@@ -44,6 +49,8 @@ export interface RunsTable {
   deviation_count: Generated<number>;
   max_severity: string | null;
   timings: string | null; // JSON
+  /** JSON string[]: the run's bait values (0004_run_bait.sql); null for runs from older runners. */
+  bait?: string | null;
 }
 
 export interface EventBatchesTable {
