@@ -24,6 +24,9 @@ import { cidrContains, parseCidr, parseIp, type Cidr } from "./cidr.ts";
 import { endpointAddress, normalizeHost, normalizePath } from "./normalize.ts";
 import type { Fingerprint } from "./types.ts";
 
+/** One working example per kind: the UI's placeholders and the CLI's help show these (allow.test.ts proves each suppresses what it names). */
+export const ALLOW_EXAMPLES = { cidr: "203.0.113.0/24", path: "/root/.cache/**", sni: "*.telemetry.example" } as const;
+
 export interface AllowRule { kind: "cidr" | "path" | "sni"; value: string; package?: string | null }
 
 export type AllowCheck = (f: Pick<Fingerprint, "category" | "value">) => boolean;
@@ -36,7 +39,7 @@ export function allowValueError(kind: string, value: string): string | undefined
   if (kind === "cidr") return parseCidr(value) ? undefined : `${JSON.stringify(value)} is not a CIDR block or IP address (e.g. 10.0.0.0/8, 2001:db8::/32)`;
   if (kind === "path") {
     if (!(value.startsWith("/") || value.startsWith("node_modules/"))) return `path ${JSON.stringify(value)} must be absolute (e.g. /opt/vendor/ or /root/.cache/**)`;
-    if (/^\/\*\*?\/?$/.test(value.trim())) return `path ${JSON.stringify(value)} would suppress every file; name a directory (e.g. /opt/vendor/**)`;
+    if (/^\/+(\*\*?\/?)?$/.test(value.trim())) return `path ${JSON.stringify(value)} would suppress every file; name a directory (e.g. /opt/vendor/**)`;
     return undefined;
   }
   if (kind === "sni") {
@@ -110,7 +113,9 @@ export function allowChecker(rules: readonly AllowRule[], pkg: string): AllowChe
         break;
       case "fs_new_path_read":
       case "fs_new_path_write":
-        hit = paths.some((p) => p.test(f.value));
+        // A value that still has a `..` (a relative path the kernel gave as
+        // is) could be anywhere: no path entry vouches for it.
+        hit = !/(^|\/)\.\.(\/|$)/.test(f.value) && paths.some((p) => p.test(f.value));
         break;
     }
     memo.set(key, hit);
