@@ -3,7 +3,7 @@ import type { FangsEvent } from "../events/types.ts";
 import { ActorResolver, NPM_ACTOR } from "./actors.ts";
 import { canonicalAddress, endpointValue, lexicalResolve, normalizeHost, normalizePath } from "./normalize.ts";
 import { TRUNCATED, UNREADABLE } from "./severity.ts";
-import { baitNeedles, baitValue, capturedStrings, findBait } from "./bait.ts";
+import { baitMatcher, baitValue, capturedStrings } from "./bait.ts";
 import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
 
 const NPM_SEARCH_DIR = /\/node_modules\/(?:.*\/)?(?:\.bin|node-gyp-bin)\/[^/]+$/;
@@ -63,12 +63,12 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
   // Files written during this run (exact names), for write-then-exec. npm's
   // own extraction into node_modules is how packages ship binaries, not a drop.
   const written = new Set<string>();
-  const needles = opts.bait?.length ? baitNeedles(opts.bait) : [];
+  const findBait = opts.bait?.length ? baitMatcher(opts.bait) : undefined;
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
-    if (needles.length) {
+    if (findBait) {
       for (const [where, text] of capturedStrings(e)) {
-        const hit = findBait(needles, where, text);
+        const hit = findBait(where, text);
         if (hit) add("bait_exfiltration", actors.actorOf(who), baitValue(hit, where, text), e.seq);
       }
     }
