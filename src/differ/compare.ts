@@ -15,7 +15,7 @@ export function findDeviations(fps: readonly Fingerprint[], baseline: ReadonlySe
   const out: Finding[] = [];
   for (const f of fps) {
     if ((baseline.has(fingerprintKey(f)) && !unverifiable(f.value)) || allowed(f)) continue;
-    out.push({ ...f, ...classify(f.category, f.value) });
+    out.push({ ...f, ...classify(f.category, f.value, f.actor) });
   }
   // Worst first, then by first appearance.
   return out.sort((a, b) => b.rank - a.rank || a.evidenceSeq - b.evidenceSeq);

@@ -41,6 +41,7 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
   const sorted = isSorted(events) ? events : [...events].sort((a, b) => a.seq - b.seq);
   const actors = new ActorResolver(sorted);
   const resolvers = npmResolvers(sorted, actors);
+  const spawned = spawnTargets(sorted, actors);
   const out = new Map<string, Fingerprint>();
   const add = (category: Category, actor: string, value: string, seq: number) => {
     if (!value) return;
@@ -81,6 +82,9 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
         // attempts are npm's search, not behaviour. A package that ships its
         // own `.bin/sh` still shows: its exec succeeds (sched_process_exec).
         if (spawn && e.source !== "sched_process_exec" && NPM_SEARCH_DIR.test(e.filename)) break;
+        // The rest of that search walks PATH (/usr/local/bin/sh, /usr/bin/sh,
+        // …): when the kernel confirmed which one ran, the misses are not acts.
+        if (spawn && e.source !== "sched_process_exec" && spawned.has(e.pid) && spawned.get(e.pid) !== e.filename) break;
         const actor = spawn ? NPM_ACTOR : actors.actorOf(who);
         const m = e as PathMarks;
         // Exec (or a failed attempt: noexec /tmp) of a file this run wrote, or
@@ -131,6 +135,13 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
     lastExe.set(e.pid, e.kind === "exec" && e.source === "sched_process_exec" ? e.exe : who.exe);
   }
   return [...out.values()];
+}
+
+/** pid → the shell file a script spawn really ran (its sched_process_exec), when recorded. */
+function spawnTargets(events: readonly FangsEvent[], actors: ActorResolver): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const e of events) if (e.kind === "exec" && e.source === "sched_process_exec" && actors.isScriptSpawn(e) && !out.has(e.pid)) out.set(e.pid, e.filename);
+  return out;
 }
 
 /** The name servers npm itself used in this run (see endpointValue). */

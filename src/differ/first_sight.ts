@@ -54,7 +54,7 @@ export function firstSightFindings(fps: readonly Fingerprint[], allowed: AllowCh
   const out: Finding[] = [];
   for (const f of fps) {
     if (!packageActor(f.actor) || allowed(f) || ordinary(f)) continue;
-    const c = classify(f.category, f.value);
+    const c = classify(f.category, f.value, f.actor);
     if (c.rank >= hold) out.push({ ...f, ...c, reason: `first sight: ${c.reason}` });
   }
   return out.sort((a, b) => b.rank - a.rank || a.evidenceSeq - b.evidenceSeq);

@@ -23,6 +23,8 @@ interface Rule {
   categories: readonly Category[];
   /** Tested against the normalized value. */
   match: RegExp;
+  /** When set, the rule applies only to fingerprints of a matching actor. */
+  actor?: RegExp;
   severity: Severity;
   reason: string;
 }
@@ -74,7 +76,10 @@ export const RULES: readonly Rule[] = [
   { categories: FS, match: /^\/dev\/(null|zero|full|u?random|tty|ptmx|pts\/|std(in|out|err)$)|^\/proc\/self\/fd\//, severity: "info", reason: "standard device or own descriptor" },
   { categories: WRITE, match: /./, severity: "medium", reason: "new file written outside node_modules" },
   { categories: ["fs_new_path_read"], match: /./, severity: "low", reason: "new file read outside node_modules" },
-  // Processes.
+  // Processes. npm itself starts a lifecycle script as `sh -c <script>`:
+  // news only in that the release has a new install script, whose own acts
+  // are graded under its script actor.
+  { categories: ["proc_new_exec"], actor: /^npm$/, match: new RegExp(`(^|/)(${SHELLS})$`), severity: "low", reason: "npm starts a lifecycle script (a new install script)" },
   { categories: ["proc_new_exec"], match: new RegExp(`(^|/)(${SHELLS})$`), severity: "high", reason: "exec of a shell" },
   { categories: ["proc_new_exec"], match: new RegExp(`(^|/)(${DOWNLOADERS})$`), severity: "high", reason: "exec of a downloader or network tool" },
   { categories: ["proc_new_exec"], match: /(^|\/)(python[0-9.]*|perl|ruby|php|lua)$/, severity: "medium", reason: "exec of another interpreter" },
@@ -88,9 +93,9 @@ export const RULES: readonly Rule[] = [
   { categories: ["net_new_dns_name"], match: /./, severity: "medium", reason: "new DNS name" },
 ];
 
-export function classify(category: Category, value: string): { severity: Severity; rank: number; reason: string } {
+export function classify(category: Category, value: string, actor = ""): { severity: Severity; rank: number; reason: string } {
   for (const r of RULES) {
-    if (r.categories.includes(category) && r.match.test(value)) return { severity: r.severity, rank: severityRank(r.severity), reason: r.reason };
+    if (r.categories.includes(category) && r.match.test(value) && (!r.actor || r.actor.test(actor))) return { severity: r.severity, rank: severityRank(r.severity), reason: r.reason };
   }
   return { severity: "low", rank: 1, reason: "new behaviour" };
 }
