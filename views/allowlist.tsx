@@ -1,5 +1,6 @@
 // /ui/allowlist — suppress known-benign behaviour before it becomes a deviation.
 import type { AllowEntry } from "../src/store/schema.ts";
+import { ALLOW_EXAMPLES } from "../src/differ/allow.ts";
 import { Layout } from "./layout.tsx";
 import { AllowRow } from "./components/allow_row.tsx";
 
@@ -12,7 +13,7 @@ export function AllowForm(p: { error?: string; values?: Record<string, string> }
           {["cidr", "path", "sni"].map((k) => <option value={k} selected={v.kind === k}>{k}</option>)}
         </select>
       </label>
-      <label>Value <input name="value" required value={v.value ?? ""} placeholder="203.0.113.0/24, /root/.cache/**, telemetry.example" /></label>
+      <label>Value <input name="value" required value={v.value ?? ""} placeholder={`${ALLOW_EXAMPLES.cidr}, ${ALLOW_EXAMPLES.path}, ${ALLOW_EXAMPLES.sni}`} title="path: glob over the normalized path (** any depth, * within a segment, trailing / = the directory and below); sni: a name and its subdomains, *.name = subdomains only" /></label>
       <label>Package <input name="package" value={v.package ?? ""} placeholder="global" /></label>
       <label>Note <input name="note" value={v.note ?? ""} /></label>
       <button type="submit">Add</button>

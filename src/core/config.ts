@@ -26,7 +26,7 @@ export const SETTINGS = [
   { name: "watch-all-versions", kind: "bool", default: false, help: "queue every newly published version, not only dist-tags.latest" },
   { name: "scan-every-release", kind: "bool", default: false, help: "scan every new release in a sandbox, even one whose installed closure runs no install script (else recorded as no-install-code)" },
   { name: "retention-days", kind: "int", default: 90, help: "prune raw events older than this; 0 disables", check: nonNegative },
-  { name: "clean-runs-to-promote", kind: "int", default: 1, help: "consecutive zero-deviation runs before auto-promotion", check: (v: number) => (v < 1 ? "must be at least 1" : undefined) },
+  { name: "clean-runs-to-promote", kind: "int", default: 1, help: "distinct releases whose runs must come back clean before a finding-free seed (a package's first baseline) is trusted; the seed's release counts as one, re-runs of a release do not; a seed held with findings is trusted only by an operator's promote", check: (v: number) => (v < 1 ? "must be at least 1" : undefined) },
   { name: "runner-token", kind: "string", default: undefined, secret: true, help: "shared secret runners present when mTLS is off" },
   { name: "operator-token", kind: "string", default: undefined, secret: true, help: "token for the API and UI when not on loopback" },
   { name: "tls-cert", kind: "string", default: undefined, help: "server certificate (PEM)" },

@@ -1,6 +1,10 @@
 // The built-in CDN allowlist that applies underneath every operator entry:
-// address ranges and TLS/DNS name suffixes of Cloudflare, GitHub, Google,
-// Fastly and CloudFront, where package installs legitimately fetch from.
+// address ranges of Cloudflare, GitHub, Google, Fastly and CloudFront, where
+// package installs legitimately fetch from. Addresses only, and only for
+// net_new_destination: IPs rotate, names do not, and these CDNs also front
+// exfiltration channels (GitHub's API and gists, Google Forms, anyone's own
+// CloudFront distribution), so DNS names and SNI are never suppressed here
+// (see exfil.ts for the channels that are graded critical instead).
 // Data only; matching lives in allow.ts. Refresh from the providers'
 // published lists (cloudflare.com/ips, api.github.com/meta, goog.json,
 // api.fastly.com/public-ip-list, ip-ranges.amazonaws.com CLOUDFRONT).
@@ -37,12 +41,3 @@ export const CDN_CIDRS: Readonly<Record<string, readonly string[]>> = {
     "143.204.0.0/16", "204.246.164.0/22", "205.251.192.0/19", "2600:9000::/28",
   ],
 };
-
-/** Name suffixes (matched as `name == s` or `name` ends with `.s`). */
-export const CDN_SNI_SUFFIXES: readonly string[] = [
-  "cloudflare.com", "cloudflare.net",
-  "github.com", "githubusercontent.com", "githubassets.com",
-  "googleapis.com", "gstatic.com", "google.com", "googleusercontent.com",
-  "fastly.net", "fastly.com", "fastlylb.net",
-  "cloudfront.net",
-];

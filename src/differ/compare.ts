@@ -1,16 +1,21 @@
 // A run's fingerprints against its package's baseline: what is new, how bad.
 import type { AllowCheck } from "./allow.ts";
-import { classify, type Severity } from "./severity.ts";
+import { classify, TRUNCATED, UNREADABLE, type Severity } from "./severity.ts";
 import { fingerprintKey, type Fingerprint } from "./types.ts";
 
 export interface Finding extends Fingerprint { severity: Severity; rank: number; reason: string }
+
+/** A value whose evidence was cut or unreadable: it stands for some unknown path, so no baseline entry can vouch for it. */
+export function unverifiable(value: string): boolean {
+  return value.startsWith(TRUNCATED) || value.startsWith(UNREADABLE);
+}
 
 /** Fingerprints not allowlisted and not in `baseline` (a set of fingerprintKey). */
 export function findDeviations(fps: readonly Fingerprint[], baseline: ReadonlySet<string>, allowed: AllowCheck): Finding[] {
   const out: Finding[] = [];
   for (const f of fps) {
-    if (baseline.has(fingerprintKey(f)) || allowed(f)) continue;
-    out.push({ ...f, ...classify(f.category, f.value) });
+    if ((baseline.has(fingerprintKey(f)) && !unverifiable(f.value)) || allowed(f)) continue;
+    out.push({ ...f, ...classify(f.category, f.value, f.actor) });
   }
   // Worst first, then by first appearance.
   return out.sort((a, b) => b.rank - a.rank || a.evidenceSeq - b.evidenceSeq);

@@ -1,10 +1,32 @@
 // Events → fingerprints. Pure: the caller reads events and stores results.
 import type { FangsEvent } from "../events/types.ts";
 import { ActorResolver, NPM_ACTOR } from "./actors.ts";
-import { canonicalAddress, endpointValue, normalizeHost, normalizePath } from "./normalize.ts";
+import { canonicalAddress, endpointValue, lexicalResolve, normalizeHost, normalizePath } from "./normalize.ts";
+import { TRUNCATED, UNREADABLE } from "./severity.ts";
+import { baitMatcher, baitValue, capturedStrings } from "./bait.ts";
 import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
 
 const NPM_SEARCH_DIR = /\/node_modules\/(?:.*\/)?(?:\.bin|node-gyp-bin)\/[^/]+$/;
+
+/**
+ * Fields the sensor adds to path-bearing events (optional: older data lacks
+ * them). See HELPERS.md "shared contract"; src/events/types.ts gains them
+ * with the sensor branch.
+ */
+interface PathMarks { path_truncated?: boolean; unreadable?: boolean; requested?: string; errno?: number; fileless?: boolean }
+
+/** A path as recorded, or a marked value that never equals a baseline value. */
+function marked(e: PathMarks, value: string): string {
+  if (e.unreadable) return UNREADABLE + value;
+  if (e.path_truncated) return TRUNCATED + value;
+  return value;
+}
+
+/** The exact name of a path (no normalization): what the attacker chose. */
+function exactPath(p: string): string {
+  const q = p.replace(/\/{2,}/g, "/");
+  return q.startsWith("/") ? lexicalResolve(q) : q;
+}
 
 /** npm extracting and reading package files is npm doing its job: not compared. */
 function npmHousekeeping(actor: string, path: string): boolean {
@@ -15,10 +37,11 @@ function npmHousekeeping(actor: string, path: string): boolean {
  * Reduce a run's events to its distinct fingerprints, each with the seq of
  * the first event that produced it. Events are taken in seq order.
  */
-export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[] {
+export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?: readonly string[] } = {}): Fingerprint[] {
   const sorted = isSorted(events) ? events : [...events].sort((a, b) => a.seq - b.seq);
   const actors = new ActorResolver(sorted);
   const resolvers = npmResolvers(sorted, actors);
+  const spawned = spawnTargets(sorted, actors);
   const out = new Map<string, Fingerprint>();
   const add = (category: Category, actor: string, value: string, seq: number) => {
     if (!value) return;
@@ -38,8 +61,18 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
     return n;
   };
   const imageOf = (e: FangsEvent) => e.exe || lastExe.get(e.pid) || e.ancestry[0]?.exe || "";
+  // Files written during this run (exact names), for write-then-exec. npm's
+  // own extraction into node_modules is how packages ship binaries, not a drop.
+  const written = new Set<string>();
+  const findBait = opts.bait?.length ? baitMatcher(opts.bait) : undefined;
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
+    if (findBait) {
+      for (const [where, text] of capturedStrings(e)) {
+        const hit = findBait(where, text);
+        if (hit) add("bait_exfiltration", actors.actorOf(who), baitValue(hit, where, text), e.seq);
+      }
+    }
     switch (e.kind) {
       case "exec": {
         if (e.source === "sched_process_exec") who.exe = lastExe.get(e.pid) || e.ancestry[0]?.exe || e.exe;
@@ -49,15 +82,33 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
         // attempts are npm's search, not behaviour. A package that ships its
         // own `.bin/sh` still shows: its exec succeeds (sched_process_exec).
         if (spawn && e.source !== "sched_process_exec" && NPM_SEARCH_DIR.test(e.filename)) break;
+        // The rest of that search walks PATH (/usr/local/bin/sh, /usr/bin/sh,
+        // …): when the kernel confirmed which one ran, the misses are not acts.
+        if (spawn && e.source !== "sched_process_exec" && spawned.has(e.pid) && spawned.get(e.pid) !== e.filename) break;
         const actor = spawn ? NPM_ACTOR : actors.actorOf(who);
+        const m = e as PathMarks;
+        // Exec (or a failed attempt: noexec /tmp) of a file this run wrote, or
+        // an interpreter handed one: keeps its exact name, never normalized.
+        const target = exactPath(e.filename);
+        const dropped = m.fileless ? target : written.has(target) ? target : e.argv.slice(1).find((a) => a.startsWith("/") && written.has(exactPath(a)));
+        if (dropped !== undefined && !m.path_truncated && !m.unreadable) {
+          add("proc_exec_written", actor, m.fileless ? `<fileless> ${dropped}` : exactPath(dropped), e.seq);
+          if (dropped === target || m.fileless) break;
+        }
         // Failed attempts (ENOENT along PATH) count too: trying curl is news.
-        add("proc_new_exec", actor, norm(e.filename), e.seq);
+        add("proc_new_exec", actor, marked(m, norm(e.filename)), e.seq);
         break;
       }
       case "file": {
         const actor = actors.actorOf(who);
         if (npmHousekeeping(actor, e.path)) break;
-        add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, norm(e.path), e.seq);
+        const m = e as PathMarks;
+        // Any access but a read makes the name (symlink, link, rename, chmod, …).
+        if (e.access !== "read") {
+          written.add(exactPath(e.path));
+          if (m.requested) written.add(exactPath(m.requested));
+        }
+        add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, marked(m, norm(e.path)), e.seq);
         break;
       }
       case "connect":
@@ -84,6 +135,13 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
     lastExe.set(e.pid, e.kind === "exec" && e.source === "sched_process_exec" ? e.exe : who.exe);
   }
   return [...out.values()];
+}
+
+/** pid → the shell file a script spawn really ran (its sched_process_exec), when recorded. */
+function spawnTargets(events: readonly FangsEvent[], actors: ActorResolver): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const e of events) if (e.kind === "exec" && e.source === "sched_process_exec" && actors.isScriptSpawn(e) && !out.has(e.pid)) out.set(e.pid, e.filename);
+  return out;
 }
 
 /** The name servers npm itself used in this run (see endpointValue). */

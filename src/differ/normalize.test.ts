@@ -28,6 +28,10 @@ const PATHS: [string, string][] = [
   ["/app/node_modules/@s/a/node_modules/@t/b/node_modules/c/x.js", "/app/node_modules/c/x.js"],
   ["/app/node_modules/a/node_modules/.bin/sh", "/app/node_modules/.bin/sh"],
   ["/var/lib/docker/overlay2/0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0/merged/etc/hosts", "<rootfs>/etc/hosts"],
+  ["/srv/install/node_modules/widget/build/out-4711.txt", "/srv/install/node_modules/widget/build/out-<n>.txt"],
+  ["/srv/install/node_modules/@s/w/logs/run-1733450000123-7.log", "/srv/install/node_modules/@s/w/logs/run-<n>-<n>.log"],
+  ["/srv/install/node_modules/es6-shim/lib/part2.js", "/srv/install/node_modules/es6-shim/lib/part<n>.js"],
+  ["/tmp/.cache-x8Kd9a", "/tmp/.cache-<rand>"],
   ["/data/docker/overlay2/0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0/merged", "<rootfs>"],
 ];
 
@@ -40,6 +44,11 @@ const KEPT: string[] = [
   "/usr/lib/x86_64-linux-gnu/libssl.so.3",
   "/app/node_modules/demo-pkg/install.js",
   "/usr/bin/sha256sum",
+  // Names an attacker chose outside a package's own directory keep every character.
+  "/tmp/.cache-updater",
+  "/root/out-4711.txt",
+  "/srv/install/out-4711.txt",
+  "/srv/install/node_modules/.bin/tool2",
 ];
 
 describe("normalizePath", () => {
@@ -48,6 +57,10 @@ describe("normalizePath", () => {
   });
   test.each(KEPT.map((k) => [k]))("%s is kept as is", (p) => {
     expect(normalizePath(p)).toBe(p);
+  });
+  test("run-to-run numbers in a package's own file names: two honest runs, one value", () => {
+    const run = (pid: number, ms: number) => normalizePath(`/srv/install/node_modules/widget/build/out-${pid}-${ms}.txt`);
+    expect(run(37, 1733450000123)).toBe(run(38, 1733450009999));
   });
   test("two honest temp names normalize to one value", () => {
     expect(normalizePath("/tmp/npm-11-aaaa1111/x")).toBe(normalizePath("/tmp/npm-922-bbbb2222/x"));

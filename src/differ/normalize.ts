@@ -6,6 +6,9 @@
 
 type Rule = [RegExp, string];
 
+/** Marks the rule whose replacement is computed (numbers under a package dir). */
+const PKG_NUMBERS = "<pkg-numbers>";
+
 // Applied in order to every path (file opens, exec targets, unix sockets).
 const PATH_RULES: Rule[] = [
   // npm's content-addressed cache and its logs: names are hashes and times.
@@ -36,10 +39,19 @@ const PATH_RULES: Rule[] = [
   // A prerelease tag is taken only when it looks like one (-beta.2, -rc1,
   // -0): "-linux" in node-v20.11.1-linux-x64 is part of the name.
   [/(?<![\w.])v?\d+\.\d+\.\d+(?:-(?:alpha|beta|rc|pre|next|canary|dev|\d)[0-9A-Za-z.]*)?(?:\+[0-9A-Za-z.]+)?(?![\w])/g, "<ver>"],
+  // Run-to-run numbers (pids, timestamps, counters) in the names of files
+  // under a package's own directory: `build/out-4711.txt`, `log-1733450000.txt`.
+  // Only there: a package's own tree is info-level either way, while a name
+  // chosen elsewhere (/tmp, $HOME, the project) keeps its digits. The package
+  // name itself is kept (es6-shim, base64-js).
+  [/(\/node_modules\/(?:@[^/]+\/)?[^/.<][^/]*\/)(.+)$/, PKG_NUMBERS],
 ];
 
+// A temp-name suffix is taken as random only when it looks random (a digit
+// or a capital among 6+ characters, as mkdtemp's XXXXXX nearly always has):
+// `/tmp/.cache-updater` is a name someone chose and stays as it is.
 const TMP_SEGMENT_RULES: Rule[] = [
-  [/([-_.])[A-Za-z0-9]{6,}$/, "$1<rand>"],
+  [/([-_.])(?=[a-z]*[0-9A-Z])[A-Za-z0-9]{6,}$/, "$1<rand>"],
   [/^(?=[A-Za-z]*\d)[A-Za-z0-9]{8,}$/, "<rand>"],
   [/\d{3,}/g, "<n>"],
 ];
@@ -64,12 +76,17 @@ export function normalizePath(raw: string): string {
       if (m) p = normalizeTmp(m[2], m[1]);
       continue;
     }
+    if (to === PKG_NUMBERS) {
+      p = p.replace(re, (_all, dir: string, rest: string) => dir + rest.replace(/\d+/g, "<n>"));
+      continue;
+    }
     p = p.replace(re, to);
   }
   return p;
 }
 
-function lexicalResolve(p: string): string {
+/** `/a//b/./c/../d` → `/a/b/d`: the path as written, with no rule applied. */
+export function lexicalResolve(p: string): string {
   const out: string[] = [];
   for (const s of p.split("/")) {
     if (s === "" || s === ".") continue;

@@ -31,7 +31,9 @@ export async function promoteRun(db: Kysely<DB>, runId: string, actor: string, o
     if (!stored.length) await replaceRunFingerprints(tx, runId, fps);
     const allowed = allowChecker([...(await allowRulesFor(tx, run.package)), ...(opts.configAllow ?? [])], run.package);
     const kept = fps.filter((f) => !allowed(f));
-    await mergeIntoBaseline(tx, run.package, runId, kept);
+    // A seed's fingerprints went into the baseline when it was diffed (held
+    // seeds too: used for deltas, untrusted until this promote).
+    if (run.verdict !== "seeded" && run.verdict !== "seeded_with_findings") await mergeIntoBaseline(tx, run.package, runId, kept);
     const cleared = await clearRunDeviations(tx, runId, actor);
     await tx.updateTable("runs").set({ is_baseline: 1 }).where("id", "=", runId).execute();
     const result = { runId, package: run.package, merged: kept.length, allowlisted: fps.length - kept.length, cleared };

@@ -1,7 +1,7 @@
 // Binds the pure differ to the store: one run's events in, its fingerprints,
 // deviations, baseline changes and verdict out — all in one transaction.
 import type { Kysely } from "kysely";
-import type { DB } from "../store/schema.ts";
+import type { DB, RunVerdict } from "../store/schema.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { audit } from "../store/audit.ts";
 import { loadRunEvents, pinEvents } from "../store/events.ts";
@@ -11,18 +11,19 @@ import { insertDeviations } from "../store/deviations.ts";
 import { allowRulesFor } from "../store/allowlist.ts";
 import { extractFingerprints } from "./fingerprint.ts";
 import { allowChecker, type AllowRule } from "./allow.ts";
-import { findDeviations, maxSeverity } from "./compare.ts";
+import { findDeviations, maxSeverity, type Finding } from "./compare.ts";
+import { firstSightFindings, seedTrusted, seedVerdict, withAbsolute } from "./first_sight.ts";
 import type { ConfigAllowEntry } from "../core/config.ts";
 
 export interface DiffOptions {
-  /** K consecutive zero-deviation runs before auto-promotion (1 = promote every clean run). */
+  /** clean-runs-to-promote: distinct releases a finding-free seed needs before it is trusted (first_sight.ts). */
   cleanRunsToPromote?: number;
   /** Config-file allowlist entries, applied even before they are synced to the DB. */
   configAllow?: readonly ConfigAllowEntry[];
   actor?: string;
 }
 
-export interface DiffResult { verdict: "seeded" | "clean" | "deviations"; deviations: number; maxSeverity: string | null }
+export interface DiffResult { verdict: Exclude<RunVerdict, "incomplete">; deviations: number; maxSeverity: string | null }
 
 export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions = {}): Promise<DiffResult> {
   const k = Math.max(1, opts.cleanRunsToPromote ?? 1);
@@ -32,7 +33,7 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
   // A re-diff works from the fingerprints stored the first time: by then
   // retention may have pruned all raw events but the pinned evidence.
   const stored = await loadRunFingerprints(db, runId);
-  const fps = stored.length ? stored : extractFingerprints(await loadRunEvents(db, runId));
+  const fps = stored.length ? stored : extractFingerprints(await loadRunEvents(db, runId), { bait: await runBait(db, runId) });
   return db.transaction().execute(async (tx) => {
     const run = await tx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
     if (!run) throw new NotFoundError(`run ${runId}`);
@@ -44,28 +45,43 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
     const allowed = allowChecker(rules, run.package);
     const kept = fps.filter((f) => !allowed(f));
 
-    const seededBefore = await tx.selectFrom("runs").select("id").where("package", "=", run.package).where("is_baseline", "=", 1).where("id", "!=", runId).limit(1).executeTakeFirst();
+    const state = await baselineState(tx, run.package, runId);
     let result: DiffResult;
     let isBaseline = 0;
-    // A re-diffed run that is already part of the baseline is not merged twice.
-    const merge = (fps: typeof kept) => (run.is_baseline === 1 ? Promise.resolve() : mergeIntoBaseline(tx, run.package, runId, fps, now));
-    if (!seededBefore) {
+    // A run whose fingerprints are already in the baseline (a baseline run, or
+    // a re-diffed seed) is not merged twice.
+    const merged = run.is_baseline === 1 || run.verdict === "seeded" || run.verdict === "seeded_with_findings";
+    const merge = (fps: typeof kept) => (merged ? Promise.resolve() : mergeIntoBaseline(tx, run.package, runId, fps, now));
+    const record = async (findings: Finding[], verdict: DiffResult["verdict"]) => {
+      await insertDeviations(tx, run, findings, now);
+      await pinEvents(tx, runId, findings.map((f) => f.evidenceSeq));
+      return { verdict, deviations: findings.length, maxSeverity: maxSeverity(findings) };
+    };
+    if (!state.seed) {
+      // First sight (first_sight.ts): judged by absolute rules; the
+      // fingerprints seed the baseline either way, for later deltas.
+      const findings = firstSightFindings(fps, allowed);
       await merge(kept);
-      result = { verdict: "seeded", deviations: 0, maxSeverity: null };
-      isBaseline = 1;
+      if (seedVerdict(findings) === "seeded_with_findings") result = await record(findings, "seeded_with_findings");
+      else {
+        result = { verdict: "seeded", deviations: 0, maxSeverity: null };
+        isBaseline = seedTrusted(k, run.version, []) ? 1 : 0;
+      }
     } else {
-      const findings = findDeviations(fps, await baselineKeys(tx, run.package), allowed);
+      let findings = findDeviations(fps, await baselineKeys(tx, run.package), allowed);
+      if (!state.trusted) findings = withAbsolute(findings, firstSightFindings(fps, allowed));
       if (findings.length > 0) {
-        await insertDeviations(tx, run, findings, now);
-        await pinEvents(tx, runId, findings.map((f) => f.evidenceSeq));
-        result = { verdict: "deviations", deviations: findings.length, maxSeverity: maxSeverity(findings) };
+        result = await record(findings, "deviations");
       } else {
         result = { verdict: "clean", deviations: 0, maxSeverity: null };
-        const streak = await cleanStreak(tx, run.package, runId, run.created_at, k - 1);
-        if (streak.length >= k - 1 || run.is_baseline === 1) {
+        if (state.trusted) {
           await merge(kept);
           isBaseline = 1;
-          if (streak.length) await tx.updateTable("runs").set({ is_baseline: 1 }).where("id", "in", streak).execute();
+        } else if (state.seed.verdict === "seeded" && seedTrusted(k, state.seed.version, [...state.cleanVersions, run.version])) {
+          // The finding-free seed has now been borne out by K distinct releases.
+          await merge(kept);
+          isBaseline = 1;
+          await tx.updateTable("runs").set({ is_baseline: 1 }).where("id", "in", [state.seed.id, ...state.cleanIds]).execute();
         }
       }
     }
@@ -73,7 +89,7 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
     await tx.updateTable("runs").set({ verdict: result.verdict, deviation_count: result.deviations, max_severity: result.maxSeverity, is_baseline: isBaseline }).where("id", "=", runId).execute();
     await audit(tx, {
       actor,
-      action: result.verdict === "seeded" ? "baseline.seed" : isBaseline ? "baseline.autopromote" : "run.diff",
+      action: result.verdict === "seeded" || result.verdict === "seeded_with_findings" ? "baseline.seed" : isBaseline ? "baseline.autopromote" : "run.diff",
       target_kind: "run",
       target_id: runId,
       after: { ...result, fingerprints: fps.length, allowlisted: fps.length - kept.length, is_baseline: isBaseline === 1 },
@@ -82,26 +98,44 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
   });
 }
 
-/**
- * The ids of the clean, not-yet-promoted runs immediately before this one
- * (newest first, at most `want`). A run with deviations breaks the streak.
- */
-async function cleanStreak(tx: Kysely<DB>, pkg: string, runId: string, createdAt: number, want: number): Promise<string[]> {
-  if (want <= 0) return [];
-  const prev = await tx
+/** The run's bait values (reported by the runner), or none. */
+async function runBait(db: Kysely<DB>, runId: string): Promise<string[]> {
+  const r = await db.selectFrom("runs").select("bait").where("id", "=", runId).executeTakeFirst();
+  if (!r?.bait) return [];
+  try {
+    const v = JSON.parse(r.bait);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+interface BaselineState {
+  /** The run that seeded the package's baseline (oldest), if any besides this one. */
+  seed?: { id: string; version: string; verdict: string };
+  /** An operator promoted a run, or a finding-free seed was borne out (some run is_baseline). */
+  trusted: boolean;
+  /** Clean runs since the seed that are not yet in the baseline (ids, versions). */
+  cleanIds: string[];
+  cleanVersions: string[];
+}
+
+async function baselineState(tx: Kysely<DB>, pkg: string, runId: string): Promise<BaselineState> {
+  const rows = await tx
     .selectFrom("runs")
-    .select(["id", "verdict", "is_baseline"])
+    .select(["id", "version", "verdict", "is_baseline", "created_at"])
     .where("package", "=", pkg)
     .where("id", "!=", runId)
-    .where("verdict", "is not", null)
-    .where("created_at", "<=", createdAt)
-    .orderBy("created_at", "desc")
-    .limit(want)
+    .where((eb) => eb.or([eb("is_baseline", "=", 1), eb("verdict", "in", ["seeded", "seeded_with_findings", "clean"])]))
+    .orderBy("created_at")
+    .orderBy("id")
     .execute();
-  const out: string[] = [];
-  for (const r of prev) {
-    if (r.verdict !== "clean" || r.is_baseline === 1) break;
-    out.push(r.id);
-  }
-  return out;
+  const seedRow = rows.find((r) => r.verdict === "seeded" || r.verdict === "seeded_with_findings") ?? rows.find((r) => r.is_baseline === 1);
+  const clean = rows.filter((r) => r.verdict === "clean" && r.is_baseline !== 1);
+  return {
+    seed: seedRow ? { id: seedRow.id, version: seedRow.version, verdict: seedRow.verdict ?? "seeded" } : undefined,
+    trusted: rows.some((r) => r.is_baseline === 1),
+    cleanIds: clean.map((r) => r.id),
+    cleanVersions: clean.map((r) => r.version),
+  };
 }

@@ -1,7 +1,10 @@
 // Every severity rule in one table, read top to bottom: the first rule whose
 // category and pattern match a deviation decides its severity. Levels:
-// info < low < medium < high < critical.
+// info < low < medium < high < critical. The exfiltration-channel table the
+// name rules use lives here too (exfil.ts holds its data), so what an attacker
+// does is graded in one place.
 import type { Category } from "./types.ts";
+import { EXFIL_CHANNELS } from "./exfil.ts";
 
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -20,30 +23,63 @@ interface Rule {
   categories: readonly Category[];
   /** Tested against the normalized value. */
   match: RegExp;
+  /** When set, the rule applies only to fingerprints of a matching actor. */
+  actor?: RegExp;
   severity: Severity;
   reason: string;
 }
 
+/**
+ * The consuming project npm installs into (npm's INIT_CWD): the sandbox's
+ * working directory. Keep in sync with WORKDIR in src/runner/sandbox/spec.ts
+ * (severity.test.ts checks it).
+ */
+export const PROJECT_DIR = "/srv/install";
+
 const FS = ["fs_new_path_read", "fs_new_path_write"] as const;
+const WRITE = ["fs_new_path_write"] as const;
+const NAMES = ["net_new_https_host", "net_new_dns_name"] as const;
 const SHELLS = "sh|bash|dash|zsh|ksh|ash|busybox|fish|csh|tcsh";
 const DOWNLOADERS = "curl|wget|nc|ncat|netcat|socat|ssh|scp|sftp|ftp|tftp|telnet|openssl|rsync|aria2c";
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const PROJECT = esc(PROJECT_DIR);
+/** Container-runtime control sockets: talking to one is a sandbox escape attempt. */
+const RUNTIME_SOCKET = /(^|\/)(docker|containerd|podman|crio|cri-dockerd|dockershim|buildkitd|containerd-shim[^/]*)\.sock$|\/(docker|containerd|podman|crio|buildkit)\/[^/]*\.sock$|containerd-shim\//;
+/** Marks fingerprint.ts puts in front of a value whose evidence is not a whole path. */
+export const TRUNCATED = "<truncated> ";
+export const UNREADABLE = "<unreadable> ";
 
 export const RULES: readonly Rule[] = [
+  // Evidence the sensor could not record whole (sensor branch fields): the
+  // value never equals a baseline value (compare.ts), and it is never quiet.
+  { categories: ["fs_new_path_read", "fs_new_path_write", "proc_new_exec", "proc_exec_written"], match: /^<(truncated|unreadable)> /, severity: "medium", reason: "path recorded truncated or unreadable" },
+  // What no honest install does.
+  { categories: ["bait_exfiltration"], match: /./, severity: "critical", reason: "bait exfiltration: a planted credential left in a captured string" },
+  { categories: ["proc_exec_written"], match: /./, severity: "critical", reason: "exec of a file written during the same run" },
+  { categories: ["net_new_destination"], match: new RegExp(`^unix:.*(${RUNTIME_SOCKET.source})`), severity: "critical", reason: "container-runtime socket (sandbox escape)" },
+  { categories: FS, match: RUNTIME_SOCKET, severity: "critical", reason: "container-runtime socket (sandbox escape)" },
+  { categories: FS, match: /^\/proc\/[^/]+\/(task\/[^/]+\/)?(mem|environ)$/, severity: "critical", reason: "another process's memory or environment (/proc/*/mem, /proc/*/environ)" },
+  { categories: NAMES, match: EXFIL_CHANNELS.pattern, severity: "critical", reason: "exfiltration or tunnelling channel (paste site, webhook collector, chat webhook, tunnel, GitHub API, form endpoint, out-of-band testing domain)" },
   // Credentials and secrets.
   { categories: FS, match: /(^|\/)\.npmrc$|\/etc\/npmrc$/, severity: "critical", reason: "npm credentials file (.npmrc)" },
   { categories: FS, match: /(^|\/)\.ssh(\/|$)/, severity: "critical", reason: "SSH keys or config" },
-  { categories: FS, match: /^\/proc\/[^/]+\/environ$/, severity: "critical", reason: "process environment (/proc/*/environ)" },
   { categories: FS, match: /^\/etc\/(shadow|gshadow|sudoers)/, severity: "critical", reason: "system credential database" },
   { categories: FS, match: /(^|\/)(\.aws\/(credentials|config)|\.config\/gcloud\/|\.azure\/|\.kube\/config|\.docker\/config\.json|\.git-credentials|\.netrc|\.pgpass|\.yarnrc|\.pypirc|\.gnupg\/)/, severity: "high", reason: "cloud or tool credential file" },
   { categories: FS, match: /(^|\/)(\.bash_history|\.zsh_history|\.gitconfig|\.env)$/, severity: "high", reason: "history, git identity or dotenv secrets" },
-  // Persistence.
-  { categories: ["fs_new_path_write"], match: /(^|\/)(\.bashrc|\.profile|\.bash_profile|\.zshrc)$|^\/etc\/(cron|profile|rc\.local|ld\.so\.preload|systemd\/)|^\/var\/spool\/cron|(^|\/)\.config\/autostart\//, severity: "high", reason: "shell start-up, cron or service file (persistence)" },
+  // Persistence and writes into the project that installs the package.
+  { categories: WRITE, match: /(^|\/)(\.git\/hooks|\.github\/workflows|\.vscode|\.claude|\.idea|\.husky)(\/|$)/, severity: "critical", reason: "write into git hooks, CI workflows or editor/agent config (runs code later)" },
+  { categories: WRITE, match: /(^|\/)(\.bashrc|\.profile|\.bash_profile|\.bash_login|\.bash_logout|\.zshrc|\.zshenv|\.zprofile|\.kshrc|\.cshrc|\.tcshrc|\.config\/fish\/)/, severity: "critical", reason: "shell start-up file (persistence)" },
+  { categories: WRITE, match: /^\/etc\/(cron|profile|rc\.local|ld\.so\.preload|systemd\/|environment$|bash\.bashrc$)|^\/var\/spool\/cron|(^|\/)\.config\/(autostart|systemd)\//, severity: "high", reason: "cron, service, loader or login file (persistence)" },
+  { categories: WRITE, match: new RegExp(`^${PROJECT}/(?!node_modules/)`), severity: "high", reason: "write into the consuming project (INIT_CWD) outside node_modules" },
   { categories: FS, match: /^\/etc\/(passwd|group|hosts|resolv\.conf)$/, severity: "medium", reason: "system account or name-resolution file" },
   { categories: FS, match: /(^|\/)node_modules\//, severity: "info", reason: "file under node_modules" },
   { categories: FS, match: /^\/dev\/(null|zero|full|u?random|tty|ptmx|pts\/|std(in|out|err)$)|^\/proc\/self\/fd\//, severity: "info", reason: "standard device or own descriptor" },
-  { categories: ["fs_new_path_write"], match: /./, severity: "medium", reason: "new file written outside node_modules" },
+  { categories: WRITE, match: /./, severity: "medium", reason: "new file written outside node_modules" },
   { categories: ["fs_new_path_read"], match: /./, severity: "low", reason: "new file read outside node_modules" },
-  // Processes.
+  // Processes. npm itself starts a lifecycle script as `sh -c <script>`:
+  // news only in that the release has a new install script, whose own acts
+  // are graded under its script actor.
+  { categories: ["proc_new_exec"], actor: /^npm$/, match: new RegExp(`(^|/)(${SHELLS})$`), severity: "low", reason: "npm starts a lifecycle script (a new install script)" },
   { categories: ["proc_new_exec"], match: new RegExp(`(^|/)(${SHELLS})$`), severity: "high", reason: "exec of a shell" },
   { categories: ["proc_new_exec"], match: new RegExp(`(^|/)(${DOWNLOADERS})$`), severity: "high", reason: "exec of a downloader or network tool" },
   { categories: ["proc_new_exec"], match: /(^|\/)(python[0-9.]*|perl|ruby|php|lua)$/, severity: "medium", reason: "exec of another interpreter" },
@@ -57,9 +93,9 @@ export const RULES: readonly Rule[] = [
   { categories: ["net_new_dns_name"], match: /./, severity: "medium", reason: "new DNS name" },
 ];
 
-export function classify(category: Category, value: string): { severity: Severity; rank: number; reason: string } {
+export function classify(category: Category, value: string, actor = ""): { severity: Severity; rank: number; reason: string } {
   for (const r of RULES) {
-    if (r.categories.includes(category) && r.match.test(value)) return { severity: r.severity, rank: severityRank(r.severity), reason: r.reason };
+    if (r.categories.includes(category) && r.match.test(value) && (!r.actor || r.actor.test(actor))) return { severity: r.severity, rank: severityRank(r.severity), reason: r.reason };
   }
   return { severity: "low", rank: 1, reason: "new behaviour" };
 }

@@ -8,6 +8,11 @@ export const CATEGORIES = [
   "fs_new_path_read",
   "fs_new_path_write",
   "proc_new_exec",
+  // Exec (or exec attempt) of a file written during the same run, by its real
+  // name: the dropper's stage two. Never normalized (fingerprint.ts).
+  "proc_exec_written",
+  // A planted bait credential found in a captured string (bait.ts).
+  "bait_exfiltration",
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

@@ -40,7 +40,7 @@ export async function completeRun(d: AppDeps, run: Run, runnerId: string, f: Fin
     const r = await diffRun(d.db, run.id, { cleanRunsToPromote: d.cfg["clean-runs-to-promote"], configAllow: d.cfg.allowlist });
     d.metrics.runsCompleted.inc({ status: ended.status, verdict: r.verdict });
     d.log(`run ${run.id} verdict ${r.verdict} (${r.deviations} deviations${r.maxSeverity ? `, max ${r.maxSeverity}` : ""})`);
-    if (r.verdict === "deviations") {
+    if (r.verdict === "deviations" || r.verdict === "seeded_with_findings") {
       const fresh = (await getRun(d.db, run.id)) ?? ended;
       inBackground(d, d.hooks.runDeviations(fresh, d.log));
     }

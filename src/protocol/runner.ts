@@ -91,5 +91,7 @@ export const FinishRequest = v.object({
   events_dropped: v.pipe(v.number(), v.integer(), v.minValue(0)),
   batch_send_errors: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
   timings: v.optional(v.record(str(64), v.number()), {}),
+  /** The bait values planted in this run (src/runner/bait.ts), for the differ's bait-exfiltration rule. */
+  bait: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(8), v.maxLength(256))), v.maxLength(16))),
 });
 export type FinishRequest = v.InferOutput<typeof FinishRequest>;

@@ -12,6 +12,7 @@ import { OrchestratorClient, OrchestratorError, withRetry } from "./client.ts";
 import type { Docker } from "./docker.ts";
 import { EventPump } from "./pump.ts";
 import { runSandbox } from "./sandbox/run.ts";
+import { baitValues } from "./bait.ts";
 import { RUN_LABEL, RUNNER_LABEL } from "./sandbox/spec.ts";
 import { EventStreamer } from "./streamer.ts";
 
@@ -167,6 +168,7 @@ export class Runner {
       events_sent: stats.events_sent,
       events_dropped: dropped + stats.events_lost,
       batch_send_errors: stats.batch_send_errors,
+      bait: baitValues(result.bait),
       timings: { ...result.timings, stream_flush_ms: Math.round(performance.now() - tStream), claim_to_finish_ms: Math.round(performance.now() - tClaim) },
     };
     log(`run ${runId}: ${result.status} exit_code=${result.exitCode ?? "-"} events_sent=${stats.events_sent} events_dropped=${req.events_dropped} cgroup=${cgroupId ?? "-"}${result.failureReason ? ` reason=${JSON.stringify(result.failureReason)}` : ""}`);

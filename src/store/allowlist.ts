@@ -6,7 +6,7 @@ import type { AllowEntry, DB } from "./schema.ts";
 import { newId, resolvePrefix } from "../core/ids.ts";
 import { FangsError } from "../core/errors.ts";
 import { audit } from "./audit.ts";
-import { allowValueError, type AllowRule } from "../differ/allow.ts";
+import { allowValueError, normalizeAllowValue, type AllowRule } from "../differ/allow.ts";
 import type { ConfigAllowEntry } from "../core/config.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -33,7 +33,8 @@ export async function addAllow(db: Kysely<DB>, e: NewAllow, actor: string): Prom
   const err = allowValueError(e.kind, e.value);
   if (err) throw new FangsError(`bad -value: ${err}`);
   const row: AllowEntry = {
-    id: newId(), kind: e.kind as AllowEntry["kind"], value: e.value.trim(), package: e.package || null,
+    // Stored in the normalized form the fingerprints use (what `allow add` shows).
+    id: newId(), kind: e.kind as AllowEntry["kind"], value: normalizeAllowValue(e.kind, e.value), package: e.package || null,
     note: e.note || null, source: e.source ?? "cli", created_at: Date.now(),
   };
   await db.transaction().execute(async (tx) => {
@@ -88,7 +89,7 @@ export async function syncConfigAllowlist(db: Kysely<DB>, entries: readonly Conf
     }
     for (const [id, e] of want) {
       if (haveIds.has(id)) continue;
-      const row = { id, kind: e.kind, value: e.value, package: e.package ?? null, note: e.note ?? null, source: "config" as const, created_at: Date.now() };
+      const row = { id, kind: e.kind, value: normalizeAllowValue(e.kind, e.value), package: e.package ?? null, note: e.note ?? null, source: "config" as const, created_at: Date.now() };
       await tx.insertInto("allowlist").values(row).execute();
       await audit(tx, { actor, action: "allow.add", target_kind: "allowlist", target_id: id, after: row });
       added.push(id);

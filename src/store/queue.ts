@@ -196,6 +196,7 @@ export async function finishRun(db: Db, runId: string, runnerId: string, f: Fini
         events_dropped: f.events_dropped,
         batch_send_errors: f.batch_send_errors ?? 0,
         timings: JSON.stringify({ ...(f.timings ?? {}), events_sent: f.events_sent }),
+        bait: f.bait?.length ? JSON.stringify(f.bait) : null,
       })
       .where("id", "=", runId)
       .where("runner_id", "=", runnerId)

@@ -36,9 +36,14 @@ export interface ReleasesTable {
 }
 
 export type RunStatus = "queued" | "running" | "finished" | "failed" | "timed_out";
-// "no-install-code": the watcher recorded the release without a sandbox, as
-// nothing in its installed closure runs at install (issue 16).
-export type RunVerdict = "seeded" | "clean" | "deviations" | "no-install-code";
+/**
+ * seeded_with_findings: a first run with ≥ high absolute findings (differ/first_sight.ts),
+ * held in pending; its baseline is used for deltas but trusted only once promoted.
+ * no-install-code: the watcher recorded the release without a sandbox, as
+ * nothing in its installed closure runs at install (issue 16).
+ * The integrity branch adds "incomplete" (which wins when both apply).
+ */
+export type RunVerdict = "seeded" | "seeded_with_findings" | "clean" | "deviations" | "no-install-code";
 
 export interface RunsTable {
   id: string;
@@ -61,6 +66,8 @@ export interface RunsTable {
   deviation_count: Generated<number>;
   max_severity: string | null;
   timings: string | null; // JSON
+  /** JSON string[]: the run's bait values (0004_run_bait.sql); null for runs from older runners. */
+  bait?: string | null;
 }
 
 export interface EventBatchesTable {

@@ -10,6 +10,7 @@ import { insertEvents } from "../../src/store/events.ts";
 import { mergeIntoBaseline } from "../../src/store/baseline.ts";
 import { diffRun } from "../../src/differ/run.ts";
 import { tempDir } from "../lib/env.ts";
+import { baitValues, newBait } from "../../src/runner/bait.ts";
 
 const N = 100_000;
 const BASELINE = 50_000;
@@ -39,8 +40,10 @@ function bigRun(): FangsEvent[] {
 }
 
 const events = bigRun();
+// Every run carries its bait values now: the bait scan is part of the measured path.
+const bait = baitValues(newBait());
 const t0 = performance.now();
-const fps = extractFingerprints(events);
+const fps = extractFingerprints(events, { bait });
 const t1 = performance.now();
 // Baseline: half of the run's fingerprints plus unrelated ones, 50,000 total.
 const keys = fps.slice(0, Math.floor(fps.length / 2)).map(fingerprintKey);
@@ -59,6 +62,7 @@ const seedRun = await enqueueScan(db, { package: "big", version: "1.0.0", source
 await db.updateTable("runs").set({ is_baseline: 1 }).where("id", "=", seedRun.id).execute();
 await mergeIntoBaseline(db, "big", seedRun.id, keys.map((k) => { const [category, actor, value] = k.split("\u0000"); return { category: category as never, actor, value, evidenceSeq: 0 }; }));
 const run = await enqueueScan(db, { package: "big", version: "1.0.1", source: "manual", actor: "bench" });
+await db.updateTable("runs").set({ bait: JSON.stringify(bait) }).where("id", "=", run.id).execute();
 await insertEvents(db, run.id, events);
 const t4 = performance.now();
 const r = await diffRun(db, run.id);

@@ -24,6 +24,18 @@ describe("allow", () => {
     expect(audit.every((x) => x.actor.startsWith("cli:"))).toBe(true);
   });
 
+  test("add stores a path entry in the normalized form it is matched in, and says so", async () => {
+    const db = freshDb();
+    const r = await fangsAsync(["allow", "add", "-kind", "path", "-value", "/root/.cache/node-gyp/20.11.1/**", "-db", db]);
+    expect(r.stdout).toContain("path /root/.cache/node-gyp/<ver>/** (global)");
+    expect(r.stdout).toContain("stored as /root/.cache/node-gyp/<ver>/** (normalized like the fingerprints it matches; typed /root/.cache/node-gyp/20.11.1/**)");
+    const same = await fangsAsync(["allow", "add", "-kind", "sni", "-value", "*.telemetry.example", "-db", db]);
+    expect(same.stdout).not.toContain("stored as");
+    const list = JSON.parse((await fangsAsync(["allow", "list", "--json", "-db", db])).stdout);
+    expect(list.map((e: { value: string }) => e.value)).toEqual(["/root/.cache/node-gyp/<ver>/**", "*.telemetry.example"]);
+    expectOneLineError(await fangsAsync(["allow", "add", "-kind", "path", "-value", "/**", "-db", db]), /would suppress every file/);
+  });
+
   test.each([
     [["-kind", "cidr", "-value", "10.0.0.0/33"], /not a CIDR block/],
     [["-kind", "cidr", "-value", "not-an-ip"], /not a CIDR block/],

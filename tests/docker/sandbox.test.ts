@@ -9,7 +9,7 @@ import { buildImage } from "../../src/runner/image.ts";
 import { runCgroupDirs } from "../../src/sensor/cgroup.ts";
 import { runSandbox, type SandboxResult } from "../../src/runner/sandbox/run.ts";
 import { containerConfig } from "../../src/runner/sandbox/spec.ts";
-import { BAIT_ENV, BAIT_NPM_TOKEN } from "../../src/runner/bait.ts";
+import { newBait } from "../../src/runner/bait.ts";
 import { DEFAULT_SPEC, type SandboxSpec } from "../../src/protocol/sandbox.ts";
 import { newId } from "../../src/core/ids.ts";
 import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
@@ -39,7 +39,7 @@ async function install(pkg: string, version: string, over: Partial<SandboxSpec> 
   const runId = newId();
   let cgroupSeen: Observed["cgroupSeen"] = null;
   const result = await runSandbox({
-    docker, runId, pkg, version, spec: spec(over), image: IMAGE,
+    docker, runId, pkg, version, spec: spec(over), image: IMAGE, bait: newBait(),
     watch: (id) => {
       const dir = `/sys/fs/cgroup/unified/fangs/${runId}`;
       cgroupSeen = { id, existed: existsSync(dir), inode: existsSync(dir) ? statSync(dir, { bigint: true }).ino : -1n };
@@ -61,7 +61,7 @@ describe("sandbox image", () => {
 describe("hardening in docker inspect", () => {
   test("every field of the threat model reaches the engine", async () => {
     const runId = newId();
-    const id = await docker.createContainer(`fangs-inspect-${runId}`, containerConfig({ runId, pkg: "x", version: "1.0.0", spec: DEFAULT_SPEC, image: IMAGE, npm: { allowAllScripts: true } }));
+    const id = await docker.createContainer(`fangs-inspect-${runId}`, containerConfig({ runId, pkg: "x", version: "1.0.0", spec: DEFAULT_SPEC, image: IMAGE, npm: { allowAllScripts: true }, bait: newBait() }));
     try {
       const h = (await docker.inspect(id))!.HostConfig;
       const c = (await docker.inspect(id))!.Config;
@@ -97,9 +97,9 @@ describe("a sandboxed install", () => {
     expect(inside.noNewPrivs).toBe("1");
     expect(inside.cgroup).toContain(`/fangs/${runId}/`);
     expect(inside.tmpMount).toContain("noexec");
-    expect(inside.npmrc).toContain(BAIT_NPM_TOKEN);
+    expect(inside.npmrc).toContain(result.bait.npm_token);
     expect(inside.sshKey).toBe("-----BEGIN OPENSSH PRIVATE KEY-----");
-    expect(inside.awsKey).toBe(BAIT_ENV.AWS_ACCESS_KEY_ID);
+    expect(inside.awsKey).toBe(result.bait.aws_access_key_id);
     expect(inside.nofile).toBe("4096");
     expect(inside.pidsMax).toBe("256");
     // The cgroup existed before the container, and its id is its inode.

@@ -39,4 +39,4 @@ export function eachBackend(title: string, body: (open: () => Promise<Store>) =>
 afterAll(async () => {
   for (const s of stores.splice(0)) await s.destroy().catch(() => {});
   for (const url of created.splice(0)) await dropTestDatabase(url).catch(() => {});
-});
+}, 60_000); // dropping a dozen databases on a loaded machine outlasts the 5 s hook default

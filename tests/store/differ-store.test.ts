@@ -103,19 +103,89 @@ eachBackend("differ over the store", (open) => {
     expect(actions).toContain("baseline.promote");
   });
 
-  test("clean-runs-to-promote K=2 waits for two consecutive clean runs", async () => {
+  test("clean-runs-to-promote K=2: a finding-free seed is trusted once clean runs cover two distinct releases", async () => {
     const db = await open();
-    await diffRun(db, await scan(db, "clean-1.0.0-a"), { cleanRunsToPromote: 2 });
-    const first = await scan(db, "clean-1.0.0-b");
-    expect((await diffRun(db, first, { cleanRunsToPromote: 2 })).verdict).toBe("clean");
-    expect((await getRun(db, first))!.is_baseline).toBe(0);
+    const seed = await scan(db, "clean-1.0.0-a");
+    expect((await diffRun(db, seed, { cleanRunsToPromote: 2 })).verdict).toBe("seeded");
+    expect((await getRun(db, seed))!.is_baseline).toBe(0); // provisional
+    // Re-running the same release proves nothing.
+    const rerun = await scan(db, "clean-1.0.0-b");
+    expect((await diffRun(db, rerun, { cleanRunsToPromote: 2 })).verdict).toBe("clean");
+    expect((await getRun(db, rerun))!.is_baseline).toBe(0);
     const npmrc = async () => (await listBaseline(db, "demo-pkg")).find((b) => b.actor === "npm" && b.value === "/root/.npmrc")!.occurrence_count;
     expect(await npmrc()).toBe(1);
-    const second = await scan(db, "clean-1.0.0-a");
-    await diffRun(db, second, { cleanRunsToPromote: 2 });
-    expect((await getRun(db, second))!.is_baseline).toBe(1);
-    expect((await getRun(db, first))!.is_baseline).toBe(1);
+    const next = await scan(db, "upgrade-1.1.0", "1.1.0");
+    expect((await diffRun(db, next, { cleanRunsToPromote: 2 })).verdict).toBe("clean");
+    for (const id of [seed, rerun, next]) expect((await getRun(db, id))!.is_baseline).toBe(1);
     expect(await npmrc()).toBe(2);
+  });
+
+  test("first sight: a clean first run seeds; a first run with findings is held, stays untrusted, and is trusted once promoted", async () => {
+    const db = await open();
+    // Clean first run: seeds as before, nothing pending.
+    expect(await diffRun(db, await scan(db, "clean-1.0.0-a"))).toEqual({ verdict: "seeded", deviations: 0, maxSeverity: null });
+    expect(await listPending(db)).toEqual([]);
+
+    // A package whose first release FANGS sees is already the stealer.
+    const other = async (fixture: string, version: string) => {
+      const run = await enqueueScan(db, { package: "cold-pkg", version, source: "manual", actor: "test" });
+      await insertEvents(db, run.id, loadFixture(fixture));
+      return run.id;
+    };
+    const held = await other("malicious-1.0.1", "1.0.1");
+    const r = await diffRun(db, held);
+    expect(r).toMatchObject({ verdict: "seeded_with_findings", maxSeverity: "critical" });
+    const devs = (await listDeviations(db, { runId: held })).map((d) => `${d.severity} ${d.value}`);
+    expect(devs).toContain("critical /root/.npmrc");
+    expect(devs).toContain("high 203.0.113.7:443");
+    expect(devs.every((d) => /^(critical|high) /.test(d))).toBe(true);
+    expect((await listDeviations(db, { runId: held })).every((d) => d.reason.startsWith("first sight: "))).toBe(true);
+    expect((await getRun(db, held))!.is_baseline).toBe(0);
+    expect((await listPending(db)).map((p) => p.run_id)).toEqual([held]);
+    // Its fingerprints are the baseline for deltas ...
+    expect((await listBaseline(db, "cold-pkg")).length).toBeGreaterThan(40);
+    // ... but the same theft in the next release is not clean while the seed is untrusted.
+    const again = await other("malicious-1.0.1", "1.0.2");
+    const r2 = await diffRun(db, again);
+    expect(r2.verdict).toBe("deviations");
+    expect((await listDeviations(db, { runId: again })).map((d) => d.value)).toContain("/root/.npmrc");
+    // An honest release diffs clean against the held seed but does not make it trusted.
+    const honest = await other("clean-1.0.0-a", "1.0.3");
+    expect((await diffRun(db, honest)).verdict).toBe("clean");
+    expect((await getRun(db, honest))!.is_baseline).toBe(0);
+
+    // The operator reviews and promotes the held seed.
+    const p = await promoteRun(db, held, "cli:test");
+    expect(p.cleared).toBe(r.deviations);
+    expect((await getRun(db, held))!.is_baseline).toBe(1);
+    expect((await listPending(db)).map((x) => x.run_id)).toEqual([again]);
+    const count = (await listBaseline(db, "cold-pkg")).find((b) => b.actor === "npm" && b.value === "/root/.npmrc")!.occurrence_count;
+    expect(count).toBe(1); // the seed was merged once, when it was diffed
+    // Trusted now: the accepted behaviour is baseline, and a clean run is promoted.
+    const later = await other("malicious-1.0.1", "1.0.4");
+    expect((await diffRun(db, later)).verdict).toBe("clean");
+    expect((await getRun(db, later))!.is_baseline).toBe(1);
+    // Re-diffing the held seed does not merge it twice.
+    await diffRun(db, held);
+    expect((await listBaseline(db, "cold-pkg")).find((b) => b.actor === "npm" && b.value === "/root/.npmrc")!.occurrence_count).toBe(2);
+  });
+
+  test("bait exfiltration: the run's own token base64-encoded into a DNS label holds the first run", async () => {
+    const db = await open();
+    const token = "npm_Q7wErTy8uIoP2aSdFgHjKl5zXcVbNm4LkJhG";
+    const run = await enqueueScan(db, { package: "bait-pkg", version: "1.0.0", source: "manual", actor: "test" });
+    await db.updateTable("runs").set({ bait: JSON.stringify([token]) }).where("id", "=", run.id).execute();
+    const events = loadFixture("clean-1.0.0-a");
+    const script = events.find((e) => e.kind === "file" && e.path.endsWith("/install.js"))!;
+    const label = Buffer.from(token).toString("base64").replace(/=+$/, "").toLowerCase();
+    events.push({ ...script, seq: events.length, kind: "dns", qname: `${label.slice(0, 30)}.${label.slice(30)}.t.exfil.example`, qtype: "A", server: "", port: 53 } as never);
+    await insertEvents(db, run.id, events);
+    const r = await diffRun(db, run.id);
+    expect(r).toMatchObject({ verdict: "seeded_with_findings", maxSeverity: "critical" });
+    const bait = (await listDeviations(db, { runId: run.id })).find((d) => d.category === "bait_exfiltration")!;
+    expect(bait.severity).toBe("critical");
+    expect(bait.value).toContain("base64 in dns");
+    expect((await getDeviation(db, bait.id))!.evidence).toMatchObject({ kind: "dns" });
   });
 
   test("allowlist entries (DB and config) suppress deviations", async () => {

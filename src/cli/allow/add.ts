@@ -5,12 +5,13 @@ import { packageNameError } from "../../store/packages.ts";
 import { FangsError } from "../../core/errors.ts";
 import { printJson, safe } from "../output.ts";
 import { allowJson } from "./json.ts";
+import { ALLOW_EXAMPLES } from "../../differ/allow.ts";
 
 export default command({
-  meta: { name: "add", description: "suppress known-benign behaviour (cidr → destinations, path → file prefixes, sni → HTTPS hosts and DNS names)" },
+  meta: { name: "add", description: "suppress known-benign behaviour (cidr → destinations, path → files by glob over the normalized path, sni → HTTPS hosts and DNS names)" },
   args: {
     kind: { type: "string", description: "cidr | path | sni" },
-    value: { type: "string", description: "e.g. 10.0.0.0/8, /opt/vendor/, telemetry.example" },
+    value: { type: "string", description: `e.g. ${ALLOW_EXAMPLES.cidr}, ${ALLOW_EXAMPLES.path} (** any depth, * within a segment, trailing / = dir and below), ${ALLOW_EXAMPLES.sni} (telemetry.example = it and its subdomains); stored normalized` },
     package: { type: "string", description: "only for this package (default: global)" },
     note: { type: "string", description: "why this is benign" },
     ...JSON_ARG,
@@ -24,6 +25,10 @@ export default command({
     }
     const e = await addAllow(await ctx.store(), { kind, value, package: ctx.args.package, note: ctx.args.note }, cliActor());
     if (ctx.args.json) printJson(allowJson(e));
-    else console.log(`added allowlist entry ${e.id}: ${e.kind} ${safe(e.value)}${e.package ? ` for ${safe(e.package)}` : " (global)"}`);
+    else {
+      console.log(`added allowlist entry ${e.id}: ${e.kind} ${safe(e.value)}${e.package ? ` for ${safe(e.package)}` : " (global)"}`);
+      // The stored form is what matches: say so when it differs from what was typed.
+      if (e.value !== value.trim()) console.log(`stored as ${safe(e.value)} (normalized like the fingerprints it matches; typed ${safe(value.trim())})`);
+    }
   },
 });

@@ -3,7 +3,7 @@
 // registered, start, duration limit, stop/kill, exit state, removal.
 import { EXIT_DOCKER_START, EXIT_OOM, type SandboxSpec } from "../../protocol/sandbox.ts";
 import { oneLine } from "../../core/errors.ts";
-import { baitTar } from "../bait.ts";
+import { baitTar, newBait, type Bait } from "../bait.ts";
 import { createRunCgroup, removeRunCgroups, type RunCgroup } from "../../sensor/cgroup.ts";
 import { DockerError, type Docker, type WaitResult } from "../docker.ts";
 import { npmFeatures } from "../image.ts";
@@ -29,6 +29,8 @@ export interface SandboxRunOptions {
   log?: (line: string) => void;
   /** Grace seconds between SIGTERM and SIGKILL when stopping. */
   stopGraceS?: number;
+  /** This run's bait; a fresh one when absent (SandboxResult.bait says which). */
+  bait?: Bait;
 }
 
 export interface SandboxResult {
@@ -42,6 +44,8 @@ export interface SandboxResult {
   logTail: string;
   /** cgroup dirs that could not be removed (should be empty). */
   cgroupLeftovers: string[];
+  /** The bait planted in this run (reported with the finish). */
+  bait: Bait;
 }
 
 export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
@@ -49,7 +53,7 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
   const t0 = performance.now();
   const mark = (k: string, since = t0) => (timings[k] = Math.round(performance.now() - since));
   const timings: Record<string, number> = {};
-  const res: SandboxResult = { status: "failed", exitCode: null, oomKilled: false, failureReason: null, cgroupId: null, containerId: null, timings, logTail: "", cgroupLeftovers: [] };
+  const res: SandboxResult = { status: "failed", exitCode: null, oomKilled: false, failureReason: null, cgroupId: null, containerId: null, timings, logTail: "", cgroupLeftovers: [], bait: o.bait ?? newBait() };
   let cg: RunCgroup | undefined;
   let watched = false;
   try {
@@ -58,7 +62,7 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
     o.watch?.(cg.id);
     watched = true;
     const npm = await npmFeatures(o.docker, o.image);
-    const cfg = containerConfig({ runId: o.runId, pkg: o.pkg, version: o.version, spec: o.spec, image: o.image, npm, runnerId: o.runnerId });
+    const cfg = containerConfig({ runId: o.runId, pkg: o.pkg, version: o.version, spec: o.spec, image: o.image, npm, runnerId: o.runnerId, bait: res.bait });
     let id: string;
     try {
       id = await o.docker.createContainer(containerName(o.runId), cfg);
@@ -67,7 +71,7 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
       throw e;
     }
     res.containerId = id;
-    await o.docker.putArchive(id, "/", baitTar());
+    await o.docker.putArchive(id, "/", baitTar(res.bait));
     mark("create_ms");
     const { exited } = await o.docker.waitNextExit(id);
     const tStart = performance.now();

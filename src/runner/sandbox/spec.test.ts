@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { DEFAULT_SPEC } from "../../protocol/sandbox.ts";
-import { BAIT_ENV } from "../bait.ts";
+import { baitEnv, baitValues, newBait } from "../bait.ts";
 import { containerConfig, installCommand } from "./spec.ts";
 
-const base = { runId: "0123456789abcdef", pkg: "left-pad", version: "1.3.0", spec: DEFAULT_SPEC, image: "fangs-sandbox:latest", npm: { allowAllScripts: true } };
+const base = { runId: "0123456789abcdef", pkg: "left-pad", version: "1.3.0", spec: DEFAULT_SPEC, image: "fangs-sandbox:latest", npm: { allowAllScripts: true }, bait: newBait() };
 const host = (over: Partial<typeof base> = {}) => containerConfig({ ...base, ...over }).HostConfig as Record<string, any>;
 
 describe("sandbox container config: every hardening field of the threat model", () => {
@@ -43,10 +43,15 @@ describe("sandbox container config: every hardening field of the threat model", 
     expect(host({ spec: { ...DEFAULT_SPEC, network } }).NetworkMode).toBe(network);
   });
 
-  test("bait credentials are in the environment, and obviously fake", () => {
+  test("this run's bait credentials are in the environment, and no two runs share one", () => {
     const env = containerConfig(base).Env as string[];
-    for (const [k, v] of Object.entries(BAIT_ENV)) expect(env).toContain(`${k}=${v}`);
-    expect(BAIT_ENV.AWS_ACCESS_KEY_ID).toContain("FANGSBAIT");
+    for (const [k, v] of Object.entries(baitEnv(base.bait))) expect(env).toContain(`${k}=${v}`);
+    const other = baitValues(newBait());
+    for (const v of baitValues(base.bait)) expect(other).not.toContain(v);
+    // Shaped like real tokens, with no constant marker a stealer could filter on.
+    expect(base.bait.npm_token).toMatch(/^npm_[A-Za-z0-9]{36}$/);
+    expect(base.bait.aws_access_key_id).toMatch(/^AKIA[A-Z2-7]{16}$/);
+    expect(baitValues(base.bait).join(" ")).not.toMatch(/FANGS|BAIT|fake/i);
   });
 });
 

@@ -2,7 +2,7 @@
 // field of the threat model is set here, and spec.test.ts asserts each one:
 // a change to the sandbox's shape is a change to this file and its test.
 import type { SandboxSpec } from "../../protocol/sandbox.ts";
-import { BAIT_ENV } from "../bait.ts";
+import { baitEnv, type Bait } from "../bait.ts";
 
 export const DEFAULT_IMAGE = "fangs-sandbox:latest";
 export const RUN_LABEL = "fangs.run";
@@ -32,6 +32,8 @@ export interface SandboxInput {
   npm: NpmFeatures;
   /** Which runner owns the container: orphan cleanup touches only its own. */
   runnerId?: string;
+  /** This run's bait (bait.ts). */
+  bait: Bait;
 }
 
 export function containerName(runId: string): string {
@@ -65,7 +67,7 @@ export function containerConfig(input: SandboxInput): Record<string, unknown> {
       "USER=root",
       "NODE_ENV=production",
       "npm_config_update_notifier=false",
-      ...Object.entries(BAIT_ENV).map(([k, v]) => `${k}=${v}`),
+      ...Object.entries(baitEnv(input.bait)).map(([k, v]) => `${k}=${v}`),
     ],
     Labels: { [RUN_LABEL]: input.runId, [RUNNER_LABEL]: input.runnerId ?? "", "fangs.package": input.pkg, "fangs.version": input.version },
     AttachStdin: false,

@@ -1,0 +1,120 @@
+// The rules an attacker who read this repo would try to slip past: names
+// behind the CDN list, write-then-exec, runtime sockets, writes into the
+// consuming project, /proc/<pid>/mem, cut paths. Each case runs events
+// through extractFingerprints + findDeviations against an honest baseline.
+import { describe, expect, test } from "bun:test";
+import type { FangsEvent } from "../events/types.ts";
+import { allowChecker, type AllowRule } from "./allow.ts";
+import { findDeviations } from "./compare.ts";
+import { extractFingerprints } from "./fingerprint.ts";
+import { classify, PROJECT_DIR } from "./severity.ts";
+import { fingerprintKey } from "./types.ts";
+import { WORKDIR } from "../runner/sandbox/spec.ts";
+
+let seq = 0;
+const base = (pid: number, ppid: number, comm: string, exe: string) => ({ seq: seq++, ts_ns: seq, pid, ppid, uid: 0, comm, exe, cgroup_id: "1", ancestry: [], source: "t" });
+const N = "/usr/local/bin/node";
+const exec = (pid: number, filename: string, argv: string[], extra: object = {}): FangsEvent => ({ ...base(pid, pid === 10 ? 1 : pid - 1, "node", N), kind: "exec", filename, argv, ...extra });
+const file = (pid: number, path: string, access: "read" | "write" | "create" = "read", extra: object = {}): FangsEvent => ({ ...base(pid, pid - 1, "node", N), kind: "file", path, flags: 0, access, ...extra } as FangsEvent);
+const dns = (pid: number, qname: string): FangsEvent => ({ ...base(pid, pid - 1, "node", N), kind: "dns", qname, qtype: "A", server: "", port: 53 });
+const tls = (pid: number, sni: string): FangsEvent => ({ ...base(pid, pid - 1, "node", N), kind: "tls", sni });
+const connect = (pid: number, family: "inet" | "unix", address: string, port = 0): FangsEvent => ({ ...base(pid, pid - 1, "node", N), kind: "connect", family, address, port, proto: family === "unix" ? "unknown" : "tcp" });
+
+/** npm (pid 10) runs `sh -c "node install.js"` (30) → node (31), the package `evil`. */
+const start = (): FangsEvent[] => [
+  { ...base(10, 1, "runc:[2:INIT]", "/usr/bin/runc"), kind: "exec", filename: "/usr/local/bin/npm", argv: ["npm", "install", "evil"] },
+  { ...base(30, 10, "npm install", N), kind: "exec", filename: "/bin/sh", argv: ["sh", "-c", "node install.js"] },
+  { ...base(31, 30, "sh", "/bin/busybox"), kind: "exec", filename: N, argv: ["node", "install.js"] },
+  file(31, `${PROJECT_DIR}/node_modules/evil/install.js`),
+];
+const baseline = new Set(extractFingerprints(start()).map(fingerprintKey));
+const devs = (events: FangsEvent[], allow: AllowRule[] = []) =>
+  // Renumbered: the run's start comes first whatever order the helpers ran in.
+  findDeviations(extractFingerprints([...start(), ...events].map((e, i) => ({ ...e, seq: i }))), baseline, allowChecker(allow, "evil")).map((f) => `${f.severity} ${f.category} ${f.value}`);
+
+test("PROJECT_DIR is the sandbox's working directory (npm's INIT_CWD)", () => expect(PROJECT_DIR).toBe(WORKDIR));
+
+describe("names stay visible; exfiltration channels are critical", () => {
+  test.each([
+    ["a DNS query for <secret>.github.com", dns(31, "c2VjcmV0.github.com"), "medium net_new_dns_name c2vjcmv0.github.com"],
+    ["the GitHub API by SNI (Shai-Hulud)", tls(31, "api.github.com"), "critical net_new_https_host api.github.com"],
+    ["a gist by name, in upper case with the root dot", dns(31, "GIST.GitHubUserContent.com."), "critical net_new_dns_name gist.githubusercontent.com"],
+    ["raw.githubusercontent.com", tls(31, "raw.githubusercontent.com"), "critical net_new_https_host raw.githubusercontent.com"],
+    ["a Discord webhook", tls(31, "discord.com"), "critical net_new_https_host discord.com"],
+    ["a Slack webhook", tls(31, "hooks.slack.com"), "critical net_new_https_host hooks.slack.com"],
+    ["a request bin", dns(31, "a1b2.webhook.site"), "critical net_new_dns_name a1b2.webhook.site"],
+    ["an ngrok tunnel", tls(31, "f00d-198-51-100-1.ngrok-free.app"), "critical net_new_https_host f00d-198-51-100-1.ngrok-free.app"],
+    ["a Cloudflare quick tunnel", dns(31, "words-here.trycloudflare.com"), "critical net_new_dns_name words-here.trycloudflare.com"],
+    ["an interactsh callback", dns(31, "cq1abc.oast.fun"), "critical net_new_dns_name cq1abc.oast.fun"],
+    ["Google Forms", tls(31, "docs.google.com"), "critical net_new_https_host docs.google.com"],
+    ["a Firebase database", tls(31, "x-default-rtdb.firebaseio.com"), "critical net_new_https_host x-default-rtdb.firebaseio.com"],
+    ["a paste site", tls(31, "pastebin.com"), "critical net_new_https_host pastebin.com"],
+    ["an attacker's own CloudFront distribution", tls(31, "d111111abcdef8.cloudfront.net"), "medium net_new_https_host d111111abcdef8.cloudfront.net"],
+    ["a look-alike is visible but not the channel", tls(31, "evilwebhook.site"), "medium net_new_https_host evilwebhook.site"],
+  ])("%s", (_n, ev, want) => expect(devs([ev])).toContain(want));
+
+  test("the CDN list still hides a CDN address, not the name on it", () => {
+    expect(devs([connect(31, "inet", "140.82.112.3", 443), tls(31, "api.github.com")])).toEqual(["critical net_new_https_host api.github.com"]);
+  });
+
+  test("an operator allowlist entry wins over the channel table, for what it names only", () => {
+    const allow: AllowRule[] = [{ kind: "sni", value: "api.github.com", package: "evil" }];
+    expect(devs([tls(31, "api.github.com"), tls(31, "gist.github.com")], allow)).toEqual(["critical net_new_https_host gist.github.com"]);
+  });
+});
+
+describe("what attackers do", () => {
+  test("exec of a binary the run wrote to /tmp: critical, under the name the attacker chose", () => {
+    const d = devs([file(31, "/tmp/.cache-x8Kd9a", "create"), exec(32, "/tmp/.cache-x8Kd9a", ["/tmp/.cache-x8Kd9a"])]);
+    expect(d).toContain("critical proc_exec_written /tmp/.cache-x8Kd9a");
+    expect(d.filter((x) => x.includes("proc_new_exec"))).toEqual([]);
+  });
+
+  test("a failed attempt (noexec /tmp, errno EACCES) is as critical as the exec", () => {
+    expect(devs([file(31, "/tmp/upd", "write"), exec(32, "/tmp/upd", ["upd"], { errno: 13 })])).toContain("critical proc_exec_written /tmp/upd");
+  });
+
+  test("evasions: another spelling of the path, an interpreter fed the file, a symlink, a fileless exec", () => {
+    expect(devs([file(31, "/var/tmp/s2", "create"), exec(32, "//var/tmp/./x/../s2", ["s2"])])).toContain("critical proc_exec_written /var/tmp/s2");
+    expect(devs([file(31, "/dev/shm/stage2.sh", "write"), exec(32, "/bin/sh", ["sh", "/dev/shm/stage2.sh"])])).toContain("critical proc_exec_written /dev/shm/stage2.sh");
+    expect(devs([file(31, "/root/.local/bin/node", "symlink" as never), exec(32, "/root/.local/bin/node", ["node"])])).toContain("critical proc_exec_written /root/.local/bin/node");
+    expect(devs([exec(32, "/proc/self/fd/3", ["x"], { fileless: true })])).toContain("critical proc_exec_written <fileless> /proc/self/fd/3");
+  });
+
+  test("a binary npm extracted (a platform-binary check) is not a drop", () => {
+    const npmWrite = { ...file(10, `${PROJECT_DIR}/node_modules/@evil/linux-x64/bin/evil`, "create"), comm: "npm install" };
+    const d = devs([npmWrite, exec(32, `${PROJECT_DIR}/node_modules/@evil/linux-x64/bin/evil`, ["evil", "--version"])]);
+    expect(d.some((x) => x.includes("proc_exec_written"))).toBe(false);
+    expect(d).toContain(`medium proc_new_exec ${PROJECT_DIR}/node_modules/@evil/linux-x64/bin/evil`);
+  });
+
+  test.each([
+    [connect(31, "unix", "/var/run/docker.sock"), "critical net_new_destination unix:/var/run/docker.sock"],
+    [connect(31, "unix", "/run/containerd/containerd.sock"), "critical net_new_destination unix:/run/containerd/containerd.sock"],
+    [connect(31, "unix", "/run/podman/podman.sock"), "critical net_new_destination unix:/run/podman/podman.sock"],
+    [file(31, "/run/docker.sock", "write"), "critical fs_new_path_write /run/docker.sock"],
+    [file(31, `${PROJECT_DIR}/.git/hooks/pre-commit`, "create"), `critical fs_new_path_write ${PROJECT_DIR}/.git/hooks/pre-commit`],
+    [file(31, `${PROJECT_DIR}/.github/workflows/ci.yml`, "write"), `critical fs_new_path_write ${PROJECT_DIR}/.github/workflows/ci.yml`],
+    [file(31, `${PROJECT_DIR}/.vscode/tasks.json`, "write"), `critical fs_new_path_write ${PROJECT_DIR}/.vscode/tasks.json`],
+    [file(31, "/root/.claude/settings.json", "write"), "critical fs_new_path_write /root/.claude/settings.json"],
+    [file(31, "/root/.bashrc", "write"), "critical fs_new_path_write /root/.bashrc"],
+    [file(31, "/root/.npmrc", "write"), "critical fs_new_path_write /root/.npmrc"],
+    [file(31, `${PROJECT_DIR}/index.js`, "write"), `high fs_new_path_write ${PROJECT_DIR}/index.js`],
+    [file(31, "/proc/1/mem", "read"), "critical fs_new_path_read /proc/<pid>/mem"],
+    [file(31, "/proc/7/task/8/mem", "write"), "critical fs_new_path_write /proc/<pid>/task/<tid>/mem"],
+    [file(31, "/proc/self/environ", "read"), "critical fs_new_path_read /proc/self/environ"],
+  ] as [FangsEvent, string][])("%#: %p", (ev, want) => expect(devs([ev])).toContain(want));
+
+  test("a cut or unreadable path is at least medium, and no baseline entry can vouch for it", () => {
+    const cut = file(31, "/usr/share/very/long/pa", "read", { path_truncated: true });
+    const gone = exec(32, "", ["?"], { unreadable: true });
+    const d = devs([cut, gone]);
+    expect(d).toContain("medium fs_new_path_read <truncated> /usr/share/very/long/pa");
+    expect(d).toContain("medium proc_new_exec <unreadable> ");
+    // Even with the very same value in the baseline.
+    const fps = extractFingerprints([...start(), cut]);
+    expect(findDeviations(fps, new Set(fps.map(fingerprintKey)), allowChecker([], "evil")).map((f) => f.value)).toEqual(["<truncated> /usr/share/very/long/pa"]);
+    // A truncated credential path does not fall below medium either.
+    expect(classify("fs_new_path_read", "<truncated> /root/.np").severity).toBe("medium");
+  });
+});
