@@ -1,10 +1,11 @@
 // The shape every CLI command file takes: `export default command({...})`.
 // Adds the global flags (-db, -config) and gives run() an opened, migrated
-// store on demand. Unknown flags are refused before dispatch (dispatch.ts).
+// store on demand (created if new; a schema that is behind is refused, see
+// store/index.ts). Unknown flags are refused before dispatch (dispatch.ts).
 import { defineCommand, type ArgsDef, type CommandContext, type CommandDef } from "citty";
 import { FangsError } from "../core/errors.ts";
 import { loadConfig, type Config } from "../core/config.ts";
-import { openMigrated, type Store } from "../store/index.ts";
+import { openCurrent, type Store } from "../store/index.ts";
 
 export const GLOBAL_ARGS = {
   db: { type: "string", description: "SQLite path or postgres:// URL (env FANGS_DB)" },
@@ -33,7 +34,7 @@ export function command<const T extends ArgsDef>(def: {
       let store: Store | undefined;
       const c = ctx as unknown as Ctx<T>;
       c.config = () => (cfg ??= loadConfig({ db: ctx.args.db, config: ctx.args.config }));
-      c.store = async () => (store ??= await openMigrated(c.config().db));
+      c.store = async () => (store ??= await openCurrent(c.config().db));
       try {
         return await def.run(c);
       } finally {

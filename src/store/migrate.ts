@@ -59,5 +59,9 @@ export async function assertCurrent(db: Store): Promise<void> {
   const unknown = have.filter((v) => !known.has(v));
   if (unknown.length) throw new FangsError(`database schema ${unknown.join(", ")} is newer than this fangs executable`, { hint: "upgrade fangs" });
   const missing = MIGRATIONS.filter((m) => !have.includes(m.version));
-  if (missing.length) throw new FangsError(`database schema is behind (${missing.length} migrations pending)`, { hint: "fangs db migrate" });
+  if (missing.length) {
+    throw new FangsError(`database schema is behind this fangs executable (${missing.length} migration${missing.length === 1 ? "" : "s"} pending: ${missing.map((m) => m.version).join(", ")})`, {
+      hint: "restart fangs serve (it migrates at start) or run fangs db migrate",
+    });
+  }
 }

@@ -47,6 +47,50 @@ describe.each(backends)("db migrate [%s]", (_name, fresh) => {
   });
 });
 
+describe("a schema that is behind (SQLite)", () => {
+  /** A database as the previous fangs left it: every migration but the newest. */
+  function previousRelease(): string {
+    const db = freshDb();
+    const d = new Database(db);
+    d.exec("CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)");
+    for (const m of MIGRATIONS.slice(0, -1)) {
+      d.exec(m.sql);
+      d.run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", [m.version, Date.now()]);
+    }
+    d.close();
+    return db;
+  }
+
+  test("commands refuse it with the fix instead of upgrading it under a running orchestrator", async () => {
+    const db = previousRelease();
+    const newest = versions.at(-1)!;
+    const r = await fangsAsync(["pending", "-db", db]);
+    expectOneLineError(r, new RegExp(`schema is behind this fangs executable \\(1 migration pending: ${newest}\\)`));
+    expect(r.stderr).toContain("Try: restart fangs serve (it migrates at start) or run fangs db migrate");
+    expectOneLineError(await fangsAsync(["package", "add", "left-pad", "-skip-registry-validate", "-db", db]), /schema is behind/);
+    const d = new Database(db);
+    expect((d.query("SELECT version FROM schema_migrations ORDER BY version").all() as { version: string }[]).map((x) => x.version)).toEqual(versions.slice(0, -1));
+    d.close();
+  });
+
+  test("fangs db migrate brings it up, then commands work", async () => {
+    const db = previousRelease();
+    const m = await fangsAsync(["db", "migrate", "-db", db, "--json"]);
+    expect(JSON.parse(m.stdout)).toEqual({ applied: [versions.at(-1)], current: versions.at(-1) });
+    const r = await fangsAsync(["pending", "-db", db, "--json"]);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+
+  test("a brand-new database is created at the current schema by any command", async () => {
+    const db = freshDb();
+    expect((await fangsAsync(["pending", "-db", db, "--json"])).stdout.trim()).toBe("[]");
+    const d = new Database(db);
+    expect((d.query("SELECT version FROM schema_migrations ORDER BY version").all() as { version: string }[]).map((x) => x.version)).toEqual(versions);
+    d.close();
+  });
+});
+
 describe("db backup (SQLite)", () => {
   test("a copy taken while another process writes opens, passes integrity_check and holds the committed rows", async () => {
     const db = freshDb();
