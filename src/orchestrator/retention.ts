@@ -3,6 +3,7 @@
 // First prune shortly after start (so operators can see it is wired), then daily.
 import type { AppDeps } from "./deps.ts";
 import { Ticker } from "./ticker.ts";
+import { deleteUnpinnedEventsBefore } from "../store/events.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -10,8 +11,7 @@ export async function pruneEvents(d: AppDeps, now = Date.now()): Promise<number>
   const days = d.cfg["retention-days"];
   if (days <= 0) return 0;
   const cutoff = now - days * DAY_MS;
-  const r = await d.db.deleteFrom("events").where("received_at", "<", cutoff).where("pinned", "=", 0).executeTakeFirst();
-  const n = Number(r.numDeletedRows);
+  const n = await deleteUnpinnedEventsBefore(d.db, cutoff);
   if (n) d.reads.bump();
   d.metrics.retentionPruned.inc(n);
   d.log(`retention: pruned ${n} raw events older than ${days} days (pinned evidence kept)`);

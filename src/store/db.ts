@@ -12,6 +12,7 @@ import {
   type DatabaseConnection,
   type Driver,
   CompiledQuery,
+  sql,
 } from "kysely";
 import pg from "pg";
 import type { DB } from "./schema.ts";
@@ -119,4 +120,9 @@ function openPostgres(url: string): Kysely<DB> {
   pg.types.setTypeParser(1700, (v) => Number(v));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** SQLite only: a transactionally consistent copy at `dest` (VACUUM INTO) while others keep writing. */
+export async function backupSqlite(db: Store, dest: string): Promise<void> {
+  await sql`VACUUM INTO ${dest}`.execute(db);
 }

@@ -90,3 +90,9 @@ export async function pinEvents(db: Kysely<DB> | Transaction<DB>, runId: string,
     await db.updateTable("events").set({ pinned: 1 }).where("run_id", "=", runId).where("seq", "in", uniq.slice(i, i + ROWS_PER_INSERT)).execute();
   }
 }
+
+/** Retention: delete raw events received before `cutoff` (ms), keeping pinned evidence. Returns how many went. */
+export async function deleteUnpinnedEventsBefore(db: Kysely<DB>, cutoff: number): Promise<number> {
+  const r = await db.deleteFrom("events").where("received_at", "<", cutoff).where("pinned", "=", 0).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openMigrated, type Store } from "../store/index.ts";
 import { listAudit } from "../store/audit.ts";
-import { normalizeSerial, revokeCertificate, listRevoked, RevocationList } from "./revocation.ts";
+import { RevocationList } from "./revocation.ts";
+import { normalizeSerial, revokeCertificate, listRevoked } from "../store/revocations.ts";
 
 let dir: string;
 let db: Store;

@@ -1,34 +1,11 @@
-// Revoked runner certificates: `fangs ca revoke` writes them (with an audit
-// row), the orchestrator refuses them. Runners authenticate on every request,
+// Revoked runner certificates as the orchestrator sees them: `fangs ca
+// revoke` writes them (store/revocations.ts, with an audit row), and a
+// certificate listed there is refused. Runners authenticate on every request,
 // so the orchestrator keeps the (small) set in memory and re-reads it every
 // few seconds: a revocation takes effect within REFRESH_MS without a restart.
 import type { Kysely } from "kysely";
 import type { DB } from "../store/schema.ts";
-import { audit } from "../store/audit.ts";
-
-/** Serial numbers compare as lowercase hex without leading zeros (node prints them upper case). */
-export function normalizeSerial(s: string): string {
-  return s.trim().toLowerCase().replace(/:/g, "").replace(/^0+(?=.)/, "");
-}
-
-export interface Revoked { serial: string; cn: string; revoked_at: number; reason: string | null }
-
-export async function revokeCertificate(db: Kysely<DB>, c: { serial: string; cn: string; reason?: string | null }, actor: string): Promise<{ revoked: Revoked; already: boolean }> {
-  const serial = normalizeSerial(c.serial);
-  return db.transaction().execute(async (tx) => {
-    const prev = await tx.selectFrom("revoked_certs").selectAll().where("serial", "=", serial).executeTakeFirst();
-    if (prev) return { revoked: { ...prev, revoked_at: Number(prev.revoked_at) }, already: true };
-    const row = { serial, cn: c.cn, revoked_at: Date.now(), reason: c.reason ?? null };
-    await tx.insertInto("revoked_certs").values(row).execute();
-    await audit(tx, { actor, action: "certificate.revoke", target_kind: "certificate", target_id: serial, after: row });
-    return { revoked: row, already: false };
-  });
-}
-
-export async function listRevoked(db: Kysely<DB>): Promise<Revoked[]> {
-  const rows = await db.selectFrom("revoked_certs").selectAll().orderBy("revoked_at", "desc").execute();
-  return rows.map((r) => ({ ...r, revoked_at: Number(r.revoked_at) }));
-}
+import { normalizeSerial, revokedSerials } from "../store/revocations.ts";
 
 export const REFRESH_MS = 5_000;
 
@@ -45,8 +22,7 @@ export class RevocationList {
 
   async #load(): Promise<void> {
     try {
-      const rows = await this.db.selectFrom("revoked_certs").select("serial").execute();
-      this.#serials = new Set(rows.map((r) => r.serial));
+      this.#serials = await revokedSerials(this.db);
       this.#at = this.now();
     } finally {
       this.#loading = undefined;

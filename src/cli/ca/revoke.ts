@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { command, JSON_ARG } from "../command.ts";
 import { CA_ARGS } from "./flags.ts";
 import { describeCert, runnerPaths } from "../../tls/ca.ts";
-import { revokeCertificate } from "../../tls/revocation.ts";
+import { revokeCertificate } from "../../store/revocations.ts";
 import { cliActor } from "../../store/audit.ts";
 import { FangsError } from "../../core/errors.ts";
 import { printJson, safe } from "../output.ts";

@@ -1,6 +1,6 @@
 // `fangs ca revoked`: the runner certificates the orchestrator refuses.
 import { command, JSON_ARG } from "../command.ts";
-import { listRevoked } from "../../tls/revocation.ts";
+import { listRevoked } from "../../store/revocations.ts";
 import { iso, printJson, printTable } from "../output.ts";
 
 export default command({

@@ -1,9 +1,9 @@
 // Online, consistent backup. SQLite: VACUUM INTO writes a transactionally
 // consistent copy while the orchestrator keeps running. Postgres: pg_dump's job.
 import { existsSync } from "node:fs";
-import { sql } from "kysely";
 import { command } from "../command.ts";
 import { FangsError } from "../../core/errors.ts";
+import { backupSqlite } from "../../store/db.ts";
 
 export default command({
   meta: { name: "backup", description: "write a consistent copy of the SQLite database to PATH while it is in use" },
@@ -13,7 +13,7 @@ export default command({
     const db = await ctx.store();
     if (db.dialectName !== "sqlite") throw new FangsError("db backup is for SQLite; for PostgreSQL use pg_dump", { hint: "pg_dump -Fc DBNAME > fangs.dump" });
     if (existsSync(dest)) throw new FangsError(`${dest} already exists; refusing to overwrite`, { hint: "choose a new path" });
-    await sql`VACUUM INTO ${dest}`.execute(db);
+    await backupSqlite(db, dest);
     console.log(`backup written to ${dest}`);
   },
 });
