@@ -224,7 +224,7 @@ function junkReadPaths(runId: string): string[] {
     `/v1/runs/${runId}/events?kind=bogus&after=-5&limit=1e9`, "/v1/deviations/%ff", "/v1/pending?min_severity=extreme", "/v1/baselines/%00%01",
     "/v1/baselines/" + "@".repeat(300), "/v1/audit?target_kind=nope", "/v1/audit?limit=0", "/v1/audit?limit=99999999", "/v1/audit?zzz=1",
     "/v1/runners/fz-1/claim?wait=abc", "/v1/runners/fz-1/claim?wait=-1",
-    "/v1/overview?x=%00", "/v1/packages?limit=-1", "/v1/runners?x=%ff", "/v1/notifiers?x=1", "/v1/runs/zzzz/deviations", `/v1/runs/${"f".repeat(17)}/notifications`,
+    "/v1/overview?x=%00", "/v1/packages?limit=-1", "/v1/packages/%2e%2e%2f%00", "/v1/packages/" + "a".repeat(5000), "/v1/runners?x=%ff", "/v1/notifiers?x=1", "/v1/runs/zzzz/deviations", `/v1/runs/${"f".repeat(17)}/notifications`,
   ];
 }
 
