@@ -3,9 +3,11 @@ import type { Run, BaselineFingerprint, Package } from "../src/store/schema.ts";
 import type { ReleaseRow } from "../src/store/releases.ts";
 import { Layout } from "./layout.tsx";
 import { Num, RunLink, Sev, Status, Time } from "./components/format.tsx";
+import { parseSettings } from "../src/protocol/package_settings.ts";
 
-export function PackagePage(p: { name: string; pkg?: Package; runs: Run[]; releases: ReleaseRow[]; baseline: BaselineFingerprint[]; signedIn?: boolean }) {
+export function PackagePage(p: { name: string; pkg?: Package; registry?: string; sources?: string[]; runs: Run[]; releases: ReleaseRow[]; baseline: BaselineFingerprint[]; signedIn?: boolean }) {
   const k = p.pkg;
+  const s = k ? parseSettings(k.settings) : {};
   return (
     <Layout title={p.name} active="/ui/packages" signedIn={p.signedIn}>
       <h1 class="mono">{p.name}</h1>
@@ -15,6 +17,16 @@ export function PackagePage(p: { name: string; pkg?: Package; runs: Run[]; relea
         {k?.last_polled_at ? <span> · polled <Time ms={k.last_polled_at} /></span> : null}
         {k?.poll_error ? <span class="error"> · poll error: {k.poll_error}</span> : null}
       </p>
+      {k?.watched ? (
+        <p id="package-settings">
+          polled on and installed from <span class="mono">{p.registry}</span>
+          {s.network ? <span> · network <span class="mono">{s.network}</span></span> : null}
+          {s.duration_s !== undefined ? <span> · duration <span class="mono">{s.duration_s}s</span></span> : null}
+          {s.memory_mb !== undefined ? <span> · memory <span class="mono">{s.memory_mb} MB</span></span> : null}
+          {s.scan_every_release ? <span> · <span class="tag">every release scanned</span></span> : null}
+          {p.sources?.length ? <span> · from <span class="mono">{p.sources.join(", ")}</span></span> : null}
+        </p>
+      ) : null}
       <h2>Runs <span class="muted">({p.runs.length})</span></h2>
       <table class="grid" id="package-runs">
         <thead><tr><th>Run</th><th>Version</th><th>Status</th><th>Verdict</th><th>Deviations</th><th>Baseline</th><th>Created</th></tr></thead>

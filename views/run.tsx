@@ -79,7 +79,7 @@ export function RunPage(p: { run: Run; devs: Deviation[]; signedIn?: boolean }) 
       </p>
       <h2>Deviations <span class="muted">({p.devs.length})</span></h2>
       {p.devs.length === 0 ? (
-        <p class="muted">No deviations{r.verdict === "seeded" ? ": this run seeded the baseline." : "."}</p>
+        <p class="muted">{r.verdict === "no-install-code" ? "No sandbox: nothing in this release's installed closure runs install code (recorded by the watcher; fangs scan submit runs it anyway)." : <>No deviations{r.verdict === "seeded" ? ": this run seeded the baseline." : "."}</>}</p>
       ) : (
         <table class="grid" id="deviations">
           <thead><tr><th>Severity</th><th>Category</th><th>Actor</th><th>Value</th><th>Reason</th><th>State</th><th></th></tr></thead>

@@ -13,7 +13,7 @@ test.each([
   ["-db x pending", "unknown flag -db for fangs"],
   ["package -bogus x", "unknown flag -bogus for fangs package"],
   ["package nope", 'unknown command "nope" for fangs package'],
-  ["package", "fangs package needs a command: add, import, watched, list, remove"],
+  ["package", "fangs package needs a command: add, import, set, watched, list, remove"],
   ["package list -bogus", "unknown flag -bogus for fangs package list"],
   ["run list --limit 3 --bogus", "unknown flag -bogus for fangs run list"],
   ["runner -image x list -bogus", "unknown flag -bogus for fangs runner list"],

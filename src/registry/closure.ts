@@ -55,9 +55,17 @@ export async function closureInstallCode(root: { name: string; version: string; 
     for (const [dep, range] of deps) {
       if (packageNameError(dep)) return unsure(`${id} depends on an invalid name`);
       if (/[:/]/.test(range)) return unsure(`${id} depends on ${dep}@${range}, not a registry range`);
-      let p = docs.get(dep);
-      if (!p) docs.set(dep, (p = fetchDoc(dep)));
-      const d = await p;
+    }
+    // Ask for every dependency's packument at once, then read them in order.
+    for (const [dep] of deps) {
+      if (!docs.has(dep)) {
+        const p = fetchDoc(dep);
+        p.catch(() => {}); // awaited below; a rejection must not go unhandled meanwhile
+        docs.set(dep, p);
+      }
+    }
+    for (const [dep, range] of deps) {
+      const d = await docs.get(dep)!;
       if (!d) {
         if (dep in optional) continue; // npm skips a missing optional dependency
         return unsure(`${dep} (needed by ${id}) is not on the registry`);

@@ -53,7 +53,7 @@ export function cliActor(): string {
   return `cli:${user}@${require("node:os").hostname()}`;
 }
 
-export const AUDIT_TARGETS: readonly AuditTarget[] = ["baseline", "allowlist", "notifier", "package", "run", "deviation", "certificate"];
+export const AUDIT_TARGETS: readonly AuditTarget[] = ["baseline", "allowlist", "notifier", "package", "run", "deviation", "certificate", "lockfile"];
 
 export interface AuditRow { id: string; at: number; actor: string; action: string; target_kind: string; target_id: string; before: unknown; after: unknown; seq: number | null; hash: string | null }
 

@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB, Package } from "./schema.ts";
 import { audit } from "./audit.ts";
 import { FangsError, NotFoundError } from "../core/errors.ts";
-import { settingsJson, type PackageSettings } from "../protocol/package_settings.ts";
+import { parseSettings, settingsJson, type PackageSettings } from "../protocol/package_settings.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -49,6 +49,19 @@ export async function addPackage(db: Db, p: { name: string; lastSeenVersion: str
   }
   const after = (await getPackage(db, p.name))!;
   await audit(db, { actor, action: "package.add", target_kind: "package", target_id: p.name, before, after });
+  return after;
+}
+
+/** Replace a watched package's scan settings. A new registry drops the
+ *  conditional-poll state (the etag belongs to the old one). */
+export async function setPackageSettings(db: Db, name: string, settings: PackageSettings, actor: string): Promise<Package> {
+  const before = await getPackage(db, name);
+  if (!before || before.watched !== 1) throw new NotFoundError(`watched package ${name}`, "fangs package watched");
+  const json = settingsJson(settings);
+  const moved = (parseSettings(before.settings).registry_url ?? null) !== (settings.registry_url ?? null);
+  await db.updateTable("packages").set({ settings: json, ...(moved && { etag: null, last_modified: null }) }).where("name", "=", name).execute();
+  const after = (await getPackage(db, name))!;
+  await audit(db, { actor, action: "package.settings", target_kind: "package", target_id: name, before: { settings: parseSettings(before.settings) }, after: { settings } });
   return after;
 }
 

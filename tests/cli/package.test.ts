@@ -105,6 +105,23 @@ describe("package add", () => {
   });
 });
 
+describe("package set", () => {
+  test("changes the settings a watched package's next scans use; bad flags change nothing", async () => {
+    const db = freshDb();
+    expect((await fangsAsync(["package", "add", "left-pad", "-skip-initial-scan", "-network", "none", "-db", db], reg())).code).toBe(0);
+    const set = await fangsAsync(["package", "set", "left-pad", "-memory", "2048", "-scan-every-release", "--json", "-db", db], reg());
+    expect(set.stderr).toBe("");
+    expect(JSON.parse(set.stdout)).toEqual({ package: "left-pad", registry: reg().FANGS_REGISTRY, settings: { network: "none", memory_mb: 2048, scan_every_release: true } });
+    expectOneLineError(await fangsAsync(["package", "set", "left-pad", "-duration", "2h", "-db", db], reg()), /bad -duration "2h"/);
+    expectOneLineError(await fangsAsync(["package", "set", "not-watched", "-memory", "1024", "-db", db], reg()), /watched package not-watched not found/);
+    const reset = JSON.parse((await fangsAsync(["package", "set", "left-pad", "-reset", "-duration", "90s", "--json", "-db", db], reg())).stdout);
+    expect(reset.settings).toEqual({ duration_s: 90 });
+    const w = JSON.parse((await fangsAsync(["package", "watched", "--json", "-db", db], reg())).stdout);
+    expect(w[0].settings).toEqual({ duration_s: 90 });
+    expect((await fangsAsync(["audit", "--json", "-db", db])).stdout).toContain("package.settings");
+  });
+});
+
 describe("package remove and list", () => {
   test("remove stops watching; list shows packages with runs", async () => {
     const db = freshDb();

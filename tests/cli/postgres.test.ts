@@ -1,7 +1,9 @@
 // The same CLI against PostgreSQL (-db postgres://…): a fresh database per file.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import pg from "pg";
-import { pgUrl } from "../lib/env.ts";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pgUrl, tempDir } from "../lib/env.ts";
 import { expectOneLineError, fangsAsync, withStore } from "./helpers.ts";
 import { enqueueScan } from "../../src/store/runs.ts";
 import { insertEvents } from "../../src/store/events.ts";
@@ -48,6 +50,32 @@ test("triage loop on PostgreSQL", async () => {
   expect(baseline).toContainEqual(expect.objectContaining({ actor: "script:fangs-fixture-widget:node", value: "/root/.npmrc", occurrence_count: 1 }));
   expect(JSON.parse((await fangsAsync(["pending", "--json", "-db", url])).stdout)).toEqual([]);
   expectOneLineError(await fangsAsync(["run", "show", "ffffffff", "-db", url]), /run ffffffff not found/);
+  // Confirmed after promotion: the OSV record still lists the (cleared) deviations.
+  expect((await fangsAsync(["run", "confirm", bad.slice(0, 8), "-db", url])).code).toBe(0);
+  const osv = JSON.parse((await fangsAsync(["run", "report", bad.slice(0, 8), "-format", "osv", "-db", url])).stdout);
+  expect(osv).toMatchObject({ id: `FANGS-${bad}`, affected: [{ package: { ecosystem: "npm", name: "fangs-fixture-widget" }, versions: ["1.2.0"] }] });
+  expect(osv.details).toContain("Deviations (14)");
+});
+
+test("package import, re-import and package set on PostgreSQL", async () => {
+  const dir = tempDir("fangs-pg-lock-");
+  const file = join(dir, "package-lock.json");
+  const lock = readFileSync(join(import.meta.dir, "../fixtures/lockfiles/package-lock.json"), "utf8").replaceAll("{{REGISTRY}}", "https://registry.npmjs.org/");
+  writeFileSync(file, lock);
+  const run = async (args: string[]) => {
+    const r = await fangsAsync([...args, "--json", "-db", url]);
+    if (r.code !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const first = await run(["package", "import", file, "-skip-registry-validate", "-skip-initial-scan", "-network", "none"]);
+  expect(first.added.map((x: { package: string }) => x.package)).toEqual(["@scope/native", "gone-pkg", "has-postinstall", "left-pad", "plain-dep"]);
+  const doc = JSON.parse(lock);
+  delete doc.packages["node_modules/gone-pkg"];
+  writeFileSync(file, JSON.stringify(doc));
+  const again = await run(["package", "import", file, "-skip-registry-validate", "-skip-initial-scan"]);
+  expect(again).toMatchObject({ added: [], left: ["gone-pkg"] });
+  expect((await run(["package", "watched", "-source", file])).map((p: { package: string }) => p.package)).toEqual(["@scope/native", "has-postinstall", "left-pad", "plain-dep"]);
+  expect((await run(["package", "set", "left-pad", "-memory", "1024"])).settings).toEqual({ network: "none", memory_mb: 1024 });
 });
 
 test("an unreachable PostgreSQL is one clear line", async () => {

@@ -14,8 +14,9 @@ export interface Proc {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number>;
 }
 
-export function spawnFangs(args: string[], cwd: string): Proc {
-  const proc = Bun.spawn([fangsBin(), ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe", cwd });
+/** `netns`: a network namespace to run in (nsenter --net=…), e.g. the sealed fake registry's. */
+export function spawnFangs(args: string[], cwd: string, netns?: string): Proc {
+  const proc = Bun.spawn([...(netns ? ["nsenter", `--net=${netns}`] : []), fangsBin(), ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe", cwd });
   let out = "";
   let err = "";
   (async () => { for await (const c of proc.stdout) out += new TextDecoder().decode(c); })();
@@ -56,6 +57,10 @@ export interface StackOptions {
   /** Runner id to ask for; under mTLS the certificate CN wins. */
   runnerId?: string;
   dir?: string;
+  /** Watcher poll interval (default 3600: no polling during the test). */
+  pollInterval?: string;
+  /** Run serve and runner inside this network namespace (path like /proc/PID/ns/net). */
+  netns?: string;
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
@@ -63,10 +68,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const db = join(dir, "fangs.db");
   const cfg = join(dir, "orchestrator.yaml");
   writeFileSync(cfg, "allowlist: []\n");
-  const serve = spawnFangs(["serve", "-listen", "127.0.0.1:0", "-db", db, "-config", cfg, "-claim-wait", "2s", "-heartbeat-interval", "1s", "-poll-interval", "3600", ...(opts.serveArgs ?? [])], dir);
+  const serve = spawnFangs(["serve", "-listen", "127.0.0.1:0", "-db", db, "-config", cfg, "-claim-wait", "2s", "-heartbeat-interval", "1s", "-poll-interval", opts.pollInterval ?? "3600", ...(opts.serveArgs ?? [])], dir, opts.netns);
   const url = await waitFor("fangs serve to listen", () => /listening on (https?:\/\/\S+)/.exec(serve.out() + serve.err())?.[1], 20_000, () => serve.err());
   const asked = opts.runnerId ?? `e2e-${crypto.randomUUID().slice(0, 8)}`;
-  const runner = spawnFangs(["runner", "-orchestrator", url, "-id", asked, "-image", opts.image, ...(opts.runnerArgs ?? [])], dir);
+  const runner = spawnFangs(["runner", "-orchestrator", url, "-id", asked, "-image", opts.image, ...(opts.runnerArgs ?? [])], dir, opts.netns);
   const runnerId = await waitFor("the runner to register", () => {
     const m = /runner (\S+): ready/.exec(runner.err());
     if (m) return m[1];

@@ -141,6 +141,10 @@ test("a package watched on its own registry is polled there and installed from t
     // The API shows the settings and the one registry.
     const pkg = (await api(s.url, "GET", "/v1/packages/corp-lib")).json.package;
     expect(pkg).toMatchObject({ name: "corp-lib", registry: priv.url, settings: want });
+    const page = (await api(s.url, "GET", "/ui/packages/corp-lib")).text;
+    expect(page).toContain('id="package-settings"');
+    expect(page).toContain(priv.url);
+    expect(page).toContain("duration <span class=\"mono\">45s</span>");
 
     // scan submit of the watched package: validated on its registry, run with its settings; a flag still wins.
     const sub = await fangsAsync(["scan", "submit", "-orchestrator", s.url, "-package", "corp-lib", "-version", "1.0.0", "-runner", "any", "-memory", "2048", "--json"]);
@@ -177,6 +181,7 @@ test("a release whose closure runs no install code is recorded as no-install-cod
     const quiet = (await api(s.url, "GET", "/v1/runs?package=quiet-pkg")).json.runs;
     expect(quiet).toEqual([expect.objectContaining({ version: "1.1.0", status: "finished", verdict: "no-install-code", runner_id: null, events_count: 0, is_baseline: false })]);
     expect(quiet[0].spec).toMatchObject({ registry_url: reg.url });
+    expect((await api(s.url, "GET", `/ui/runs/${quiet[0].id}`)).text).toContain("No sandbox: nothing in this release");
     // The package asked for every release: scanned whatever its closure.
     await until("loud 1.1.0 queued", async () => (await runsFor(s, "loud-pkg")).some((r) => r.version === "1.1.0"));
     expect((await runsFor(s, "loud-pkg"))[0]).toMatchObject({ version: "1.1.0", status: "queued" });

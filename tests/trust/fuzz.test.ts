@@ -225,7 +225,7 @@ function junkReadPaths(runId: string): string[] {
     "/v1/baselines/" + "@".repeat(300), "/v1/audit?target_kind=nope", "/v1/audit?limit=0", "/v1/audit?limit=99999999", "/v1/audit?zzz=1",
     "/v1/audit/verify?anchor=1:zz", "/v1/audit/verify?anchor=" + "9".repeat(40) + ":" + "a".repeat(64), "/v1/audit/verify?x=1",
     "/v1/runners/fz-1/claim?wait=abc", "/v1/runners/fz-1/claim?wait=-1",
-    "/v1/overview?x=%00", "/v1/packages?limit=-1", "/v1/packages/%00", "/v1/packages/..%2f..%2fetc", "/v1/packages/" + "x".repeat(300), "/v1/packages/@scope", "/v1/runners?x=%ff", "/v1/notifiers?x=1", "/v1/runs/zzzz/deviations", `/v1/runs/${"f".repeat(17)}/notifications`,
+    "/v1/overview?x=%00", "/v1/packages?limit=-1", "/v1/packages/%00", "/v1/packages/..%2f..%2fetc", "/v1/packages/%2e%2e%2f%00", "/v1/packages/" + "a".repeat(5000), "/v1/packages/@scope", "/v1/runners?x=%ff", "/v1/notifiers?x=1", "/v1/runs/zzzz/deviations", `/v1/runs/${"f".repeat(17)}/notifications`,
   ];
 }
 

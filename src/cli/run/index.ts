@@ -5,5 +5,7 @@ export default defineCommand({
   subCommands: {
     list: () => import("./list.ts").then((m) => m.default),
     show: () => import("./show.ts").then((m) => m.default),
+    confirm: () => import("./confirm.ts").then((m) => m.default),
+    report: () => import("./report.ts").then((m) => m.default),
   },
 });

@@ -30,6 +30,8 @@ import { EventsPage } from "../../../views/events.tsx";
 import { EventRows, type EventItem } from "../../../views/components/event_rows.tsx";
 import { PackagesPage } from "../../../views/packages.tsx";
 import { PackagePage } from "../../../views/package.tsx";
+import { packageRegistry, parseSettings } from "../../protocol/package_settings.ts";
+import { sourcesByPackage } from "../../store/package_sources.ts";
 import { AllowlistPage } from "../../../views/allowlist.tsx";
 import { NotifiersPage } from "../../../views/notifiers.tsx";
 import { AuditPage } from "../../../views/audit.tsx";
@@ -133,7 +135,9 @@ export function pageRoutes(d: AppDeps) {
     const [runs, releases, baseline] = [await listRuns(d.db, { package: name, limit: 200 }), await listReleases(d.db, { package: name }), await listBaseline(d.db, name)];
     const pkg = await getPackage(d.db, name);
     if (!pkg && !runs.length && !releases.length && !baseline.length) throw new NotFoundError(`package ${name}`, "see /ui/packages");
-    return page(c, <PackagePage name={name} pkg={pkg} runs={runs} releases={releases} baseline={baseline} signedIn={signedIn(c)} />);
+    const registry = pkg ? packageRegistry(d.cfg.registry, parseSettings(pkg.settings)) : undefined;
+    const sources = (await sourcesByPackage(d.db)).get(name) ?? [];
+    return page(c, <PackagePage name={name} pkg={pkg} registry={registry} sources={sources} runs={runs} releases={releases} baseline={baseline} signedIn={signedIn(c)} />);
   });
 
   app.get("/ui/allowlist", async (c) => page(c, <AllowlistPage entries={await listAllow(d.db)} signedIn={signedIn(c)} />));
