@@ -1,7 +1,7 @@
 // Binds the pure differ to the store: one run's events in, its fingerprints,
 // deviations, baseline changes and verdict out — all in one transaction.
 import type { Kysely } from "kysely";
-import type { DB } from "../store/schema.ts";
+import type { DB, RunVerdict } from "../store/schema.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { audit } from "../store/audit.ts";
 import { loadRunEvents, pinEvents } from "../store/events.ts";
@@ -13,6 +13,7 @@ import { extractFingerprints } from "./fingerprint.ts";
 import { allowChecker, type AllowRule } from "./allow.ts";
 import { findDeviations, maxSeverity } from "./compare.ts";
 import type { ConfigAllowEntry } from "../core/config.ts";
+import { runEvidence } from "./evidence.ts";
 
 export interface DiffOptions {
   /** K consecutive zero-deviation runs before auto-promotion (1 = promote every clean run). */
@@ -22,7 +23,7 @@ export interface DiffOptions {
   actor?: string;
 }
 
-export interface DiffResult { verdict: "seeded" | "clean" | "deviations"; deviations: number; maxSeverity: string | null }
+export interface DiffResult { verdict: RunVerdict; deviations: number; maxSeverity: string | null; issues?: string[] }
 
 export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions = {}): Promise<DiffResult> {
   const k = Math.max(1, opts.cleanRunsToPromote ?? 1);
@@ -49,7 +50,16 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
     let isBaseline = 0;
     // A re-diffed run that is already part of the baseline is not merged twice.
     const merge = (fps: typeof kept) => (run.is_baseline === 1 ? Promise.resolve() : mergeIntoBaseline(tx, run.package, runId, fps, now));
-    if (!seededBefore) {
+    // Incomplete evidence is still compared with the baseline (with none yet
+    // there is nothing to compare) but never seeds, extends or auto-promotes
+    // one: "incomplete" wins over every other verdict.
+    const evidence = runEvidence(run);
+    if (!evidence.complete) {
+      const findings = seededBefore ? findDeviations(fps, await baselineKeys(tx, run.package), allowed) : [];
+      await insertDeviations(tx, run, findings, now);
+      await pinEvents(tx, runId, findings.map((f) => f.evidenceSeq));
+      result = { verdict: "incomplete", deviations: findings.length, maxSeverity: maxSeverity(findings), issues: evidence.issues };
+    } else if (!seededBefore) {
       await merge(kept);
       result = { verdict: "seeded", deviations: 0, maxSeverity: null };
       isBaseline = 1;
@@ -70,7 +80,7 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
       }
     }
     if (run.is_baseline === 1) isBaseline = 1; // membership of the baseline is never taken back by a re-diff
-    await tx.updateTable("runs").set({ verdict: result.verdict, deviation_count: result.deviations, max_severity: result.maxSeverity, is_baseline: isBaseline }).where("id", "=", runId).execute();
+    await tx.updateTable("runs").set({ verdict: result.verdict, deviation_count: result.deviations, max_severity: result.maxSeverity, is_baseline: isBaseline, evidence_issues: evidence.complete ? null : JSON.stringify(evidence.issues) }).where("id", "=", runId).execute();
     await audit(tx, {
       actor,
       action: result.verdict === "seeded" ? "baseline.seed" : isBaseline ? "baseline.autopromote" : "run.diff",

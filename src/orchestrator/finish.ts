@@ -40,7 +40,8 @@ export async function completeRun(d: AppDeps, run: Run, runnerId: string, f: Fin
     const r = await diffRun(d.db, run.id, { cleanRunsToPromote: d.cfg["clean-runs-to-promote"], configAllow: d.cfg.allowlist });
     d.metrics.runsCompleted.inc({ status: ended.status, verdict: r.verdict });
     d.log(`run ${run.id} verdict ${r.verdict} (${r.deviations} deviations${r.maxSeverity ? `, max ${r.maxSeverity}` : ""})`);
-    if (r.verdict === "deviations") {
+    if (r.verdict === "incomplete") d.log(`run ${run.id} evidence incomplete: ${r.issues?.join("; ")}`);
+    if (r.deviations > 0) {
       const fresh = (await getRun(d.db, run.id)) ?? ended;
       inBackground(d, d.hooks.runDeviations(fresh, d.log));
     }

@@ -82,6 +82,7 @@ export const EventBatch = v.object({
 export type EventBatch = v.InferOutput<typeof EventBatch>;
 export const BatchAck = v.object({ stored: v.number(), duplicate: v.boolean() });
 
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const FinishRequest = v.object({
   /** finished: the container exited; timed_out: hit the duration limit and was killed; failed: could not run. */
   status: v.picklist(["finished", "timed_out", "failed"]),
@@ -90,6 +91,11 @@ export const FinishRequest = v.object({
   events_sent: v.pipe(v.number(), v.integer(), v.minValue(0)),
   events_dropped: v.pipe(v.number(), v.integer(), v.minValue(0)),
   batch_send_errors: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
+  /** Events the sensor delivered for the run (every seq the runner gave out):
+   *  the orchestrator compares it with what it stored. */
+  events_emitted: v.optional(count),
+  /** events_dropped by level (src/differ/evidence.ts): any loss makes the verdict "incomplete". */
+  losses: v.optional(v.object({ ringbuf: count, read: count, decode: count, unrouted: count, unacked: count })),
   timings: v.optional(v.record(str(64), v.number()), {}),
 });
 export type FinishRequest = v.InferOutput<typeof FinishRequest>;

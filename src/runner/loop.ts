@@ -14,6 +14,7 @@ import { EventPump } from "./pump.ts";
 import { runSandbox } from "./sandbox/run.ts";
 import { RUN_LABEL, RUNNER_LABEL } from "./sandbox/spec.ts";
 import { EventStreamer } from "./streamer.ts";
+import { npmFailureReason } from "./npm_error.ts";
 
 /** Run ids are 16 hex digits (core/ids.ts newId); other fangs/* names are not ours to remove. */
 const RUN_ID = /^[0-9a-f]{16}$/;
@@ -132,7 +133,10 @@ export class Runner {
     log(`run ${runId}: claimed ${JSON.stringify(pkg)}@${JSON.stringify(version)} network=${spec.network} registry=${spec.registry_url}`);
     const streamer = new EventStreamer(client, runId, log);
     let cgroupId: bigint | null = null;
-    let dropped = 0;
+    const drops = { ringbuf: 0, read: 0, decode: 0, unrouted: 0 };
+    // The pump cannot tell whose an unrouted event was: any that arrive while
+    // this run is active count against it (conservative: incomplete, never clean).
+    const unroutedAtStart = this.pump.unrouted;
     const result = await runSandbox({
       docker, runId, pkg, version, spec,
       image: spec.image ?? this.o.image,
@@ -153,23 +157,31 @@ export class Runner {
       beforeCleanup: async (id) => {
         await this.pump.drain();
         const d = sensor.dropped(id);
-        dropped = d.ringbuf + d.decode;
+        drops.ringbuf = d.ringbuf;
+        drops.read = d.read_failures;
+        drops.decode = d.decode;
         sensor.unwatchCgroup(id);
         this.pump.remove(id);
       },
     });
     const tStream = performance.now();
+    drops.unrouted = this.pump.unrouted - unroutedAtStart;
     const stats = await streamer.close();
+    // A failed install keeps npm's own error as the run's failure reason.
+    const failureReason = result.failureReason ?? (result.status === "finished" && result.exitCode !== null && result.exitCode !== 0 ? npmFailureReason(result.exitCode, result.logTail) : null);
+    const losses = { ...drops, unacked: stats.events_lost };
     const req: FinishRequest = {
       status: result.status,
       exit_code: result.exitCode,
-      failure_reason: result.failureReason,
+      failure_reason: failureReason,
       events_sent: stats.events_sent,
-      events_dropped: dropped + stats.events_lost,
+      events_emitted: streamer.received,
+      events_dropped: losses.ringbuf + losses.read + losses.decode + losses.unrouted + losses.unacked,
+      losses,
       batch_send_errors: stats.batch_send_errors,
       timings: { ...result.timings, stream_flush_ms: Math.round(performance.now() - tStream), claim_to_finish_ms: Math.round(performance.now() - tClaim) },
     };
-    log(`run ${runId}: ${result.status} exit_code=${result.exitCode ?? "-"} events_sent=${stats.events_sent} events_dropped=${req.events_dropped} cgroup=${cgroupId ?? "-"}${result.failureReason ? ` reason=${JSON.stringify(result.failureReason)}` : ""}`);
+    log(`run ${runId}: ${result.status} exit_code=${result.exitCode ?? "-"} events_sent=${stats.events_sent} events_dropped=${req.events_dropped} cgroup=${cgroupId ?? "-"}${failureReason ? ` reason=${JSON.stringify(failureReason)}` : ""}`);
     if (result.status !== "finished" && result.logTail) log(`run ${runId}: container log tail: ${JSON.stringify(result.logTail.slice(-500))}`);
     try {
       await withRetry(() => client.finish(runId, req), { attempts: 6, onError: (e, n) => log(`run ${runId}: finish attempt ${n} failed: ${oneLine(e)}`) });

@@ -2,8 +2,10 @@
 // under migrations/ and one line here (a unit test checks the two agree).
 import m0001 from "../../migrations/0001_init.sql" with { type: "text" };
 import m0002 from "../../migrations/0002_revoked_certs.sql" with { type: "text" };
+import m0003 from "../../migrations/0003_run_evidence.sql" with { type: "text" };
 
 export const MIGRATIONS: ReadonlyArray<{ version: string; sql: string }> = [
   { version: "0001_init", sql: m0001 },
   { version: "0002_revoked_certs", sql: m0002 },
+  { version: "0003_run_evidence", sql: m0003 },
 ];

@@ -161,7 +161,8 @@ export async function claimNext(db: Db, runnerId: string, now = Date.now()): Pro
 
 /** Store one event batch exactly once: the event_batches row and the events
  * commit together, so a batch acknowledged is a batch stored, and a retried
- * batch (same run, same batch_seq) is a no-op. */
+ * batch (same run, same batch_seq) is a no-op acknowledged as a duplicate.
+ * `stored` is what was really inserted: events_count counts each seq once. */
 export async function storeBatch(db: Db, runId: string, batchSeq: number, events: FangsEvent[], now = Date.now()): Promise<{ stored: number; duplicate: boolean }> {
   return db.transaction().execute(async (trx) => {
     const r = await trx
@@ -170,11 +171,12 @@ export async function storeBatch(db: Db, runId: string, batchSeq: number, events
       .onConflict((oc) => oc.columns(["run_id", "seq"]).doNothing())
       .executeTakeFirst();
     if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) return { stored: 0, duplicate: true };
-    if (events.length) {
-      await insertEvents(trx, runId, events);
-      await trx.updateTable("runs").set((eb) => ({ events_count: eb("events_count", "+", events.length) })).where("id", "=", runId).execute();
-    }
-    return { stored: events.length, duplicate: false };
+    // Events are keyed by their seq in the run: the same events re-sent under
+    // a new batch number are stored (and counted) once too.
+    const stored = await insertEvents(trx, runId, events);
+    if (stored) await trx.updateTable("runs").set((eb) => ({ events_count: eb("events_count", "+", stored) })).where("id", "=", runId).execute();
+    if (stored !== events.length) await trx.updateTable("event_batches").set({ count: stored }).where("run_id", "=", runId).where("seq", "=", batchSeq).execute();
+    return { stored, duplicate: events.length > 0 && stored === 0 };
   });
 }
 
@@ -195,6 +197,12 @@ export async function finishRun(db: Db, runId: string, runnerId: string, f: Fini
         finished_at: now,
         events_dropped: f.events_dropped,
         batch_send_errors: f.batch_send_errors ?? 0,
+        drops_ringbuf: f.losses?.ringbuf ?? 0,
+        drops_read: f.losses?.read ?? 0,
+        drops_decode: f.losses?.decode ?? 0,
+        drops_unrouted: f.losses?.unrouted ?? 0,
+        events_unacked: f.losses?.unacked ?? 0,
+        events_emitted: f.events_emitted ?? null,
         timings: JSON.stringify({ ...(f.timings ?? {}), events_sent: f.events_sent }),
       })
       .where("id", "=", runId)
@@ -205,7 +213,7 @@ export async function finishRun(db: Db, runId: string, runnerId: string, f: Fini
     // active_run_id shows one run the runner still holds (it may run several).
     const still = await trx.selectFrom("runs").select("id").where("runner_id", "=", runnerId).where("status", "=", "running").orderBy("claimed_at", "desc").limit(1).executeTakeFirst();
     await trx.updateTable("runners").set({ active_run_id: still?.id ?? null, last_heartbeat_at: now }).where("id", "=", runnerId).execute();
-    await audit(trx, { actor: `runner:${runnerId}`, action: "run.finish", target_kind: "run", target_id: runId, before: { status: "running" }, after: { status, exit_code: f.exit_code, failure_reason: reason, events_dropped: f.events_dropped } });
+    await audit(trx, { actor: `runner:${runnerId}`, action: "run.finish", target_kind: "run", target_id: runId, before: { status: "running" }, after: { status, exit_code: f.exit_code, failure_reason: reason, events_dropped: f.events_dropped, losses: f.losses ?? null, events_emitted: f.events_emitted ?? null } });
     return trx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
   });
 }

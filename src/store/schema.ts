@@ -21,7 +21,11 @@ export interface ReleasesTable {
 }
 
 export type RunStatus = "queued" | "running" | "finished" | "failed" | "timed_out";
-export type RunVerdict = "seeded" | "clean" | "deviations";
+/** "incomplete": the evidence behind the run is not whole (install failed,
+ *  events lost at some level, no end report); it never seeds or extends a
+ *  baseline and waits in pending. "seeded_with_findings" belongs to the
+ *  verdict branch (a first run with high findings). */
+export type RunVerdict = "seeded" | "clean" | "deviations" | "incomplete" | "seeded_with_findings";
 
 export interface RunsTable {
   id: string;
@@ -44,6 +48,13 @@ export interface RunsTable {
   deviation_count: Generated<number>;
   max_severity: string | null;
   timings: string | null; // JSON
+  drops_ringbuf: Generated<number>;
+  drops_read: Generated<number>;
+  drops_decode: Generated<number>;
+  drops_unrouted: Generated<number>;
+  events_unacked: Generated<number>;
+  events_emitted: number | null;
+  evidence_issues: string | null; // JSON string[]
 }
 
 export interface EventBatchesTable {

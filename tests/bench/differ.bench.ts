@@ -9,6 +9,7 @@ import { enqueueScan } from "../../src/store/runs.ts";
 import { insertEvents } from "../../src/store/events.ts";
 import { mergeIntoBaseline } from "../../src/store/baseline.ts";
 import { diffRun } from "../../src/differ/run.ts";
+import { markFinished } from "../lib/runs.ts";
 import { tempDir } from "../lib/env.ts";
 
 const N = 100_000;
@@ -60,6 +61,7 @@ await db.updateTable("runs").set({ is_baseline: 1 }).where("id", "=", seedRun.id
 await mergeIntoBaseline(db, "big", seedRun.id, keys.map((k) => { const [category, actor, value] = k.split("\u0000"); return { category: category as never, actor, value, evidenceSeq: 0 }; }));
 const run = await enqueueScan(db, { package: "big", version: "1.0.1", source: "manual", actor: "bench" });
 await insertEvents(db, run.id, events);
+await markFinished(db, run.id);
 const t4 = performance.now();
 const r = await diffRun(db, run.id);
 const t5 = performance.now();

@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { fangs, fangsBin, tempDir } from "../lib/env.ts";
+import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
 
 export interface Proc {
   proc: Subprocess<"ignore", "pipe", "pipe">;
@@ -118,4 +119,12 @@ export function cliJson(stack: Stack, args: string[]): any {
   const r = fangs([...args, "--json", "-db", stack.db], { cwd: stack.dir });
   if (r.code !== 0) throw new Error(`fangs ${args.join(" ")}: exit ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout);
+}
+
+/** Build the sandbox image (cached by `fangs sandbox build-image`) and start
+ *  the sealed fake registry on it: what every full-stack test needs first. */
+export async function sandboxWithRegistry(image: string): Promise<FakeRegistry> {
+  const b = fangs(["sandbox", "build-image", "-image", image, "--json"]);
+  if (b.code !== 0) throw new Error(`fangs sandbox build-image failed: ${b.stderr}`);
+  return startFakeRegistry({ image });
 }

@@ -7,6 +7,7 @@ import type { Store } from "../../src/store/index.ts";
 import { enqueueScan, getRun } from "../../src/store/runs.ts";
 import { insertEvents } from "../../src/store/events.ts";
 import { diffRun } from "../../src/differ/run.ts";
+import { markFinished } from "../lib/runs.ts";
 import { promoteRun } from "../../src/differ/promote.ts";
 import { listPending } from "../../src/store/pending.ts";
 import { listBaseline } from "../../src/store/baseline.ts";
@@ -16,6 +17,7 @@ import { addAllow } from "../../src/store/allowlist.ts";
 async function scan(db: Store, fixture: string, version = "1.0.0"): Promise<string> {
   const run = await enqueueScan(db, { package: "demo-pkg", version, source: "manual", actor: "test" });
   await insertEvents(db, run.id, loadFixture(fixture));
+  await markFinished(db, run.id);
   return run.id;
 }
 

@@ -21,6 +21,7 @@ export const RUNNER_ARGS = {
   key: { type: "string", description: "client private key PEM (mTLS)" },
   ca: { type: "string", description: "CA PEM that signed the orchestrator's certificate" },
   "docker-socket": { type: "string", description: "Docker Engine socket (default /var/run/docker.sock)" },
+  "ring-bytes": { type: "string", description: "sensor ring buffer size in bytes, a power of two (default 67108864); a ring too small drops events and makes verdicts incomplete" },
 } as const;
 
 export function log(line: string): void {
@@ -43,7 +44,9 @@ export default command({
       tls: { cert: args.cert, key: args.key, ca: args.ca },
     });
     const image = args.image || DEFAULT_IMAGE;
-    const sensor = openSensor({ log });
+    const ringBytes = args["ring-bytes"] === undefined ? undefined : Number(args["ring-bytes"]);
+    if (ringBytes !== undefined && !Number.isSafeInteger(ringBytes)) throw new FangsError(`-ring-bytes must be a whole number of bytes, got ${JSON.stringify(args["ring-bytes"])}`, { hint: "e.g. -ring-bytes 67108864 (64 MiB)" });
+    const sensor = openSensor({ log, ringBytes });
     // Uprobes attach per inode: the sandbox's node is the image's copy, not the host's.
     const nodeInImage = await imageNodePath(docker, image);
     if (nodeInImage) {
