@@ -39,6 +39,10 @@ export const RegisterRequest = v.object({
   hostname: str(255),
   version: v.optional(str(64)),
   probes: v.optional(v.pipe(v.array(ProbeStatus), v.maxLength(64)), []),
+  /** Runs whose end-of-run report this runner spooled before it restarted:
+   *  they stay running (their batches and report follow); every other run it
+   *  held is failed. */
+  resume: v.optional(v.pipe(v.array(RUN_ID), v.maxLength(1024)), []),
 });
 export const RegisterResponse = v.object({ runner_id: RUNNER_ID, heartbeat_interval_s: v.number() });
 

@@ -15,11 +15,12 @@ type Db = Kysely<DB>;
 type Trx = Transaction<DB>;
 
 
-/** Fail every run a runner holds (a runner may work on several at once). */
-async function failHeldRuns(trx: Trx, runnerId: string, reason: string, actor: string, now: number): Promise<string[]> {
+/** Fail every run a runner holds (a runner may work on several at once), but those in `keep`. */
+async function failHeldRuns(trx: Trx, runnerId: string, reason: string, actor: string, now: number, keep: readonly string[] = []): Promise<string[]> {
   const held = await trx.selectFrom("runs").select("id").where("runner_id", "=", runnerId).where("status", "=", "running").execute();
   const failed: string[] = [];
   for (const { id } of held) {
+    if (keep.includes(id)) continue;
     const r = await trx
       .updateTable("runs")
       .set({ status: "failed", failure_reason: reason, finished_at: now })
@@ -39,14 +40,17 @@ export interface RegisterRunner {
   version?: string | null;
   probes?: unknown[];
   certCn?: string | null;
+  /** Runs the restarted runner will still report (their end is in its spool). */
+  resume?: readonly string[];
 }
 
 /** Insert or refresh a runner. A runner that registers again has restarted:
- * whatever run it held is lost, so that run is failed (never left running). */
+ * whatever run it held is lost, so that run is failed (never left running),
+ * unless the runner names it in `resume` (it spooled the run's end). */
 export async function registerRunner(db: Db, r: RegisterRunner, now = Date.now()): Promise<{ failedRuns: string[] }> {
   return db.transaction().execute(async (trx) => {
     const prev = await trx.selectFrom("runners").selectAll().where("id", "=", r.id).executeTakeFirst();
-    const failedRuns = await failHeldRuns(trx, r.id, "runner restarted (re-registered) while the run was active", `runner:${r.id}`, now);
+    const failedRuns = await failHeldRuns(trx, r.id, "runner restarted (re-registered) while the run was active", `runner:${r.id}`, now, r.resume ?? []);
     const row = {
       hostname: r.hostname,
       cert_cn: r.certCn ?? null,
@@ -98,9 +102,10 @@ export async function failRun(db: Db, runId: string, reason: string, actor: stri
   });
 }
 
-/** Running runs claimed longer ago than their sandbox duration plus `graceMs`:
+/** Running runs claimed longer ago than their sandbox duration plus `graceMs`
+ * (counted from `notBefore` at the earliest):
  * the runner is alive but never reported the end, so they are failed. */
-export async function failOverdueRuns(db: Db, graceMs: number, now = Date.now()): Promise<string[]> {
+export async function failOverdueRuns(db: Db, graceMs: number, now = Date.now(), notBefore = 0): Promise<string[]> {
   const running = await db.selectFrom("runs").select(["id", "spec", "claimed_at", "runner_id"]).where("status", "=", "running").execute();
   const failed: string[] = [];
   for (const r of running) {
@@ -108,7 +113,8 @@ export async function failOverdueRuns(db: Db, graceMs: number, now = Date.now())
     try {
       durationS = Number(JSON.parse(r.spec).duration_s) || 60;
     } catch {}
-    const deadline = (r.claimed_at ?? 0) + durationS * 1000 + graceMs;
+    // notBefore: the orchestrator's start; a report it could not receive while down is not late.
+    const deadline = Math.max((r.claimed_at ?? 0) + durationS * 1000, notBefore) + graceMs;
     if (deadline >= now) continue;
     const reason = `runner ${r.runner_id} did not report the end of the run within its ${durationS}s duration plus ${Math.round(graceMs / 1000)}s`;
     if (await failRun(db, r.id, reason, "system:pruner", now)) failed.push(r.id);

@@ -12,6 +12,8 @@ export interface Proc {
   proc: Subprocess<"ignore", "pipe", "pipe">;
   out(): string;
   err(): string;
+  /** Called with the whole stderr so far after each chunk arrives (fault tests act on a log line at once). */
+  onErr(fn: (text: string) => void): void;
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number>;
 }
 
@@ -19,12 +21,19 @@ export function spawnFangs(args: string[], cwd: string): Proc {
   const proc = Bun.spawn([fangsBin(), ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe", cwd });
   let out = "";
   let err = "";
+  const listeners: ((text: string) => void)[] = [];
   (async () => { for await (const c of proc.stdout) out += new TextDecoder().decode(c); })();
-  (async () => { for await (const c of proc.stderr) err += new TextDecoder().decode(c); })();
+  (async () => {
+    for await (const c of proc.stderr) {
+      err += new TextDecoder().decode(c);
+      for (const l of listeners) l(err);
+    }
+  })();
   return {
     proc,
     out: () => out,
     err: () => err,
+    onErr: (fn) => void listeners.push(fn),
     async stop(signal = "SIGTERM", timeoutMs = 20_000) {
       if (proc.exitCode !== null) return proc.exitCode;
       proc.kill(signal);
@@ -46,7 +55,12 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | Promise
   }
 }
 
-export interface Stack { dir: string; db: string; url: string; serve: Proc; runner: Proc; runnerId: string; stop(): Promise<{ serve: number; runner: number }> }
+export interface Stack {
+  dir: string; db: string; url: string; serve: Proc; runner: Proc; runnerId: string;
+  /** argv (after the executable) each role was started with: a fault test restarts them alike. */
+  serveArgs: string[]; runnerArgs: string[];
+  stop(): Promise<{ serve: number; runner: number }>;
+}
 
 export interface StackOptions {
   image: string;
@@ -64,24 +78,28 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const db = join(dir, "fangs.db");
   const cfg = join(dir, "orchestrator.yaml");
   writeFileSync(cfg, "allowlist: []\n");
-  const serve = spawnFangs(["serve", "-listen", "127.0.0.1:0", "-db", db, "-config", cfg, "-claim-wait", "2s", "-heartbeat-interval", "1s", "-poll-interval", "3600", ...(opts.serveArgs ?? [])], dir);
+  const serveArgs = ["serve", "-db", db, "-config", cfg, "-claim-wait", "2s", "-heartbeat-interval", "1s", "-poll-interval", "3600", ...(opts.serveArgs ?? [])];
+  const serve = spawnFangs([...serveArgs, "-listen", "127.0.0.1:0"], dir);
   const url = await waitFor("fangs serve to listen", () => /listening on (https?:\/\/\S+)/.exec(serve.out() + serve.err())?.[1], 20_000, () => serve.err());
   const asked = opts.runnerId ?? `e2e-${crypto.randomUUID().slice(0, 8)}`;
-  const runner = spawnFangs(["runner", "-orchestrator", url, "-id", asked, "-image", opts.image, ...(opts.runnerArgs ?? [])], dir);
+  const runnerArgs = ["runner", "-orchestrator", url, "-id", asked, "-image", opts.image, "-spool", join(dir, "spool"), ...(opts.runnerArgs ?? [])];
+  const runner = spawnFangs(runnerArgs, dir);
   const runnerId = await waitFor("the runner to register", () => {
     const m = /runner (\S+): ready/.exec(runner.err());
     if (m) return m[1];
     if (runner.proc.exitCode !== null) throw new Error(`runner exited ${runner.proc.exitCode}: ${runner.err()}`);
     return undefined;
   }, 30_000, () => runner.err());
-  return {
-    dir, db, url, serve, runner, runnerId,
+  const stack: Stack = {
+    dir, db, url, serve, runner, runnerId, serveArgs, runnerArgs,
     async stop() {
-      const r = await runner.stop();
-      const s = await serve.stop();
+      // The roles a fault test restarted are the ones to stop.
+      const r = await stack.runner.stop();
+      const s = await stack.serve.stop();
       return { serve: s, runner: r };
     },
   };
+  return stack;
 }
 
 export interface ApiAuth { tls?: { ca?: string; cert?: string; key?: string }; token?: string }
