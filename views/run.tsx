@@ -2,6 +2,7 @@
 // "→ evidence" and "→ lineage" load into the row under each deviation.
 import type { Run, Deviation } from "../src/store/schema.ts";
 import { Layout } from "./layout.tsx";
+import { rescanCommand } from "../src/store/pending.ts";
 import { Num, PkgLink, Sev, Status, Time, exitMeaning, runHref } from "./components/format.tsx";
 
 const LIVE = new Set(["queued", "running"]);
@@ -23,6 +24,12 @@ export function RunFacts(p: { run: Run }) {
   );
 }
 
+function issueList(text: string | null) {
+  let issues: unknown = [];
+  try { issues = JSON.parse(text ?? "[]"); } catch { /* shown as none */ }
+  return Array.isArray(issues) && issues.length ? <ul>{issues.map((i) => <li>{String(i)}</li>)}</ul> : null;
+}
+
 function Facts(p: { run: Run }) {
   const r = p.run;
   const meaning = exitMeaning(r.exit_code, r.status);
@@ -34,7 +41,9 @@ function Facts(p: { run: Run }) {
         {row("Status", <span><Status status={r.status} /> {r.verdict ? <span class="mono">verdict {r.verdict}</span> : null} {r.is_baseline ? <span class="tag">on baseline</span> : null}</span>)}
         {row("Exit code", <span id="exit-code"><span class="mono">{r.exit_code ?? "—"}</span> {meaning ? <span class="warn-text">{meaning}</span> : null}</span>)}
         {r.failure_reason ? row("Failure", <span class="mono">{r.failure_reason}</span>) : null}
-        {row("Events", <span><Num n={Number(r.events_count)} /> stored, <span id="events-dropped"><Num n={Number(r.events_dropped)} warn /> dropped</span>, <Num n={Number(r.batch_send_errors)} warn /> batch send errors</span>)}
+        {row("Events", <span><Num n={Number(r.events_count)} /> stored{r.events_emitted !== null ? <span> of <Num n={Number(r.events_emitted)} /> emitted</span> : null}, <span id="events-dropped"><Num n={Number(r.events_dropped)} warn /> dropped</span>, <Num n={Number(r.batch_send_errors)} warn /> batch send errors</span>)}
+        {row("Losses", <span id="evidence-losses" class="mono">ring buffer <Num n={Number(r.drops_ringbuf)} warn /> · unreadable <Num n={Number(r.drops_read)} warn /> · decode <Num n={Number(r.drops_decode)} warn /> · unrouted <Num n={Number(r.drops_unrouted)} warn /> · unacknowledged <Num n={Number(r.events_unacked)} warn /></span>)}
+        {r.verdict === "incomplete" ? row("Evidence", <div id="evidence-incomplete" class="warn-text">incomplete — this verdict is not trusted (no baseline change, not promoted){issueList(r.evidence_issues)}<div>Re-scan: <code class="copy">{rescanCommand(r.package, r.version)}</code></div></div>) : null}
         {row("Runner", <span class="mono">{r.runner_id ?? r.runner_target ?? "—"}</span>)}
         {row("Created", <Time ms={r.created_at} />)}
         {row("Claimed", <Time ms={r.claimed_at} />)}
@@ -79,7 +88,7 @@ export function RunPage(p: { run: Run; devs: Deviation[]; signedIn?: boolean }) 
       </p>
       <h2>Deviations <span class="muted">({p.devs.length})</span></h2>
       {p.devs.length === 0 ? (
-        <p class="muted">{r.verdict === "no-install-code" ? "No sandbox: nothing in this release's installed closure runs install code (recorded by the watcher; fangs scan submit runs it anyway)." : <>No deviations{r.verdict === "seeded" ? ": this run seeded the baseline." : "."}</>}</p>
+        <p class="muted">{r.verdict === "no-install-code" ? "No sandbox: nothing in this release's installed closure runs install code (recorded by the watcher; fangs scan submit runs it anyway)." : <>No deviations{r.verdict === "seeded" ? ": this run seeded the baseline." : r.verdict === "incomplete" ? " in what was captured (the evidence is incomplete)." : "."}</>}</p>
       ) : (
         <table class="grid" id="deviations">
           <thead><tr><th>Severity</th><th>Category</th><th>Actor</th><th>Value</th><th>Reason</th><th>State</th><th></th></tr></thead>

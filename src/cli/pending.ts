@@ -1,9 +1,9 @@
-// `fangs pending`: the triage queue, one row per run with open deviations,
-// each with the literal promote command to copy.
+// `fangs pending`: the triage queue, one row per run with open deviations or
+// incomplete evidence, each with the literal promote (or re-scan) command to copy.
 import { command, JSON_ARG } from "./command.ts";
 import { listPending } from "../store/pending.ts";
 import { assertKnownPackage } from "../store/packages.ts";
-import { ago, iso, printJson, printTable } from "./output.ts";
+import { ago, iso, printJson, printTable, safe } from "./output.ts";
 
 export default command({
   meta: { name: "pending", description: "runs with open deviations awaiting a decision" },
@@ -22,8 +22,13 @@ export default command({
     }
     printTable(
       ["RUN", "PACKAGE", "VERSION", "DEVIATIONS", "MAX SEVERITY", "LAST DETECTED", "PROMOTE WITH"],
-      rows.map((r) => [r.run_id.slice(0, 12), r.package, r.version, r.deviation_count, r.max_severity, ago(r.last_detected_at), r.promote_command]),
+      rows.map((r) => [r.run_id.slice(0, 12), r.package, r.version, r.deviation_count, r.incomplete ? `${r.max_severity} (incomplete)` : r.max_severity, ago(r.last_detected_at), r.promote_command]),
       "(nothing pending)",
     );
+    // An incomplete run's evidence cannot be trusted either way: say why, and how to scan again.
+    for (const r of rows.filter((r) => r.incomplete)) {
+      console.log(`\n${r.run_id.slice(0, 12)} ${safe(r.package)}@${safe(r.version)}: evidence incomplete: ${safe(r.issues.join("; "))}`);
+      console.log(`  re-scan with: ${safe(r.rescan_command)}`);
+    }
   },
 });

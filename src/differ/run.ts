@@ -14,6 +14,7 @@ import { allowChecker, type AllowRule } from "./allow.ts";
 import { findDeviations, maxSeverity, type Finding } from "./compare.ts";
 import { firstSightFindings, seedTrusted, seedVerdict, withAbsolute } from "./first_sight.ts";
 import type { ConfigAllowEntry } from "../core/config.ts";
+import { runEvidence } from "./evidence.ts";
 
 export interface DiffOptions {
   /** clean-runs-to-promote: distinct releases a finding-free seed needs before it is trusted (first_sight.ts). */
@@ -23,7 +24,7 @@ export interface DiffOptions {
   actor?: string;
 }
 
-export interface DiffResult { verdict: Exclude<RunVerdict, "incomplete">; deviations: number; maxSeverity: string | null }
+export interface DiffResult { verdict: RunVerdict; deviations: number; maxSeverity: string | null; issues?: string[] }
 
 export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions = {}): Promise<DiffResult> {
   const k = Math.max(1, opts.cleanRunsToPromote ?? 1);
@@ -57,7 +58,16 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
       await pinEvents(tx, runId, findings.map((f) => f.evidenceSeq));
       return { verdict, deviations: findings.length, maxSeverity: maxSeverity(findings) };
     };
-    if (!state.seed) {
+    // Incomplete evidence is still judged (against the baseline, or by the
+    // absolute first-sight rules when there is none yet or it is untrusted)
+    // but never seeds, extends or auto-promotes one: "incomplete" wins over
+    // every other verdict.
+    const evidence = runEvidence(run);
+    if (!evidence.complete) {
+      let findings = state.seed ? findDeviations(fps, await baselineKeys(tx, run.package), allowed) : firstSightFindings(fps, allowed);
+      if (state.seed && !state.trusted) findings = withAbsolute(findings, firstSightFindings(fps, allowed));
+      result = { ...(await record(findings, "incomplete")), issues: evidence.issues };
+    } else if (!state.seed) {
       // First sight (first_sight.ts): judged by absolute rules; the
       // fingerprints seed the baseline either way, for later deltas.
       const findings = firstSightFindings(fps, allowed);
@@ -86,7 +96,7 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
       }
     }
     if (run.is_baseline === 1) isBaseline = 1; // membership of the baseline is never taken back by a re-diff
-    await tx.updateTable("runs").set({ verdict: result.verdict, deviation_count: result.deviations, max_severity: result.maxSeverity, is_baseline: isBaseline }).where("id", "=", runId).execute();
+    await tx.updateTable("runs").set({ verdict: result.verdict, deviation_count: result.deviations, max_severity: result.maxSeverity, is_baseline: isBaseline, evidence_issues: evidence.complete ? null : JSON.stringify(evidence.issues) }).where("id", "=", runId).execute();
     await audit(tx, {
       actor,
       action: result.verdict === "seeded" || result.verdict === "seeded_with_findings" ? "baseline.seed" : isBaseline ? "baseline.autopromote" : "run.diff",

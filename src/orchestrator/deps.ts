@@ -19,6 +19,9 @@ export interface AppDeps {
   /** Work started by a request that outlives its response (the differ after
    * finish). Shutdown waits for it. */
   background: Set<Promise<unknown>>;
+  /** When this orchestrator process started: silence from runners while it
+   *  was down is not theirs (the pruner counts from here at the earliest). */
+  startedAt: number;
 }
 
 // runnerId is declared on hono's ContextVariableMap by auth/runner.ts.
@@ -34,6 +37,7 @@ export function makeDeps(db: Store, cfg: Config, log: Log = silentLog): AppDeps 
     metrics: new Metrics(db, () => cfg["runner-stale-after"] * 1000),
     log,
     background: new Set(),
+    startedAt: Date.now(),
   };
 }
 

@@ -53,3 +53,34 @@ test("onDeviations hooks get each run with deviations; a throwing hook is contai
   expect(seen.map((r) => [r.version, r.verdict])).toEqual([["1.0.1", "deviations"]]);
   expect(seen[0].deviation_count).toBeGreaterThan(0);
 });
+
+test("incomplete evidence never seeds: a failed first install is incomplete with npm's error, the next good run seeds", async () => {
+  expect((await post("/v1/runners/register", { hostname: "hook-runner" })).status).toBe(200);
+  const ev = { ...base, seq: 0, kind: "file", path: "/app/package.json", flags: 0, access: "read" };
+  const run = async (version: string, finish: Record<string, unknown>) => {
+    const id = (await post("/v1/scans", { package: "fresh-pkg", version })).json.run_id as string;
+    expect((await post("/v1/runners/hook-runner/claim?wait=0", {})).json.run.id).toBe(id);
+    await post(`/v1/runs/${id}/events`, { batch_seq: 0, events: [ev] });
+    const r = await post(`/v1/runs/${id}/finish`, { status: "finished", exit_code: 0, events_sent: 1, events_dropped: 0, events_emitted: 1, ...finish });
+    return { id, ...r.json };
+  };
+  const bad = await run("1.0.0", { exit_code: 1, failure_reason: "npm install exited 1: npm error 404 <script>" });
+  expect(bad.verdict).toBe("incomplete");
+  const dropped = await run("1.0.1", { losses: { ringbuf: 7, read: 0, decode: 0, unrouted: 0, unacked: 0 }, events_dropped: 7 });
+  expect(dropped.verdict).toBe("incomplete");
+  const lost = await run("1.0.2", { events_emitted: 5 }); // 1 stored of 5 the sensor emitted
+  expect(lost.verdict).toBe("incomplete");
+  const shown = (await (await app.request(`/v1/runs/${bad.id}`)).json()) as any;
+  expect(shown.run).toMatchObject({ verdict: "incomplete", is_baseline: false, failure_reason: "npm install exited 1: npm error 404 <script>", evidence: { complete: false, issues: ["npm install exited 1"] } });
+  const page = await (await app.request(`/ui/runs/${bad.id}`)).text();
+  expect(page).toContain("npm error 404 &lt;script&gt;");
+  expect(page).not.toContain("<script>");
+  expect((await db.selectFrom("baseline_fingerprints").selectAll().where("package", "=", "fresh-pkg").execute()).length).toBe(0);
+  const good = await run("1.0.3", {});
+  expect(good.verdict).toBe("seeded");
+  // An incomplete run after the seed is compared (deviations shown) but extends nothing.
+  const after = await run("1.0.4", { losses: { ringbuf: 0, read: 0, decode: 0, unrouted: 2, unacked: 0 } });
+  expect(after.verdict).toBe("incomplete");
+  const runs = await db.selectFrom("runs").select(["version", "is_baseline"]).where("package", "=", "fresh-pkg").orderBy("version").execute();
+  expect(runs.map((r) => [r.version, r.is_baseline])).toEqual([["1.0.0", 0], ["1.0.1", 0], ["1.0.2", 0], ["1.0.3", 1], ["1.0.4", 0]]);
+});

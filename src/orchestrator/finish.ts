@@ -23,6 +23,9 @@ export async function completeRun(d: AppDeps, run: Run, runnerId: string, f: Fin
     // A retried finish (the first answer was lost) gets the same answer.
     const expected = f.exit_code === EXIT_DOCKER_START ? "failed" : f.status;
     if (run.status === expected && run.exit_code === f.exit_code) {
+      // The first report was stored but the orchestrator died before the
+      // differ ran (kill -9, power): the retry runs it now.
+      if (run.verdict === null && run.status !== "failed") return diffEnded(d, run);
       return { status: run.status, verdict: run.verdict, deviations: Number(run.deviation_count), max_severity: run.max_severity };
     }
     throw new FangsError(`run ${run.id} is already ${run.status}${run.failure_reason ? ` (${run.failure_reason})` : ""}`, { status: 409 });
@@ -35,12 +38,19 @@ export async function completeRun(d: AppDeps, run: Run, runnerId: string, f: Fin
     d.metrics.runsCompleted.inc({ status: ended.status, verdict: "none" });
     return { status: ended.status, verdict: null, deviations: 0, max_severity: null };
   }
-  // A timed-out install is still diffed: stalling must not hide what ran.
+  return diffEnded(d, ended);
+}
+
+/** Diff an ended run (a timed-out install too: stalling must not hide what
+ *  ran) and hand runs with deviations to the hooks. */
+async function diffEnded(d: AppDeps, run: Run): Promise<FinishResult> {
+  const ended = run;
   try {
     const r = await diffRun(d.db, run.id, { cleanRunsToPromote: d.cfg["clean-runs-to-promote"], configAllow: d.cfg.allowlist });
     d.metrics.runsCompleted.inc({ status: ended.status, verdict: r.verdict });
     d.log(`run ${run.id} verdict ${r.verdict} (${r.deviations} deviations${r.maxSeverity ? `, max ${r.maxSeverity}` : ""})`);
-    if (r.verdict === "deviations" || r.verdict === "seeded_with_findings") {
+    if (r.verdict === "incomplete") d.log(`run ${run.id} evidence incomplete: ${r.issues?.join("; ")}`);
+    if (r.deviations > 0) {
       const fresh = (await getRun(d.db, run.id)) ?? ended;
       inBackground(d, d.hooks.runDeviations(fresh, d.log));
     }

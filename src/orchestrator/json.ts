@@ -39,11 +39,29 @@ export function runJson(r: Run) {
     events_count: Number(r.events_count),
     events_dropped: Number(r.events_dropped),
     batch_send_errors: Number(r.batch_send_errors),
+    evidence: evidenceJson(r),
     is_baseline: Boolean(r.is_baseline),
     deviation_count: Number(r.deviation_count),
     max_severity: r.max_severity,
     timings: parse(r.timings),
     urls: runUrls(r.id),
+  };
+}
+
+/** Why the verdict is (or is not) "incomplete", with each kind of loss counted apart. */
+export function evidenceJson(r: Run) {
+  const issues = parse(r.evidence_issues);
+  return {
+    complete: r.verdict === null ? null : r.verdict !== "incomplete",
+    issues: Array.isArray(issues) ? (issues as string[]) : [],
+    events_emitted: r.events_emitted === null ? null : Number(r.events_emitted),
+    losses: {
+      ringbuf: Number(r.drops_ringbuf),
+      read: Number(r.drops_read),
+      decode: Number(r.drops_decode),
+      unrouted: Number(r.drops_unrouted),
+      unacked: Number(r.events_unacked),
+    },
   };
 }
 

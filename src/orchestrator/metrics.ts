@@ -83,6 +83,37 @@ export class Metrics {
       },
     });
     new Gauge({
+      name: "fangs_evidence_lost_events",
+      help: "events lost over all stored runs, by level (ringbuf, read, decode, unrouted, unacked): any loss makes a run's verdict incomplete",
+      labelNames: ["kind"],
+      registers: [r],
+      async collect() {
+        const row = await db
+          .selectFrom("runs")
+          .select((eb) => [
+            eb.fn.sum<number>("drops_ringbuf").as("ringbuf"),
+            eb.fn.sum<number>("drops_read").as("read"),
+            eb.fn.sum<number>("drops_decode").as("decode"),
+            eb.fn.sum<number>("drops_unrouted").as("unrouted"),
+            eb.fn.sum<number>("events_unacked").as("unacked"),
+          ])
+          .executeTakeFirst();
+        for (const k of ["ringbuf", "read", "decode", "unrouted", "unacked"] as const) this.set({ kind: k }, Number(row?.[k] ?? 0));
+      },
+    });
+    new Gauge({
+      name: "fangs_runs_by_verdict",
+      help: "diffed runs by verdict (incomplete: evidence not whole, never seeds or promotes)",
+      labelNames: ["verdict"],
+      registers: [r],
+      async collect() {
+        const rows = await db.selectFrom("runs").select(["verdict", (eb) => eb.fn.countAll<number>().as("n")]).where("verdict", "is not", null).groupBy("verdict").execute();
+        this.reset();
+        for (const v of ["seeded", "clean", "deviations", "incomplete"]) this.set({ verdict: v }, 0);
+        for (const row of rows) this.set({ verdict: String(row.verdict) }, Number(row.n));
+      },
+    });
+    new Gauge({
       name: "fangs_runners_alive",
       help: "runners with a fresh heartbeat",
       registers: [r],

@@ -5,13 +5,17 @@ import { failOverdueRuns, pruneStaleRunners } from "../store/queue.ts";
 import { Ticker } from "./ticker.ts";
 
 export async function pruneOnce(d: AppDeps, now = Date.now()): Promise<number> {
-  const pruned = await pruneStaleRunners(d.db, now - d.cfg["runner-stale-after"] * 1000, now);
+  // A runner silent while this orchestrator was down (a restart, an outage)
+  // was not silent to us: it is judged only once we have been up as long as
+  // the stale limit (its spool re-sends what it holds when we are back).
+  const staleAfterMs = d.cfg["runner-stale-after"] * 1000;
+  const pruned = now - d.startedAt < staleAfterMs ? [] : await pruneStaleRunners(d.db, now - staleAfterMs, now);
   if (pruned.length) d.reads.bump();
   for (const p of pruned) {
     d.metrics.runnersPruned.inc();
     d.log(`pruned runner ${p.runner} (no heartbeat for more than ${d.cfg["runner-stale-after"]}s)${p.failedRuns.length ? `; failed its run(s) ${p.failedRuns.join(", ")}` : ""}`);
   }
-  const overdue = await failOverdueRuns(d.db, d.cfg["run-finish-grace"] * 1000, now);
+  const overdue = await failOverdueRuns(d.db, d.cfg["run-finish-grace"] * 1000, now, d.startedAt);
   if (overdue.length) {
     d.reads.bump();
     d.log(`failed overdue run(s) ${overdue.join(", ")}: no finish from their runner`);

@@ -39,6 +39,10 @@ export const RegisterRequest = v.object({
   hostname: str(255),
   version: v.optional(str(64)),
   probes: v.optional(v.pipe(v.array(ProbeStatus), v.maxLength(64)), []),
+  /** Runs whose end-of-run report this runner spooled before it restarted:
+   *  they stay running (their batches and report follow); every other run it
+   *  held is failed. */
+  resume: v.optional(v.pipe(v.array(RUN_ID), v.maxLength(1024)), []),
 });
 export const RegisterResponse = v.object({ runner_id: RUNNER_ID, heartbeat_interval_s: v.number() });
 
@@ -82,6 +86,7 @@ export const EventBatch = v.object({
 export type EventBatch = v.InferOutput<typeof EventBatch>;
 export const BatchAck = v.object({ stored: v.number(), duplicate: v.boolean() });
 
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const FinishRequest = v.object({
   /** finished: the container exited; timed_out: hit the duration limit and was killed; failed: could not run. */
   status: v.picklist(["finished", "timed_out", "failed"]),
@@ -90,6 +95,11 @@ export const FinishRequest = v.object({
   events_sent: v.pipe(v.number(), v.integer(), v.minValue(0)),
   events_dropped: v.pipe(v.number(), v.integer(), v.minValue(0)),
   batch_send_errors: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
+  /** Events the sensor delivered for the run (every seq the runner gave out):
+   *  the orchestrator compares it with what it stored. */
+  events_emitted: v.optional(count),
+  /** events_dropped by level (src/differ/evidence.ts): any loss makes the verdict "incomplete". */
+  losses: v.optional(v.object({ ringbuf: count, read: count, decode: count, unrouted: count, unacked: count })),
   timings: v.optional(v.record(str(64), v.number()), {}),
   /** The bait values planted in this run (src/runner/bait.ts), for the differ's bait-exfiltration rule. */
   bait: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(8), v.maxLength(256))), v.maxLength(16))),

@@ -77,8 +77,9 @@ export class OrchestratorClient {
     return r.output;
   }
 
-  async register(hostname: string, version: string, probes: ProbeStatus[]): Promise<v.InferOutput<typeof RegisterResponse>> {
-    const res = await this.call("register", "POST", "/v1/runners/register", { id: this.o.runnerId, hostname, version, probes });
+  /** `resume`: runs whose end this runner has spooled but not yet reported; the orchestrator keeps them running. */
+  async register(hostname: string, version: string, probes: ProbeStatus[], resume: string[] = []): Promise<v.InferOutput<typeof RegisterResponse>> {
+    const res = await this.call("register", "POST", "/v1/runners/register", { id: this.o.runnerId, hostname, version, probes, ...(resume.length ? { resume } : {}) });
     const out = await this.json("register", RegisterResponse, res);
     this.o.runnerId = out.runner_id; // under mTLS the certificate CN decides
     return out;
@@ -110,7 +111,7 @@ export class OrchestratorClient {
 
 /** Retry `fn` while it fails with a retryable error, backing off (100 ms → 5 s,
  *  or longer when the orchestrator says Retry-After). */
-export async function withRetry<T>(fn: () => Promise<T>, opts: { attempts: number; onError?: (e: unknown, attempt: number) => void; signal?: AbortSignal; baseMs?: number }): Promise<T> {
+export async function withRetry<T>(fn: () => Promise<T>, opts: { attempts: number; onError?: (e: unknown, attempt: number) => void; signal?: AbortSignal; baseMs?: number; maxMs?: number }): Promise<T> {
   let delay = opts.baseMs ?? 100;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -121,7 +122,7 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: { attempts: numbe
       if (!retryable || attempt >= opts.attempts || opts.signal?.aborted) throw e;
       // The orchestrator's Retry-After (rate limit) wins over our own backoff.
       await Bun.sleep(Math.max(delay, e instanceof OrchestratorError ? e.retryAfterMs : 0));
-      delay = Math.min(delay * 2, 5000);
+      delay = Math.min(delay * 2, opts.maxMs ?? 5000);
     }
   }
 }

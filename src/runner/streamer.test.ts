@@ -3,6 +3,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { OrchestratorClient } from "./client.ts";
 import { EventStreamer } from "./streamer.ts";
+import { Spool } from "./spool.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { SensorEvent } from "../sensor/types.ts";
 
 interface Seen { batch_seq: number; seqs: number[] }
@@ -17,6 +21,7 @@ const server = Bun.serve({
     const run = m[1];
     if (req.headers.get("x-fangs-runner") !== "unit-runner") return Response.json({ error: "who?" }, { status: 401 });
     if (run.startsWith("4")) return Response.json({ error: "bad batch" }, { status: 400 });
+    if (run.startsWith("9")) return Response.json({ error: "run is failed" }, { status: 409 });
     if (run.startsWith("5") && (failuresLeft.get(run) ?? 0) > 0) {
       failuresLeft.set(run, 0);
       return new Response(JSON.stringify({ error: "slow down" }), { status: 429, headers: { "retry-after": "1", "content-type": "application/json" } });
@@ -88,5 +93,41 @@ describe("event streamer", () => {
     await Bun.sleep(200);
     expect(seen.get("0000000000000004")?.[0]?.seqs).toEqual([0, 1, 2, 3, 4]);
     await s.close();
+  });
+
+  test("an outage longer than the old retry budget (8 attempts, ~11 s) loses nothing", async () => {
+    failuresLeft.set("0000000000000006", 25);
+    const s = new EventStreamer(client, "0000000000000006", () => {}, { flushMs: 10_000, baseMs: 1, maxMs: 5 });
+    s.push(events(6));
+    const stats = await s.close();
+    expect(stats).toEqual({ events_sent: 6, events_lost: 0, batches_sent: 1, batch_send_errors: 25 });
+  });
+
+  test("every batch is on disk until acknowledged; a batch refused for good leaves the spool and is counted lost", async () => {
+    const spool = new Spool(mkdtempSync(join(tmpdir(), "fangs-spool-")), "unit-runner");
+    failuresLeft.set("0000000000000007", 3);
+    const s = new EventStreamer(client, "0000000000000007", () => {}, { flushMs: 10_000, baseMs: 200, spool, maxBatch: 2 });
+    s.push(events(5));
+    await Bun.sleep(50); // first attempts failed: both full batches are spooled (the fifth event waits for close)
+    expect(spool.runs()).toEqual([{ runId: "0000000000000007", batches: [0, 1], finish: false }]);
+    expect((await s.close()).events_lost).toBe(0);
+    expect(spool.runs()).toEqual([{ runId: "0000000000000007", batches: [], finish: false }]);
+
+    const refused = new EventStreamer(client, "9000000000000008", () => {}, { flushMs: 10_000, spool });
+    refused.push(events(2));
+    expect(await refused.close()).toEqual({ events_sent: 0, events_lost: 2, batches_sent: 0, batch_send_errors: 1 });
+    expect(spool.runs().find((r) => r.runId === "9000000000000008")?.batches).toEqual([]);
+  });
+
+  test("giving up (runner stopping) keeps the batch in the spool for the next start", async () => {
+    const spool = new Spool(mkdtempSync(join(tmpdir(), "fangs-spool-")), "unit-runner");
+    failuresLeft.set("0000000000000009", 1000);
+    const stop = new AbortController();
+    const s = new EventStreamer(client, "0000000000000009", () => {}, { flushMs: 10_000, baseMs: 5, spool, signal: stop.signal });
+    s.push(events(3));
+    setTimeout(() => stop.abort(), 100);
+    expect((await s.close()).events_sent).toBe(0);
+    expect(spool.runs()).toEqual([{ runId: "0000000000000009", batches: [0], finish: false }]);
+    failuresLeft.set("0000000000000009", 0);
   });
 });

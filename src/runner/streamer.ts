@@ -1,15 +1,55 @@
 // Streams one run's events to the orchestrator: each event gets its seq in the
 // run (from 0), batches of at most MAX_BATCH_EVENTS get a batch_seq (from 0,
-// the idempotency key), sent in order with retry and backoff. Failed attempts
-// are counted (batch_send_errors); a batch that never got through counts its
-// events as lost, never silently.
+// the idempotency key), are written to the runner's durable spool, and are
+// sent in order, re-sent with backoff until the orchestrator acknowledges
+// them — however long it is away — or the runner gives up (stopping: the
+// spool keeps them for the next start). Failed attempts are counted
+// (batch_send_errors); only a batch the orchestrator refuses for good (4xx,
+// e.g. the run was failed meanwhile) counts its events as lost, never silently.
 import { MAX_BATCH_EVENTS } from "../protocol/runner.ts";
 import type { FangsEvent } from "../events/types.ts";
 import type { SensorEvent } from "../sensor/types.ts";
 import { oneLine } from "../core/errors.ts";
-import { withRetry, type OrchestratorClient } from "./client.ts";
+import { OrchestratorError, withRetry, type OrchestratorClient } from "./client.ts";
+import type { Spool } from "./spool.ts";
 
 export interface StreamerStats { events_sent: number; events_lost: number; batches_sent: number; batch_send_errors: number }
+export interface Batch { batch_seq: number; events: FangsEvent[] }
+
+export interface DeliverOptions {
+  /** Attempts before giving up on a retryable failure (default: unlimited). */
+  attempts?: number;
+  /** Aborting stops retrying (the spool keeps what was not acknowledged). */
+  signal?: AbortSignal;
+  baseMs?: number;
+  maxMs?: number;
+  log: (line: string) => void;
+  onAttemptFailed?: () => void;
+}
+
+/** Send until acknowledged: every failure is logged at the first attempt and
+ *  every tenth after it (an outage of minutes is a few lines, not hundreds). */
+export async function deliver<T>(what: string, fn: () => Promise<T>, o: DeliverOptions): Promise<T> {
+  let firstFailure = 0;
+  const r = await withRetry(fn, {
+    attempts: o.attempts ?? Number.POSITIVE_INFINITY,
+    signal: o.signal,
+    baseMs: o.baseMs,
+    maxMs: o.maxMs,
+    onError: (e, n) => {
+      o.onAttemptFailed?.();
+      if (n === 1) firstFailure = Date.now();
+      if (n === 1 || n % 10 === 0) o.log(`${what} attempt ${n} failed: ${oneLine(e)}${n > 1 ? ` (retrying for ${Math.round((Date.now() - firstFailure) / 1000)}s)` : ""}`);
+    },
+  });
+  if (firstFailure) o.log(`${what} delivered after ${Math.round((Date.now() - firstFailure) / 1000)}s of retries`);
+  return r;
+}
+
+/** A failure the orchestrator will answer the same way however often it is asked. */
+export function isFinal(e: unknown): boolean {
+  return e instanceof OrchestratorError && !e.retryable;
+}
 
 export class EventStreamer {
   private seq = 0;
@@ -24,7 +64,7 @@ export class EventStreamer {
     private readonly client: Pick<OrchestratorClient, "sendBatch">,
     readonly runId: string,
     private readonly log: (line: string) => void,
-    private readonly opts: { flushMs?: number; maxBatch?: number; attempts?: number } = {},
+    private readonly opts: { flushMs?: number; maxBatch?: number; attempts?: number; spool?: Spool; signal?: AbortSignal; baseMs?: number; maxMs?: number } = {},
   ) {
     this.timer = setInterval(() => this.flush(), opts.flushMs ?? 250);
   }
@@ -44,33 +84,46 @@ export class EventStreamer {
     if (this.buf.length === 0) return;
     const events = this.buf;
     this.buf = [];
-    const batch = { batch_seq: this.batchSeq++, events };
+    const batch: Batch = { batch_seq: this.batchSeq++, events };
+    // On disk before the first attempt: a kill -9 of the runner from here on
+    // leaves the batch for the next start.
+    this.opts.spool?.putBatch(this.runId, batch.batch_seq, batch);
     this.chain = this.chain.then(() => this.send(batch));
   }
 
-  private async send(batch: { batch_seq: number; events: FangsEvent[] }): Promise<void> {
+  private async send(batch: Batch): Promise<void> {
+    const spool = this.opts.spool;
     try {
-      await withRetry(() => this.client.sendBatch(this.runId, batch as any), {
-        attempts: this.opts.attempts ?? 8,
-        onError: (e, attempt) => {
-          this.stats.batch_send_errors++;
-          this.log(`run ${this.runId}: batch ${batch.batch_seq} send attempt ${attempt} failed: ${oneLine(e)}`);
-        },
+      await deliver(`run ${this.runId}: batch ${batch.batch_seq} send`, () => this.client.sendBatch(this.runId, batch as never), {
+        attempts: this.opts.attempts,
+        signal: this.opts.signal,
+        baseMs: this.opts.baseMs,
+        maxMs: this.opts.maxMs,
+        log: this.log,
+        onAttemptFailed: () => this.stats.batch_send_errors++,
       });
       this.stats.events_sent += batch.events.length;
       this.stats.batches_sent++;
-    } catch {
+      spool?.ackBatch(this.runId, batch.batch_seq);
+    } catch (e) {
       this.stats.events_lost += batch.events.length;
+      // Refused for good: keeping it would only block the run's directory.
+      if (isFinal(e)) spool?.ackBatch(this.runId, batch.batch_seq);
+      this.log(`run ${this.runId}: batch ${batch.batch_seq} (${batch.events.length} events) not delivered: ${oneLine(e)}${isFinal(e) || !spool ? "" : " (kept in the spool)"}`);
     }
   }
 
-  /** Flush what is buffered, wait for every batch, stop. */
+  /** No more events: what is buffered becomes the last batch (spooled). */
+  seal(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    clearInterval(this.timer);
+  }
+
+  /** Seal, wait for every batch to be delivered (or given up), stop. */
   async close(): Promise<StreamerStats> {
-    if (!this.closed) {
-      this.flush();
-      this.closed = true;
-      clearInterval(this.timer);
-    }
+    this.seal();
     await this.chain;
     const s = this.stats;
     this.log(`event streamer closed run=${this.runId} events_sent=${s.events_sent} batches=${s.batches_sent} batch_send_errors=${s.batch_send_errors} events_lost=${s.events_lost}`);

@@ -25,16 +25,20 @@ function insertQuery(db: Kysely<DB> | Transaction<DB>, rows: ReturnType<typeof r
   return db.insertInto("events").values(rows).onConflict((oc) => oc.columns(["run_id", "seq"]).doNothing());
 }
 
-/** Store events for a run; an event whose (run, seq) already exists is left as is. */
+/** Store events for a run; an event whose (run, seq) already exists is left
+ *  as is. Returns how many rows were actually inserted (a re-sent event is
+ *  not counted twice). */
 export async function insertEvents(db: Kysely<DB> | Transaction<DB>, runId: string, events: readonly FangsEvent[]): Promise<number> {
   if (events.length === 0) return 0;
   const now = Date.now();
+  let inserted = 0;
   const write = async (tx: Kysely<DB> | Transaction<DB>) => {
     const dialect = tx.getExecutor().adapter.constructor;
     for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
       const chunk = events.slice(i, i + ROWS_PER_INSERT);
       if (chunk.length < ROWS_PER_INSERT) {
-        await insertQuery(tx, chunk.map((e) => rowOf(runId, e, now))).execute();
+        const r = await insertQuery(tx, chunk.map((e) => rowOf(runId, e, now))).executeTakeFirst();
+        inserted += Number(r.numInsertedOrUpdatedRows ?? 0n);
         continue;
       }
       let compiled = fullChunkQuery.get(dialect);
@@ -48,12 +52,13 @@ export async function insertEvents(db: Kysely<DB> | Transaction<DB>, runId: stri
         params[k++] = runId; params[k++] = e.seq; params[k++] = e.kind; params[k++] = e.ts_ns;
         params[k++] = e.pid; params[k++] = e.comm; params[k++] = JSON.stringify(e); params[k++] = now;
       }
-      await tx.executeQuery({ ...compiled, parameters: params });
+      const r = await tx.executeQuery({ ...compiled, parameters: params });
+      inserted += Number(r.numAffectedRows ?? 0n);
     }
   };
   if (db.isTransaction) await write(db);
   else await db.transaction().execute(write);
-  return events.length;
+  return inserted;
 }
 
 /** All events of a run in seq order, decoded. */

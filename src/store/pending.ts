@@ -14,6 +14,26 @@ export interface PendingRow {
   max_severity: string;
   last_detected_at: number;
   promote_command: string;
+  /** The run's evidence is incomplete (verdict "incomplete"): why, and how to scan the release again. */
+  incomplete: boolean;
+  issues: string[];
+  rescan_command: string | null;
+}
+
+/** An incomplete run with no open deviation still waits here, at least this bad. */
+const INCOMPLETE_FLOOR = "medium";
+
+export function rescanCommand(pkg: string, version: string): string {
+  return `fangs scan submit -package ${pkg} -version ${version}`;
+}
+
+function issuesOf(text: string | null): string[] {
+  try {
+    const v = JSON.parse(text ?? "[]");
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The short id the CLI prints in promote commands (git-style). */
@@ -41,8 +61,9 @@ export async function listPending(db: Db, opts: { package?: string; minSeverity?
     q = q.having((eb) => eb.fn.max("deviations.severity_rank"), ">=", severityRank(opts.minSeverity));
   }
   const rows = await q.execute();
-  return rows
-    .map((r) => ({
+  const out = new Map<string, PendingRow>();
+  for (const r of rows) {
+    out.set(r.run_id, {
       run_id: r.run_id,
       package: r.package,
       version: r.version,
@@ -50,8 +71,42 @@ export async function listPending(db: Db, opts: { package?: string; minSeverity?
       max_severity: SEVERITIES[Number(r.max_rank)],
       last_detected_at: Number(r.last_detected_at),
       promote_command: `fangs baseline promote ${r.run_id.slice(0, SHORT_ID)}`,
-    }))
-    .sort(queueOrder);
+      incomplete: false,
+      issues: [],
+      rescan_command: null,
+    });
+  }
+  // Incomplete runs wait here too, deviations or not, until promoted or until
+  // a later scan of the same release reached a verdict from complete evidence.
+  let inc = db
+    .selectFrom("runs as r")
+    .select(["r.id", "r.package", "r.version", "r.evidence_issues", "r.finished_at", "r.created_at", "r.deviation_count", "r.max_severity"])
+    .where("r.verdict", "=", "incomplete")
+    .where("r.is_baseline", "=", 0)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("runs as later").select("later.id").whereRef("later.package", "=", "r.package").whereRef("later.version", "=", "r.version").whereRef("later.created_at", ">", "r.created_at").where("later.verdict", "is not", null).where("later.verdict", "!=", "incomplete"))),
+    );
+  if (opts.package) inc = inc.where("r.package", "=", opts.package);
+  const floor = severityRank(INCOMPLETE_FLOOR);
+  const min = opts.minSeverity === undefined ? -1 : severityRank(opts.minSeverity);
+  for (const r of await inc.execute()) {
+    const have = out.get(r.id);
+    const rank = Math.max(floor, r.max_severity ? severityRank(r.max_severity) : floor);
+    if (rank < min) continue;
+    out.set(r.id, {
+      run_id: r.id,
+      package: r.package,
+      version: r.version,
+      deviation_count: Number(r.deviation_count),
+      max_severity: SEVERITIES[rank],
+      last_detected_at: have?.last_detected_at ?? Number(r.finished_at ?? r.created_at),
+      promote_command: `fangs baseline promote ${r.id.slice(0, SHORT_ID)}`,
+      incomplete: true,
+      issues: issuesOf(r.evidence_issues),
+      rescan_command: rescanCommand(r.package, r.version),
+    });
+  }
+  return [...out.values()].sort(queueOrder);
 }
 
 type QueueKey = Pick<PendingRow, "max_severity" | "last_detected_at" | "run_id">;

@@ -15,11 +15,12 @@ type Db = Kysely<DB>;
 type Trx = Transaction<DB>;
 
 
-/** Fail every run a runner holds (a runner may work on several at once). */
-async function failHeldRuns(trx: Trx, runnerId: string, reason: string, actor: string, now: number): Promise<string[]> {
+/** Fail every run a runner holds (a runner may work on several at once), but those in `keep`. */
+async function failHeldRuns(trx: Trx, runnerId: string, reason: string, actor: string, now: number, keep: readonly string[] = []): Promise<string[]> {
   const held = await trx.selectFrom("runs").select("id").where("runner_id", "=", runnerId).where("status", "=", "running").execute();
   const failed: string[] = [];
   for (const { id } of held) {
+    if (keep.includes(id)) continue;
     const r = await trx
       .updateTable("runs")
       .set({ status: "failed", failure_reason: reason, finished_at: now })
@@ -39,14 +40,17 @@ export interface RegisterRunner {
   version?: string | null;
   probes?: unknown[];
   certCn?: string | null;
+  /** Runs the restarted runner will still report (their end is in its spool). */
+  resume?: readonly string[];
 }
 
 /** Insert or refresh a runner. A runner that registers again has restarted:
- * whatever run it held is lost, so that run is failed (never left running). */
+ * whatever run it held is lost, so that run is failed (never left running),
+ * unless the runner names it in `resume` (it spooled the run's end). */
 export async function registerRunner(db: Db, r: RegisterRunner, now = Date.now()): Promise<{ failedRuns: string[] }> {
   return db.transaction().execute(async (trx) => {
     const prev = await trx.selectFrom("runners").selectAll().where("id", "=", r.id).executeTakeFirst();
-    const failedRuns = await failHeldRuns(trx, r.id, "runner restarted (re-registered) while the run was active", `runner:${r.id}`, now);
+    const failedRuns = await failHeldRuns(trx, r.id, "runner restarted (re-registered) while the run was active", `runner:${r.id}`, now, r.resume ?? []);
     const row = {
       hostname: r.hostname,
       cert_cn: r.certCn ?? null,
@@ -98,9 +102,10 @@ export async function failRun(db: Db, runId: string, reason: string, actor: stri
   });
 }
 
-/** Running runs claimed longer ago than their sandbox duration plus `graceMs`:
+/** Running runs claimed longer ago than their sandbox duration plus `graceMs`
+ * (counted from `notBefore` at the earliest):
  * the runner is alive but never reported the end, so they are failed. */
-export async function failOverdueRuns(db: Db, graceMs: number, now = Date.now()): Promise<string[]> {
+export async function failOverdueRuns(db: Db, graceMs: number, now = Date.now(), notBefore = 0): Promise<string[]> {
   const running = await db.selectFrom("runs").select(["id", "spec", "claimed_at", "runner_id"]).where("status", "=", "running").execute();
   const failed: string[] = [];
   for (const r of running) {
@@ -108,7 +113,8 @@ export async function failOverdueRuns(db: Db, graceMs: number, now = Date.now())
     try {
       durationS = Number(JSON.parse(r.spec).duration_s) || 60;
     } catch {}
-    const deadline = (r.claimed_at ?? 0) + durationS * 1000 + graceMs;
+    // notBefore: the orchestrator's start; a report it could not receive while down is not late.
+    const deadline = Math.max((r.claimed_at ?? 0) + durationS * 1000, notBefore) + graceMs;
     if (deadline >= now) continue;
     const reason = `runner ${r.runner_id} did not report the end of the run within its ${durationS}s duration plus ${Math.round(graceMs / 1000)}s`;
     if (await failRun(db, r.id, reason, "system:pruner", now)) failed.push(r.id);
@@ -161,7 +167,8 @@ export async function claimNext(db: Db, runnerId: string, now = Date.now()): Pro
 
 /** Store one event batch exactly once: the event_batches row and the events
  * commit together, so a batch acknowledged is a batch stored, and a retried
- * batch (same run, same batch_seq) is a no-op. */
+ * batch (same run, same batch_seq) is a no-op acknowledged as a duplicate.
+ * `stored` is what was really inserted: events_count counts each seq once. */
 export async function storeBatch(db: Db, runId: string, batchSeq: number, events: FangsEvent[], now = Date.now()): Promise<{ stored: number; duplicate: boolean }> {
   return db.transaction().execute(async (trx) => {
     const r = await trx
@@ -170,11 +177,12 @@ export async function storeBatch(db: Db, runId: string, batchSeq: number, events
       .onConflict((oc) => oc.columns(["run_id", "seq"]).doNothing())
       .executeTakeFirst();
     if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) return { stored: 0, duplicate: true };
-    if (events.length) {
-      await insertEvents(trx, runId, events);
-      await trx.updateTable("runs").set((eb) => ({ events_count: eb("events_count", "+", events.length) })).where("id", "=", runId).execute();
-    }
-    return { stored: events.length, duplicate: false };
+    // Events are keyed by their seq in the run: the same events re-sent under
+    // a new batch number are stored (and counted) once too.
+    const stored = await insertEvents(trx, runId, events);
+    if (stored) await trx.updateTable("runs").set((eb) => ({ events_count: eb("events_count", "+", stored) })).where("id", "=", runId).execute();
+    if (stored !== events.length) await trx.updateTable("event_batches").set({ count: stored }).where("run_id", "=", runId).where("seq", "=", batchSeq).execute();
+    return { stored, duplicate: events.length > 0 && stored === 0 };
   });
 }
 
@@ -195,6 +203,12 @@ export async function finishRun(db: Db, runId: string, runnerId: string, f: Fini
         finished_at: now,
         events_dropped: f.events_dropped,
         batch_send_errors: f.batch_send_errors ?? 0,
+        drops_ringbuf: f.losses?.ringbuf ?? 0,
+        drops_read: f.losses?.read ?? 0,
+        drops_decode: f.losses?.decode ?? 0,
+        drops_unrouted: f.losses?.unrouted ?? 0,
+        events_unacked: f.losses?.unacked ?? 0,
+        events_emitted: f.events_emitted ?? null,
         timings: JSON.stringify({ ...(f.timings ?? {}), events_sent: f.events_sent }),
         bait: f.bait?.length ? JSON.stringify(f.bait) : null,
       })
@@ -206,7 +220,7 @@ export async function finishRun(db: Db, runId: string, runnerId: string, f: Fini
     // active_run_id shows one run the runner still holds (it may run several).
     const still = await trx.selectFrom("runs").select("id").where("runner_id", "=", runnerId).where("status", "=", "running").orderBy("claimed_at", "desc").limit(1).executeTakeFirst();
     await trx.updateTable("runners").set({ active_run_id: still?.id ?? null, last_heartbeat_at: now }).where("id", "=", runnerId).execute();
-    await audit(trx, { actor: `runner:${runnerId}`, action: "run.finish", target_kind: "run", target_id: runId, before: { status: "running" }, after: { status, exit_code: f.exit_code, failure_reason: reason, events_dropped: f.events_dropped } });
+    await audit(trx, { actor: `runner:${runnerId}`, action: "run.finish", target_kind: "run", target_id: runId, before: { status: "running" }, after: { status, exit_code: f.exit_code, failure_reason: reason, events_dropped: f.events_dropped, losses: f.losses ?? null, events_emitted: f.events_emitted ?? null } });
     return trx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
   });
 }

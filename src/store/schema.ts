@@ -37,13 +37,15 @@ export interface ReleasesTable {
 
 export type RunStatus = "queued" | "running" | "finished" | "failed" | "timed_out";
 /**
+ * incomplete: the evidence behind the run is not whole (install failed, events
+ * lost at some level, no end report); it never seeds or extends a baseline and
+ * waits in pending. It wins over every other verdict.
  * seeded_with_findings: a first run with ≥ high absolute findings (differ/first_sight.ts),
  * held in pending; its baseline is used for deltas but trusted only once promoted.
  * no-install-code: the watcher recorded the release without a sandbox, as
  * nothing in its installed closure runs at install (issue 16).
- * The integrity branch adds "incomplete" (which wins when both apply).
  */
-export type RunVerdict = "seeded" | "seeded_with_findings" | "clean" | "deviations" | "no-install-code";
+export type RunVerdict = "seeded" | "seeded_with_findings" | "clean" | "deviations" | "incomplete" | "no-install-code";
 
 export interface RunsTable {
   id: string;
@@ -68,6 +70,13 @@ export interface RunsTable {
   timings: string | null; // JSON
   /** JSON string[]: the run's bait values (0004_run_bait.sql); null for runs from older runners. */
   bait?: string | null;
+  drops_ringbuf: Generated<number>;
+  drops_read: Generated<number>;
+  drops_decode: Generated<number>;
+  drops_unrouted: Generated<number>;
+  events_unacked: Generated<number>;
+  events_emitted: number | null;
+  evidence_issues: string | null; // JSON string[]
 }
 
 export interface EventBatchesTable {

@@ -9,6 +9,7 @@ import { enqueueScan } from "../../src/store/runs.ts";
 import { insertEvents } from "../../src/store/events.ts";
 import { mergeIntoBaseline } from "../../src/store/baseline.ts";
 import { diffRun } from "../../src/differ/run.ts";
+import { markFinished } from "../lib/runs.ts";
 import { tempDir } from "../lib/env.ts";
 import { baitValues, newBait } from "../../src/runner/bait.ts";
 
@@ -64,6 +65,7 @@ await mergeIntoBaseline(db, "big", seedRun.id, keys.map((k) => { const [category
 const run = await enqueueScan(db, { package: "big", version: "1.0.1", source: "manual", actor: "bench" });
 await db.updateTable("runs").set({ bait: JSON.stringify(bait) }).where("id", "=", run.id).execute();
 await insertEvents(db, run.id, events);
+await markFinished(db, run.id);
 const t4 = performance.now();
 const r = await diffRun(db, run.id);
 const t5 = performance.now();

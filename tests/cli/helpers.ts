@@ -7,6 +7,7 @@ import { openMigrated, type Store } from "../../src/store/index.ts";
 import { enqueueScan } from "../../src/store/runs.ts";
 import { insertEvents } from "../../src/store/events.ts";
 import { diffRun } from "../../src/differ/run.ts";
+import { markFinished } from "../lib/runs.ts";
 import { loadFixture } from "../fixtures/events/load.ts";
 
 export async function fangsAsync(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<RunResult> {
@@ -38,6 +39,7 @@ export async function triageDb(): Promise<{ path: string; seedRun: string; badRu
     const scan = async (fixture: string, version: string) => {
       const r = await enqueueScan(db, { package: "demo-pkg", version, source: "manual", actor: "test" });
       await insertEvents(db, r.id, loadFixture(fixture));
+      await markFinished(db, r.id);
       await diffRun(db, r.id);
       return r.id;
     };

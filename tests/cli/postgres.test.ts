@@ -8,6 +8,7 @@ import { expectOneLineError, fangsAsync, withStore } from "./helpers.ts";
 import { enqueueScan } from "../../src/store/runs.ts";
 import { insertEvents } from "../../src/store/events.ts";
 import { diffRun } from "../../src/differ/run.ts";
+import { markFinished } from "../lib/runs.ts";
 import { loadFixture } from "../fixtures/events/load.ts";
 
 const name = `fangs_cli_${Date.now().toString(36)}`;
@@ -35,6 +36,7 @@ test("triage loop on PostgreSQL", async () => {
     for (const [fixture, version] of [["real-widget-1.0.0-1", "1.0.0"], ["real-widget-1.2.0-1", "1.2.0"]]) {
       const r = await enqueueScan(db, { package: "fangs-fixture-widget", version, source: "manual", actor: "test" });
       await insertEvents(db, r.id, loadFixture(fixture));
+      await markFinished(db, r.id);
       await diffRun(db, r.id);
       if (version === "1.2.0") return r.id;
     }

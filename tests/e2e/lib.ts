@@ -6,11 +6,14 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { fangs, fangsBin, tempDir } from "../lib/env.ts";
+import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
 
 export interface Proc {
   proc: Subprocess<"ignore", "pipe", "pipe">;
   out(): string;
   err(): string;
+  /** Called with the whole stderr so far after each chunk arrives (fault tests act on a log line at once). */
+  onErr(fn: (text: string) => void): void;
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number>;
 }
 
@@ -19,12 +22,19 @@ export function spawnFangs(args: string[], cwd: string, netns?: string): Proc {
   const proc = Bun.spawn([...(netns ? ["nsenter", `--net=${netns}`] : []), fangsBin(), ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe", cwd });
   let out = "";
   let err = "";
+  const listeners: ((text: string) => void)[] = [];
   (async () => { for await (const c of proc.stdout) out += new TextDecoder().decode(c); })();
-  (async () => { for await (const c of proc.stderr) err += new TextDecoder().decode(c); })();
+  (async () => {
+    for await (const c of proc.stderr) {
+      err += new TextDecoder().decode(c);
+      for (const l of listeners) l(err);
+    }
+  })();
   return {
     proc,
     out: () => out,
     err: () => err,
+    onErr: (fn) => void listeners.push(fn),
     async stop(signal = "SIGTERM", timeoutMs = 20_000) {
       if (proc.exitCode !== null) return proc.exitCode;
       proc.kill(signal);
@@ -46,7 +56,12 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | Promise
   }
 }
 
-export interface Stack { dir: string; db: string; url: string; serve: Proc; runner: Proc; runnerId: string; stop(): Promise<{ serve: number; runner: number }> }
+export interface Stack {
+  dir: string; db: string; url: string; serve: Proc; runner: Proc; runnerId: string;
+  /** argv (after the executable) each role was started with: a fault test restarts them alike. */
+  serveArgs: string[]; runnerArgs: string[];
+  stop(): Promise<{ serve: number; runner: number }>;
+}
 
 export interface StackOptions {
   image: string;
@@ -68,24 +83,28 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const db = join(dir, "fangs.db");
   const cfg = join(dir, "orchestrator.yaml");
   writeFileSync(cfg, "allowlist: []\n");
-  const serve = spawnFangs(["serve", "-listen", "127.0.0.1:0", "-db", db, "-config", cfg, "-claim-wait", "2s", "-heartbeat-interval", "1s", "-poll-interval", opts.pollInterval ?? "3600", ...(opts.serveArgs ?? [])], dir, opts.netns);
+  const serveArgs = ["serve", "-db", db, "-config", cfg, "-claim-wait", "2s", "-heartbeat-interval", "1s", "-poll-interval", opts.pollInterval ?? "3600", ...(opts.serveArgs ?? [])];
+  const serve = spawnFangs([...serveArgs, "-listen", "127.0.0.1:0"], dir, opts.netns);
   const url = await waitFor("fangs serve to listen", () => /listening on (https?:\/\/\S+)/.exec(serve.out() + serve.err())?.[1], 20_000, () => serve.err());
   const asked = opts.runnerId ?? `e2e-${crypto.randomUUID().slice(0, 8)}`;
-  const runner = spawnFangs(["runner", "-orchestrator", url, "-id", asked, "-image", opts.image, ...(opts.runnerArgs ?? [])], dir, opts.netns);
+  const runnerArgs = ["runner", "-orchestrator", url, "-id", asked, "-image", opts.image, "-spool", join(dir, "spool"), ...(opts.runnerArgs ?? [])];
+  const runner = spawnFangs(runnerArgs, dir, opts.netns);
   const runnerId = await waitFor("the runner to register", () => {
     const m = /runner (\S+): ready/.exec(runner.err());
     if (m) return m[1];
     if (runner.proc.exitCode !== null) throw new Error(`runner exited ${runner.proc.exitCode}: ${runner.err()}`);
     return undefined;
   }, 30_000, () => runner.err());
-  return {
-    dir, db, url, serve, runner, runnerId,
+  const stack: Stack = {
+    dir, db, url, serve, runner, runnerId, serveArgs, runnerArgs,
     async stop() {
-      const r = await runner.stop();
-      const s = await serve.stop();
+      // The roles a fault test restarted are the ones to stop.
+      const r = await stack.runner.stop();
+      const s = await stack.serve.stop();
       return { serve: s, runner: r };
     },
   };
+  return stack;
 }
 
 export interface ApiAuth { tls?: { ca?: string; cert?: string; key?: string }; token?: string }
@@ -123,4 +142,12 @@ export function cliJson(stack: Stack, args: string[]): any {
   const r = fangs([...args, "--json", "-db", stack.db], { cwd: stack.dir });
   if (r.code !== 0) throw new Error(`fangs ${args.join(" ")}: exit ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout);
+}
+
+/** Build the sandbox image (cached by `fangs sandbox build-image`) and start
+ *  the sealed fake registry on it: what every full-stack test needs first. */
+export async function sandboxWithRegistry(image: string): Promise<FakeRegistry> {
+  const b = fangs(["sandbox", "build-image", "-image", image, "--json"]);
+  if (b.code !== 0) throw new Error(`fangs sandbox build-image failed: ${b.stderr}`);
+  return startFakeRegistry({ image });
 }

@@ -7,6 +7,7 @@ import type { Store } from "../../src/store/index.ts";
 import { enqueueScan, getRun } from "../../src/store/runs.ts";
 import { insertEvents } from "../../src/store/events.ts";
 import { diffRun } from "../../src/differ/run.ts";
+import { markFinished } from "../lib/runs.ts";
 import { promoteRun } from "../../src/differ/promote.ts";
 import { listPending } from "../../src/store/pending.ts";
 import { listBaseline } from "../../src/store/baseline.ts";
@@ -16,6 +17,7 @@ import { addAllow } from "../../src/store/allowlist.ts";
 async function scan(db: Store, fixture: string, version = "1.0.0"): Promise<string> {
   const run = await enqueueScan(db, { package: "demo-pkg", version, source: "manual", actor: "test" });
   await insertEvents(db, run.id, loadFixture(fixture));
+  await markFinished(db, run.id);
   return run.id;
 }
 
@@ -130,6 +132,7 @@ eachBackend("differ over the store", (open) => {
     const other = async (fixture: string, version: string) => {
       const run = await enqueueScan(db, { package: "cold-pkg", version, source: "manual", actor: "test" });
       await insertEvents(db, run.id, loadFixture(fixture));
+      await markFinished(db, run.id);
       return run.id;
     };
     const held = await other("malicious-1.0.1", "1.0.1");
@@ -180,6 +183,7 @@ eachBackend("differ over the store", (open) => {
     const label = Buffer.from(token).toString("base64").replace(/=+$/, "").toLowerCase();
     events.push({ ...script, seq: events.length, kind: "dns", qname: `${label.slice(0, 30)}.${label.slice(30)}.t.exfil.example`, qtype: "A", server: "", port: 53 } as never);
     await insertEvents(db, run.id, events);
+    await markFinished(db, run.id);
     const r = await diffRun(db, run.id);
     expect(r).toMatchObject({ verdict: "seeded_with_findings", maxSeverity: "critical" });
     const bait = (await listDeviations(db, { runId: run.id })).find((d) => d.category === "bait_exfiltration")!;

@@ -41,9 +41,12 @@ export function PendingRow(p: { row: Row; state?: RowState }) {
       <td><PkgLink name={r.package} /></td>
       <td class="mono">{r.version}</td>
       <td class="num">{r.deviation_count}</td>
-      <td><Sev s={r.max_severity} /></td>
+      <td><Sev s={r.max_severity} />{r.incomplete ? <span class="tag warn-text" title={r.issues.join("; ")}> incomplete</span> : null}</td>
       <td><Time ms={r.last_detected_at} /></td>
-      <td><code class="copy">{r.promote_command}</code></td>
+      <td>
+        <code class="copy">{r.promote_command}</code>
+        {r.rescan_command ? <div class="incomplete"><span class="muted">evidence incomplete: {r.issues.join("; ")} — re-scan:</span> <code class="copy">{r.rescan_command}</code></div> : null}
+      </td>
       <td class="actions"><Actions row={r} state={state} /></td>
     </tr>
   );

@@ -3,6 +3,7 @@ import { findRunByPrefix } from "../../store/runs.ts";
 import { printJson, safe } from "../output.ts";
 import { runJson } from "../../orchestrator/json.ts";
 import { exitReason } from "../../protocol/sandbox.ts";
+import { rescanCommand } from "../../store/pending.ts";
 
 const STATUS_MEANING: Record<string, string> = {
   queued: "waiting for a runner to claim it",
@@ -27,6 +28,11 @@ export default command({
     for (const [k, v] of Object.entries(r).filter(([k]) => !k.endsWith("_ms") && k !== "urls")) {
       const text = v !== null && typeof v === "object" ? JSON.stringify(v) : String(v ?? "-");
       console.log(`${k.padEnd(18)} ${safe(text)}${meaning[k] ? ` (${meaning[k]})` : ""}`);
+    }
+    if (r.verdict === "incomplete") {
+      console.log(`\nevidence incomplete (the verdict is not trusted: no baseline change, never auto-promoted):`);
+      for (const i of r.evidence.issues) console.log(`  - ${safe(i)}`);
+      console.log(`re-scan with: ${safe(rescanCommand(r.package, r.version))}`);
     }
     if (r.deviation_count > 0 && !r.is_baseline) console.log(`\nsee: fangs deviation list -run ${r.id.slice(0, 12)}`);
   },

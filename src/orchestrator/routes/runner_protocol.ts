@@ -48,9 +48,10 @@ export function runnerRoutes(d: AppDeps) {
     const b = c.req.valid("json");
     const id = c.get("runnerId") ?? b.id ?? b.hostname;
     if (!v.is(RUNNER_ID, id)) throw new FangsError("runner id (hostname) must be letters, digits, . _ - : pass an explicit id", { status: 400 });
-    const { failedRuns } = await registerRunner(d.db, { id, hostname: b.hostname, version: b.version ?? null, probes: b.probes, certCn: c.get("runnerAuth").mode === "mtls" ? id : null }); // under mTLS id is the certificate CN
+    const { failedRuns } = await registerRunner(d.db, { id, hostname: b.hostname, version: b.version ?? null, probes: b.probes, certCn: c.get("runnerAuth").mode === "mtls" ? id : null, resume: b.resume }); // under mTLS id is the certificate CN
     if (failedRuns.length) d.log(`runner ${id} re-registered; its run(s) ${failedRuns.join(", ")} failed`);
     else d.log(`runner ${id} registered`);
+    if (b.resume.length) d.log(`runner ${id} resumes run(s) ${b.resume.join(", ")} from its spool`);
     d.dispatch.wake();
     return c.json({ runner_id: id, heartbeat_interval_s: heartbeatS() });
   });

@@ -6,7 +6,7 @@ import * as v from "valibot";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { getRun } from "../../store/runs.ts";
 import { FangsError, NotFoundError } from "../../core/errors.ts";
-import { listPending, SHORT_ID, type PendingRow as Row } from "../../store/pending.ts";
+import { listPending, rescanCommand, SHORT_ID, type PendingRow as Row } from "../../store/pending.ts";
 import { addAllow, findAllowByPrefix, listAllow, removeAllow } from "../../store/allowlist.ts";
 import { packageNameError } from "../../store/packages.ts";
 import { promoteRun } from "../../differ/promote.ts";
@@ -35,6 +35,7 @@ export function actionRoutes(d: AppDeps) {
     return pending ?? {
       run_id: run.id, package: run.package, version: run.version, deviation_count: Number(run.deviation_count),
       max_severity: run.max_severity ?? "info", last_detected_at: run.finished_at ?? run.created_at, promote_command: `fangs baseline promote ${run.id.slice(0, SHORT_ID)}`,
+      incomplete: run.verdict === "incomplete", issues: [], rescan_command: run.verdict === "incomplete" ? rescanCommand(run.package, run.version) : null,
     };
   }
   const row = async (c: Context, state: RowState, status = 200) => fragment(c, <PendingRow row={await rowOf(runIdParam(c))} state={state} />, status);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { DEFAULT_SPEC } from "../../protocol/sandbox.ts";
 import { baitEnv, baitValues, newBait } from "../bait.ts";
-import { containerConfig, installCommand } from "./spec.ts";
+import { containerConfig, DEADLINE_GRACE_S, DEADLINE_WRAPPER, installCommand } from "./spec.ts";
 
 const base = { runId: "0123456789abcdef", pkg: "left-pad", version: "1.3.0", spec: DEFAULT_SPEC, image: "fangs-sandbox:latest", npm: { allowAllScripts: true }, bait: newBait() };
 const host = (over: Partial<typeof base> = {}) => containerConfig({ ...base, ...over }).HostConfig as Record<string, any>;
@@ -67,4 +67,25 @@ describe("install command", () => {
   test("omits --dangerously-allow-all-scripts where the image's npm does not know it", () => {
     expect(installCommand("a", "1.0.0", "https://registry.npmjs.org/", { allowAllScripts: false })).not.toContain("--dangerously-allow-all-scripts");
   });
+});
+
+describe("deadline without the runner", () => {
+  test("PID 1 is the deadline wrapper: duration + grace, then the install command", () => {
+    const cmd = containerConfig({ ...base, spec: { ...DEFAULT_SPEC, duration_s: 30 } }).Cmd as string[];
+    expect(cmd.slice(0, 4)).toEqual(["node", "-e", DEADLINE_WRAPPER, String(30 + DEADLINE_GRACE_S)]);
+    expect(cmd.slice(4)).toEqual(installCommand(base.pkg, base.version, DEFAULT_SPEC.registry_url, base.npm));
+  });
+  test("the wrapper kills at the deadline and passes the install's exit code through", async () => {
+    const run = (limit: string, script: string) => {
+      const p = Bun.spawnSync(["node", "-e", DEADLINE_WRAPPER, limit, "sh", "-c", script]);
+      return { code: p.exitCode, err: p.stderr.toString() };
+    };
+    expect(run("5", "exit 3").code).toBe(3);
+    const t0 = performance.now();
+    const late = run("1", "exec sleep 20");
+    expect(late.code).toBe(137);
+    expect(late.err).toContain("sandbox deadline of 1s reached");
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(run("5", "kill -9 $$").code).toBe(137);
+  }, 20_000);
 });
