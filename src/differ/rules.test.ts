@@ -50,6 +50,8 @@ describe("names stay visible; exfiltration channels are critical", () => {
     ["a Firebase database", tls(31, "x-default-rtdb.firebaseio.com"), "critical net_new_https_host x-default-rtdb.firebaseio.com"],
     ["a paste site", tls(31, "pastebin.com"), "critical net_new_https_host pastebin.com"],
     ["an attacker's own CloudFront distribution", tls(31, "d111111abcdef8.cloudfront.net"), "medium net_new_https_host d111111abcdef8.cloudfront.net"],
+    ["a collector on a Cloudflare Worker (address hidden by the CDN list)", tls(31, "collect.evil.workers.dev"), "high net_new_https_host collect.evil.workers.dev"],
+    ["a Vercel function", dns(31, "x-evil.vercel.app"), "high net_new_dns_name x-evil.vercel.app"],
     ["a look-alike is visible but not the channel", tls(31, "evilwebhook.site"), "medium net_new_https_host evilwebhook.site"],
   ])("%s", (_n, ev, want) => expect(devs([ev])).toContain(want));
 
@@ -100,6 +102,9 @@ describe("what attackers do", () => {
     [file(31, "/root/.bashrc", "write"), "critical fs_new_path_write /root/.bashrc"],
     [file(31, "/root/.npmrc", "write"), "critical fs_new_path_write /root/.npmrc"],
     [file(31, `${PROJECT_DIR}/index.js`, "write"), `high fs_new_path_write ${PROJECT_DIR}/index.js`],
+    [file(31, `${PROJECT_DIR}/node_modules/lodash/index.js`, "write"), `high fs_new_path_write ${PROJECT_DIR}/node_modules/lodash/index.js`],
+    [file(31, `${PROJECT_DIR}/node_modules/.bin/tsc`, "write"), `high fs_new_path_write ${PROJECT_DIR}/node_modules/.bin/tsc`],
+    [file(31, `${PROJECT_DIR}/node_modules/evil/build/out.node`, "write"), `info fs_new_path_write ${PROJECT_DIR}/node_modules/evil/build/out.node`],
     [file(31, "/proc/1/mem", "read"), "critical fs_new_path_read /proc/<pid>/mem"],
     [file(31, "/proc/7/task/8/mem", "write"), "critical fs_new_path_write /proc/<pid>/task/<tid>/mem"],
     [file(31, "/proc/self/environ", "read"), "critical fs_new_path_read /proc/self/environ"],
