@@ -68,9 +68,9 @@ describe("bait exfiltration", () => {
     }
   });
 
-  test("a value broken up with dashes, slashes or spaces", () => {
+  test("a value broken up with dashes, dots or spaces in what leaves the box", () => {
     const t = bait.github_token;
-    expect(hits([file(`/tmp/${t.slice(0, 10)}/${t.slice(10, 20)}/${t.slice(20)}`)])).toHaveLength(1);
+    expect(hits([tls(`${t.slice(0, 10)}-${t.slice(10, 20)}.${t.slice(20)}.c2.example`)])).toHaveLength(1);
     expect(hits([exec("/usr/bin/env", ["env", `X=${t.slice(0, 15)}-${t.slice(15)}`])])).toHaveLength(1);
   });
 

@@ -8,9 +8,9 @@
 // the value itself, hex, base64/base64url at each of the three byte
 // alignments (the token inside a bigger encoded blob, e.g. the whole .npmrc)
 // and base32 at each of the five (DNS-safe, the natural choice for DNS
-// exfiltration). Every string is also compared with everything but letters
-// and digits removed, so a value split across DNS labels (63 characters at
-// most each) or broken up with dashes, slashes or spaces is found too.
+// exfiltration). Names and argv are also compared with everything but
+// letters and digits removed, so a value split across DNS labels (63
+// characters at most each) or broken up with dashes or spaces is found too.
 // Not found: encryption, XOR, compression, reversal — and anything sent in
 // a request body, which the sensor does not capture.
 import type { FangsEvent } from "../events/types.ts";
@@ -90,7 +90,7 @@ export function capturedStrings(e: FangsEvent): [where: string, text: string][] 
 /**
  * A finder for `values`: the first needle in a captured string, or
  * undefined. One RegExp alternation screens every string (about 7× faster
- * than a loop of includes over 100,000 events); the loop runs only on a hit.
+ * than a loop of includes per needle); the loop runs only on a hit.
  */
 export function baitMatcher(values: readonly string[]): ((where: string, text: string) => BaitNeedle | undefined) | undefined {
   const needles = baitNeedles(values);
@@ -99,15 +99,17 @@ export function baitMatcher(values: readonly string[]): ((where: string, text: s
   const alternation = (ns: readonly BaitNeedle[]) => new RegExp(ns.map((n) => n.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
   const screen = alternation(needles);
   const screenLoose = alternation(loose);
-  return (_where, text) => {
-    if (text.length < MIN_NEEDLE) return undefined;
+  const scan = (where: string, text: string): BaitNeedle | undefined => {
     const hay = text.toLowerCase();
     if (screen.test(hay)) return needles.find((n) => hay.includes(n.text));
-    // Split across DNS labels or broken up: look again with only letters and digits.
+    // What leaves the box (a name, a tool's argv) is also compared with only
+    // letters and digits: a value split across DNS labels or broken up with
+    // dashes or spaces. A path never leaves by itself, so it is not (cost).
+    if (where === "path" || where === "unix") return undefined;
     const bare = hay.replace(LOOSE, "");
-    if (bare.length !== hay.length && screenLoose.test(bare)) return loose.find((n) => bare.includes(n.text));
-    return undefined;
+    return bare.length !== hay.length && screenLoose.test(bare) ? loose.find((n) => bare.includes(n.text)) : undefined;
   };
+  return (where, text) => (text.length < MIN_NEEDLE ? undefined : scan(where, text));
 }
 
 /** The fingerprint value of a hit: what was found, how, where, and the string (cut to 300 characters). */
