@@ -13,6 +13,13 @@ import type { Docker } from "./docker.ts";
 import { EventPump } from "./pump.ts";
 import { runSandbox } from "./sandbox/run.ts";
 import { baitValues } from "./bait.ts";
+import { CONTROL_PACKAGE, controlPlant } from "./control.ts";
+import { DEFAULT_SPEC } from "../protocol/sandbox.ts";
+import { newId } from "../core/ids.ts";
+import type { FangsEvent } from "../events/types.ts";
+import type { SensorEvent } from "../sensor/types.ts";
+import { extractFingerprints } from "../differ/fingerprint.ts";
+import { runtimeFingerprints } from "../differ/runtime.ts";
 import { RUN_LABEL, RUNNER_LABEL } from "./sandbox/spec.ts";
 import { EventStreamer } from "./streamer.ts";
 
@@ -41,6 +48,8 @@ export class Runner {
   runsDone = 0;
   private serverHeartbeatS: number | undefined;
   private registered = false;
+  /** The runtime baseline per sandbox image id, learned once by a control install. */
+  private readonly runtimes = new Map<string, Promise<FinishRequest["runtime"]>>();
 
   constructor(private readonly o: RunnerOptions) {
     this.pump = new EventPump(o.sensor);
@@ -131,6 +140,8 @@ export class Runner {
     const tClaim = performance.now();
     this.ownRuns.add(runId);
     log(`run ${runId}: claimed ${JSON.stringify(pkg)}@${JSON.stringify(version)} network=${spec.network} registry=${spec.registry_url}`);
+    // The image's runtime baseline first (a control install, once per image id).
+    const runtime = await this.runtimeFor(spec.image ?? this.o.image);
     const streamer = new EventStreamer(client, runId, log);
     let cgroupId: bigint | null = null;
     let dropped = 0;
@@ -169,6 +180,7 @@ export class Runner {
       events_dropped: dropped + stats.events_lost,
       batch_send_errors: stats.batch_send_errors,
       bait: baitValues(result.bait),
+      runtime,
       timings: { ...result.timings, stream_flush_ms: Math.round(performance.now() - tStream), claim_to_finish_ms: Math.round(performance.now() - tClaim) },
     };
     log(`run ${runId}: ${result.status} exit_code=${result.exitCode ?? "-"} events_sent=${stats.events_sent} events_dropped=${req.events_dropped} cgroup=${cgroupId ?? "-"}${result.failureReason ? ` reason=${JSON.stringify(result.failureReason)}` : ""}`);
@@ -179,6 +191,51 @@ export class Runner {
       log(`run ${runId}: could not report finish: ${oneLine(e)}`);
     }
     this.runsDone++;
+  }
+
+  /** The runtime baseline of `image`, learning it on first use of its image id; undefined when it cannot be learned (the run goes on without it: more deviations, never fewer). */
+  private async runtimeFor(image: string): Promise<FinishRequest["runtime"]> {
+    const img = await this.o.docker.imageInspect(image).catch(() => undefined);
+    if (!img) return undefined;
+    let p = this.runtimes.get(img.Id);
+    if (!p) {
+      p = this.learnRuntime(image, img.Id).catch((e) => {
+        this.o.log(`runner: could not learn the runtime of image ${image}: ${oneLine(e)}`);
+        this.runtimes.delete(img.Id);
+        return undefined;
+      });
+      this.runtimes.set(img.Id, p);
+    }
+    return p;
+  }
+
+  private async learnRuntime(image: string, imageId: string): Promise<FinishRequest["runtime"]> {
+    const { docker, sensor, log } = this.o;
+    const got: SensorEvent[] = [];
+    const r = await runSandbox({
+      docker, runId: newId(), pkg: CONTROL_PACKAGE, version: "1.0.0", image, runnerId: this.id, signal: this.stopping.signal, log,
+      spec: { ...DEFAULT_SPEC, network: "none", duration_s: 60 },
+      plant: controlPlant(),
+      watch: (id) => {
+        this.pump.add(id, (evs) => got.push(...evs));
+        try {
+          sensor.watchCgroup(id);
+        } catch (e) {
+          this.pump.remove(id);
+          throw e;
+        }
+      },
+      beforeCleanup: async (id) => {
+        await this.pump.drain();
+        sensor.unwatchCgroup(id);
+        this.pump.remove(id);
+      },
+    });
+    if (r.status !== "finished" || r.exitCode !== 0) throw new Error(`control install ${r.status}, exit ${r.exitCode ?? "-"}${r.failureReason ? `: ${r.failureReason}` : ""}`);
+    const fingerprints = runtimeFingerprints(extractFingerprints(got.map((e, seq) => ({ ...e, seq }) as FangsEvent)), CONTROL_PACKAGE);
+    if (!fingerprints.length) throw new Error("the control install showed no script activity");
+    log(`runner: learned the runtime of image ${image} (${imageId.slice(0, 19)}): ${fingerprints.length} fingerprints`);
+    return { image_id: imageId, fingerprints };
   }
 
   /** SIGTERM: stop active containers (their runs finish as failed), clean

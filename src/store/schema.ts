@@ -51,6 +51,17 @@ export interface RunsTable {
   timings: string | null; // JSON
   /** JSON string[]: the run's bait values (0004_run_bait.sql); null for runs from older runners. */
   bait?: string | null;
+  /** The sandbox image id the run used (0004_verdict.sql): selects the runtime baseline. */
+  image_id?: string | null;
+}
+
+export interface RuntimeBaselineTable {
+  image_id: string;
+  category: string;
+  actor: string;
+  value: string;
+  learned_at: number;
+  learned_by: string;
 }
 
 export interface EventBatchesTable {
@@ -184,6 +195,7 @@ export interface DB {
   events: EventsTable;
   run_fingerprints: RunFingerprintsTable;
   baseline_fingerprints: BaselineFingerprintsTable;
+  runtime_baseline: RuntimeBaselineTable;
   deviations: DeviationsTable;
   allowlist: AllowlistTable;
   notifiers: NotifiersTable;

@@ -49,4 +49,15 @@ describe("a malicious first release", () => {
     expect(cliJson(stack, ["run", "show", run.id.slice(0, 12)])).toMatchObject({ is_baseline: true });
     expect((cliJson(stack, ["pending"]) as any[]).some((x) => x.run_id === run.id)).toBe(false);
   }, 200_000);
+
+  test("the runner learned the image's runtime baseline before its first scan, and the orchestrator shows it", () => {
+    expect(stack.runner.err()).toMatch(/learned the runtime of image .*: \d+ fingerprints/);
+    const rows: any[] = cliJson(stack, ["baseline", "list", "-runtime"]);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(new Set(rows.map((r) => r.image_id)).size).toBe(1);
+    expect(rows.every((r) => r.actor.startsWith("script:*:"))).toBe(true);
+    expect(rows.some((r) => r.actor === "script:*:node" && r.value === "/etc/ld.so.cache")).toBe(true);
+    // Nothing the stealer did is part of it.
+    expect(rows.some((r) => /npmrc|cache-x8Kd9a|exfil/.test(r.value))).toBe(false);
+  });
 });
