@@ -46,6 +46,14 @@ describe("runtime baseline", () => {
     expect(beneath).toEqual(without);
   });
 
+  test("a poisoned runtime row (a compromised runner) covers nothing above low", () => {
+    const npmrc = { category: "fs_new_path_read" as const, actor: "script:evil:node", value: "/root/.npmrc" };
+    const curl = { category: "proc_new_exec" as const, actor: "script:evil:node", value: "/usr/bin/curl" };
+    const libc = { category: "fs_new_path_read" as const, actor: "script:evil:node", value: "/lib/x86_64-linux-gnu/libc.so.6" };
+    const poisoned = new Set([npmrc, curl, libc].map((f) => runtimeKey(f)!));
+    expect(beyondRuntime([npmrc, curl, libc], poisoned)).toEqual([npmrc, curl]);
+  });
+
   test("npm's and the runtime's own actors never match a runtime row; cut paths are never covered", () => {
     expect(runtimeKey({ category: "fs_new_path_read", actor: "npm", value: "/etc/ld.so.cache" })).toBeUndefined();
     const cut = { category: "fs_new_path_read" as const, actor: "script:x:node", value: "<truncated> /etc/ld.so.cache" };

@@ -12,6 +12,15 @@
 // package's script does beyond the control's bare start is covered.
 import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
 import { unverifiable } from "./compare.ts";
+import { classify, severityRank } from "./severity.ts";
+
+/**
+ * A bare start does nothing above low (library and /proc/self reads, the
+ * shell starting node). The runtime layer never covers more than that, so
+ * rows a compromised runner might report ("script:*:node /root/.npmrc") hide
+ * nothing that matters.
+ */
+const RUNTIME_MAX = severityRank("low");
 
 export const ANY_SCRIPT = "script:*:";
 
@@ -45,6 +54,6 @@ export function beyondRuntime<T extends Pick<Fingerprint, "category" | "actor" |
   return fps.filter((f) => {
     if (unverifiable(f.value)) return true;
     const k = runtimeKey(f);
-    return k === undefined || !runtime.has(k);
+    return k === undefined || !runtime.has(k) || classify(f.category, f.value, f.actor).rank > RUNTIME_MAX;
   });
 }
