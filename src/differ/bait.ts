@@ -75,15 +75,19 @@ export function baitNeedles(values: readonly string[]): BaitNeedle[] {
   return out;
 }
 
-/** The captured strings of an event, each with where it came from. */
-export function capturedStrings(e: FangsEvent): [where: string, text: string][] {
+/**
+ * Calls `each` with the captured strings of an event that can carry a value
+ * out or stage it: names, exec file names and argv, unix addresses, and the
+ * paths of files written (a read path never leaves the box and is by far
+ * the most common string, so it is not scanned).
+ */
+export function eachCaptured(e: FangsEvent, each: (where: string, text: string) => void): void {
   switch (e.kind) {
-    case "dns": return [["dns", e.qname]];
-    case "tls": return [["sni", e.sni]];
-    case "file": return [["path", e.path]];
-    case "exec": return [["exec", e.filename], ["argv", e.argv.join(" ")]];
-    case "connect": case "listen": return e.family === "unix" ? [["unix", e.address]] : [];
-    default: return [];
+    case "dns": return each("dns", e.qname);
+    case "tls": return each("sni", e.sni);
+    case "file": return e.access === "read" ? undefined : each("path", e.path);
+    case "exec": each("exec", e.filename); return each("argv", e.argv.join(" "));
+    case "connect": case "listen": return e.family === "unix" ? each("unix", e.address) : undefined;
   }
 }
 

@@ -3,7 +3,7 @@ import type { FangsEvent } from "../events/types.ts";
 import { ActorResolver, NPM_ACTOR } from "./actors.ts";
 import { canonicalAddress, endpointValue, lexicalResolve, normalizeHost, normalizePath } from "./normalize.ts";
 import { TRUNCATED, UNREADABLE } from "./severity.ts";
-import { baitMatcher, baitValue, capturedStrings } from "./bait.ts";
+import { baitMatcher, baitValue, eachCaptured } from "./bait.ts";
 import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
 
 const NPM_SEARCH_DIR = /\/node_modules\/(?:.*\/)?(?:\.bin|node-gyp-bin)\/[^/]+$/;
@@ -68,10 +68,10 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
     if (findBait) {
-      for (const [where, text] of capturedStrings(e)) {
+      eachCaptured(e, (where, text) => {
         const hit = findBait(where, text);
         if (hit) add("bait_exfiltration", actors.actorOf(who), baitValue(hit, where, text), e.seq);
-      }
+      });
     }
     switch (e.kind) {
       case "exec": {
