@@ -64,6 +64,9 @@ export class Runner {
     this.pump.start();
     const every = Math.max(0.5, Math.min(this.o.heartbeatS ?? 5, this.serverHeartbeatS ?? 5));
     this.heartbeat = setInterval(() => void this.beat(), every * 1000);
+    // Learn the default image's runtime now, before any run's clock is ticking
+    // (a scan claimed meanwhile waits for the same promise).
+    void this.runtimeFor(this.o.image);
     for (let i = 0; i < Math.max(1, this.o.concurrency); i++) this.workers.push(this.work(i));
     log(`runner ${this.id}: ready (concurrency ${this.o.concurrency}, image ${this.o.image}, orchestrator ${this.o.client.base})`);
   }
@@ -200,8 +203,9 @@ export class Runner {
     let p = this.runtimes.get(img.Id);
     if (!p) {
       p = this.learnRuntime(image, img.Id).catch((e) => {
-        this.o.log(`runner: could not learn the runtime of image ${image}: ${oneLine(e)}`);
-        this.runtimes.delete(img.Id);
+        // Runs go on without the layer; try again in a while, not before every run.
+        this.o.log(`runner: could not learn the runtime of image ${image} (retry in 10 min): ${oneLine(e)}`);
+        setTimeout(() => this.runtimes.delete(img.Id), 600_000).unref();
         return undefined;
       });
       this.runtimes.set(img.Id, p);
@@ -214,7 +218,7 @@ export class Runner {
     const got: SensorEvent[] = [];
     const r = await runSandbox({
       docker, runId: newId(), pkg: CONTROL_PACKAGE, version: "1.0.0", image, runnerId: this.id, signal: this.stopping.signal, log,
-      spec: { ...DEFAULT_SPEC, network: "none", duration_s: 60 },
+      spec: { ...DEFAULT_SPEC, network: "none", duration_s: 30 },
       plant: controlPlant(),
       watch: (id) => {
         this.pump.add(id, (evs) => got.push(...evs));
