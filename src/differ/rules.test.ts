@@ -9,6 +9,7 @@ import { findDeviations } from "./compare.ts";
 import { extractFingerprints } from "./fingerprint.ts";
 import { classify, PROJECT_DIR } from "./severity.ts";
 import { fingerprintKey } from "./types.ts";
+import { firstSightFindings } from "./first_sight.ts";
 import { WORKDIR } from "../runner/sandbox/spec.ts";
 
 let seq = 0;
@@ -121,5 +122,18 @@ describe("what attackers do", () => {
     expect(findDeviations(fps, new Set(fps.map(fingerprintKey)), allowChecker([], "evil")).map((f) => f.value)).toEqual(["<truncated> /usr/share/very/long/pa"]);
     // A truncated credential path does not fall below medium either.
     expect(classify("fs_new_path_read", "<truncated> /root/.np").severity).toBe("medium");
+  });
+});
+
+describe("first sight admits the registry, not the world", () => {
+  const first = (events: FangsEvent[]) =>
+    firstSightFindings(extractFingerprints([...start(), ...events].map((e, i) => ({ ...e, seq: i }))), allowChecker([], "evil")).map((f) => `${f.severity} ${f.category} ${f.value}`);
+  const npmConnect = (address: string): FangsEvent => ({ ...connect(10, "inet", address, 443), comm: "npm install" });
+  test("a script fetching from the address npm itself fetched from (a registry mirror) is ordinary", () => {
+    expect(first([npmConnect("198.51.100.20"), connect(31, "inet", "198.51.100.20", 443)])).toEqual([]);
+  });
+  test("another address, or another port on it, is a finding", () => {
+    expect(first([npmConnect("198.51.100.20"), connect(31, "inet", "198.51.100.21", 443)])).toEqual(["high net_new_destination 198.51.100.21:443"]);
+    expect(first([npmConnect("198.51.100.20"), connect(31, "inet", "198.51.100.20", 22)])).toEqual(["high net_new_destination 198.51.100.20:22"]);
   });
 });
