@@ -65,6 +65,9 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
   // own extraction into node_modules is how packages ship binaries, not a drop.
   const written = new Set<string>();
   const findBait = opts.bait?.length ? baitMatcher(opts.bait) : undefined;
+  // The sensor's exit events (shared contract: new kinds may appear): a
+  // process that exits after npm did was left running by the install.
+  let npmExited: number | undefined;
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
     if (findBait) {
@@ -72,6 +75,10 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
         const hit = findBait(where, text);
         if (hit) add("bait_exfiltration", actors.actorOf(who), baitValue(hit, where, text), e.seq);
       });
+    }
+    if ((e as { kind: string }).kind === "exit") {
+      if (actors.isNpm(e.pid)) npmExited ??= e.seq;
+      else if (npmExited !== undefined) add("proc_outlived_install", actors.actorOf(who), norm(who.exe || e.comm), e.seq);
     }
     switch (e.kind) {
       case "exec": {

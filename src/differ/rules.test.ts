@@ -137,3 +137,18 @@ describe("first sight admits the registry, not the world", () => {
     expect(first([npmConnect("198.51.100.20"), connect(31, "inet", "198.51.100.20", 22)])).toEqual(["high net_new_destination 198.51.100.20:22"]);
   });
 });
+
+describe("a process the install leaves running (sensor exit events)", () => {
+  const exit = (pid: number, exe = N): FangsEvent => ({ ...base(pid, pid - 1, "node", exe), kind: "exit", exit_code: 0 } as unknown as FangsEvent);
+  test("exiting after npm did is high, with the program's name", () => {
+    // install.js (31) double-forks a detached payload (40) that npm never waits for.
+    const d = devs([file(40, "/tmp/.x", "create"), exit(31), exit(10), exit(40, "/usr/local/bin/node")]);
+    expect(d).toContain("high proc_outlived_install /usr/local/bin/node");
+  });
+  test("every process done before npm exits: nothing", () => {
+    expect(devs([exit(31), exit(30), exit(10)]).filter((x) => x.includes("outlived"))).toEqual([]);
+  });
+  test("without exit events (today's sensor) nothing is inferred", () => {
+    expect(devs([file(40, "/tmp/.x", "create")]).filter((x) => x.includes("outlived"))).toEqual([]);
+  });
+});
