@@ -28,6 +28,25 @@ function exactPath(p: string): string {
   return q.startsWith("/") ? lexicalResolve(q) : q;
 }
 
+/** A written path that could hold a program: not a device (`>/dev/null`), /proc or /sys; /dev/shm is a file system. */
+function droppable(p: string): boolean {
+  return !/^\/(proc|sys)\/|^\/dev\/(?!shm\/)/.test(p);
+}
+
+/**
+ * Absolute paths named anywhere in an exec's arguments (exact form): `sh
+ * /tmp/x`, `node --require=/tmp/x.js`, `sh -c "chmod +x /tmp/x; /tmp/x"`,
+ * `ld-linux.so /tmp/x`. A relative name (`cd /tmp && ./x`) is not resolved:
+ * the events carry no cwd.
+ */
+function argvPaths(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    for (const m of argv[i].matchAll(/(?:^|[\s=:;,'"(&|>])(\/[^\s'"=:;,()&|<>]+)/g)) out.push(exactPath(m[1]));
+  }
+  return out;
+}
+
 /** npm extracting and reading package files is npm doing its job: not compared. */
 function npmHousekeeping(actor: string, path: string): boolean {
   return actor === NPM_ACTOR && (path.includes("/node_modules/") || path.startsWith("node_modules/"));
@@ -97,7 +116,7 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
         // Exec (or a failed attempt: noexec /tmp) of a file this run wrote, or
         // an interpreter handed one: keeps its exact name, never normalized.
         const target = exactPath(e.filename);
-        const dropped = m.fileless ? target : written.has(target) ? target : e.argv.slice(1).find((a) => a.startsWith("/") && written.has(exactPath(a)));
+        const dropped = m.fileless ? target : written.has(target) ? target : written.size ? argvPaths(e.argv).find((a) => written.has(a)) : undefined;
         if (dropped !== undefined && !m.path_truncated && !m.unreadable) {
           add("proc_exec_written", actor, m.fileless ? `<fileless> ${dropped}` : exactPath(dropped), e.seq);
           if (dropped === target || m.fileless) break;
@@ -112,8 +131,7 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
         const m = e as PathMarks;
         // Any access but a read makes the name (symlink, link, rename, chmod, …).
         if (e.access !== "read") {
-          written.add(exactPath(e.path));
-          if (m.requested) written.add(exactPath(m.requested));
+          for (const w of [e.path, m.requested]) if (w && droppable(w)) written.add(exactPath(w));
         }
         add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, marked(m, norm(e.path)), e.seq);
         break;

@@ -82,6 +82,11 @@ describe("what attackers do", () => {
     expect(devs([file(31, "/dev/shm/stage2.sh", "write"), exec(32, "/bin/sh", ["sh", "/dev/shm/stage2.sh"])])).toContain("critical proc_exec_written /dev/shm/stage2.sh");
     expect(devs([file(31, "/root/.local/bin/node", "symlink" as never), exec(32, "/root/.local/bin/node", ["node"])])).toContain("critical proc_exec_written /root/.local/bin/node");
     expect(devs([exec(32, "/proc/self/fd/3", ["x"], { fileless: true })])).toContain("critical proc_exec_written <fileless> /proc/self/fd/3");
+    expect(devs([file(31, "/tmp/s3.js", "write"), exec(32, N, ["node", "--require=/tmp/s3.js", "-e", "0"])])).toContain("critical proc_exec_written /tmp/s3.js");
+    expect(devs([file(31, "/tmp/s4", "write"), exec(32, "/bin/sh", ["sh", "-c", "chmod +x /tmp/s4; /tmp/s4 &"])])).toContain("critical proc_exec_written /tmp/s4");
+    expect(devs([file(31, "/tmp/s5", "write"), exec(32, "/lib64/ld-linux-x86-64.so.2", ["ld.so", "/tmp/s5"])])).toContain("critical proc_exec_written /tmp/s5");
+    // Writing to a device and naming it again is not a drop.
+    expect(devs([file(31, "/dev/null", "write"), exec(32, "/bin/sh", ["sh", "-c", "echo hi >/dev/null"])]).filter((x) => x.includes("proc_exec_written"))).toEqual([]);
   });
 
   test("a binary npm extracted (a platform-binary check) is not a drop", () => {
