@@ -13,6 +13,8 @@ import { extractFingerprints } from "./fingerprint.ts";
 import { allowChecker, type AllowRule } from "./allow.ts";
 import { findDeviations, maxSeverity, type Finding } from "./compare.ts";
 import { firstSightFindings, seedTrusted, seedVerdict, withAbsolute } from "./first_sight.ts";
+import { beyondRuntime } from "./runtime.ts";
+import { runtimeKeys } from "../store/runtime.ts";
 import type { ConfigAllowEntry } from "../core/config.ts";
 import { runEvidence } from "./evidence.ts";
 
@@ -78,7 +80,9 @@ export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions =
         isBaseline = seedTrusted(k, run.version, []) ? 1 : 0;
       }
     } else {
-      let findings = findDeviations(fps, await baselineKeys(tx, run.package), allowed);
+      // The image's runtime baseline lies beneath the package's (runtime.ts).
+      const beyond = beyondRuntime(fps, await runtimeKeys(tx, run.image_id));
+      let findings = findDeviations(beyond, await baselineKeys(tx, run.package), allowed);
       if (!state.trusted) findings = withAbsolute(findings, firstSightFindings(fps, allowed));
       if (findings.length > 0) {
         result = await record(findings, "deviations");
