@@ -8,7 +8,7 @@ import { openMigrated } from "../../src/store/index.ts";
 import { enqueueScan } from "../../src/store/runs.ts";
 import { insertEvents } from "../../src/store/events.ts";
 import { mergeIntoBaseline } from "../../src/store/baseline.ts";
-import { diffRun } from "../../src/differ/run.ts";
+import { diffRun } from "../../src/triage/diff.ts";
 import { markFinished } from "../lib/runs.ts";
 import { tempDir } from "../lib/env.ts";
 import { baitValues, newBait } from "../../src/runner/bait.ts";
