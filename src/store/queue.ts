@@ -227,3 +227,8 @@ export async function finishRun(db: Db, runId: string, runnerId: string, f: Fini
     return trx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
   });
 }
+
+/** A batch with this sequence number was stored for the run (a retry after the run ended is still acknowledged). */
+export async function batchStored(db: Kysely<DB>, runId: string, seq: number): Promise<boolean> {
+  return !!(await db.selectFrom("event_batches").select("seq").where("run_id", "=", runId).where("seq", "=", seq).executeTakeFirst());
+}
