@@ -81,14 +81,20 @@ export async function startTrace(cgroup: string, extra: string[] = []): Promise<
   const reader = proc.stderr.getReader();
   let stderr = "";
   const deadline = Date.now() + 20_000;
+  // One read in flight at a time: a read that loses the race to the timer is
+  // kept for the next turn, or its chunk (often the "watching" line) is lost.
+  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
   while (!stderr.includes("sensor: watching cgroup")) {
     if (Date.now() > deadline) {
       proc.kill("SIGKILL");
       throw new Error(`fangs sensor trace did not start: ${stderr}`);
     }
-    const r = await Promise.race([reader.read(), Bun.sleep(200).then(() => undefined)]);
-    if (r?.done) throw new Error(`fangs sensor trace exited early (${await proc.exited}): ${stderr}`);
-    if (r?.value) stderr += new TextDecoder().decode(r.value);
+    pending ??= reader.read();
+    const r = await Promise.race([pending, Bun.sleep(200).then(() => undefined)]);
+    if (!r) continue;
+    pending = undefined;
+    if (r.done) throw new Error(`fangs sensor trace exited early (${await proc.exited}): ${stderr}`);
+    if (r.value) stderr += new TextDecoder().decode(r.value);
   }
   return {
     async stop() {
@@ -96,7 +102,8 @@ export async function startTrace(cgroup: string, extra: string[] = []): Promise<
       proc.kill("SIGTERM");
       const code = await proc.exited;
       for (;;) {
-        const r = await reader.read();
+        const r = await (pending ?? reader.read());
+        pending = undefined;
         if (r.done) break;
         stderr += new TextDecoder().decode(r.value);
       }
