@@ -21,6 +21,10 @@
 #define FANGS_ANCESTORS 5
 #define FANGS_PAYLOAD_LEN 1024
 #define FANGS_UNIX_PATH_LEN 108
+/* A path as the kernel resolved it (dentry walk, bpf/lib/path.h): longer
+ * than the requested string's buffer because resolution only ever adds the
+ * cwd/dirfd prefix and symlink targets. */
+#define FANGS_RPATH_LEN 512
 
 /* Record kinds. KEEP IN SYNC with OP in src/events/opcodes.ts. */
 enum fangs_op {
@@ -30,6 +34,9 @@ enum fangs_op {
 	FANGS_OP_LISTEN = 4,
 	FANGS_OP_PAYLOAD = 5, /* first bytes of a DNS query or a TLS ClientHello */
 	FANGS_OP_SNI = 6,     /* SNI host name handed to SSL_ctrl */
+	FANGS_OP_FORK = 7,    /* a new process (not a thread); header = the creator */
+	FANGS_OP_EXIT = 8,    /* the last thread of a process exited */
+	FANGS_OP_SOCKET = 9,  /* a raw or packet socket was created */
 };
 
 /* Which kernel hook wrote the record. KEEP IN SYNC with SOURCES in
@@ -54,11 +61,30 @@ enum fangs_source {
 	FANGS_SRC_SYS_ENTER_LISTEN = 17,
 	FANGS_SRC_IO_URING_SUBMIT_REQ = 18,
 	FANGS_SRC_SYS_ENTER_WRITEV = 19,
+	FANGS_SRC_SYS_EXIT_OPENAT = 20,  /* open paired enter/exit: result + resolved path */
+	FANGS_SRC_SYS_EXIT_OPENAT2 = 21,
+	FANGS_SRC_SYS_EXIT_OPEN = 22,
+	FANGS_SRC_SYS_EXIT_EXECVE = 23,  /* a failed exec (ret < 0) */
+	FANGS_SRC_SYS_EXIT_EXECVEAT = 24,
+	FANGS_SRC_SCHED_PROCESS_FORK = 25,
+	FANGS_SRC_SCHED_PROCESS_EXIT = 26,
+	FANGS_SRC_SYS_ENTER_SOCKET = 27,
 };
 
 /* fangs_hdr.flags */
 #define FANGS_F_READ_FAILED 1u  /* a user string could not be read (page not faulted in) */
 #define FANGS_F_ARGS_TRUNCATED 2u
+
+/* path_flags of file and exec records: what is known about `path` (the
+ * requested string) and `resolved` (what the kernel acted on). */
+#define FANGS_P_REQ_TRUNCATED 1u  /* the requested string was longer than FANGS_PATH_LEN-1 */
+#define FANGS_P_REQ_UNREADABLE 2u /* the requested string could not be read, at entry nor at exit */
+#define FANGS_P_RESOLVED 4u       /* `resolved` holds the object the kernel opened/executed */
+#define FANGS_P_BASE_ONLY 8u      /* `resolved` is the directory a relative name was looked up in (failed lookups) */
+#define FANGS_P_RES_TRUNCATED 16u /* the dentry walk hit its depth or buffer bound: a suffix only */
+#define FANGS_P_DETACHED 32u      /* the object is outside the task's root: memfd, anon inode, other namespace */
+#define FANGS_P_DELETED 64u       /* the object was unlinked (open-then-delete, O_TMPFILE) */
+#define FANGS_P_EMPTY_PATH 128u   /* execveat/openat on the dirfd itself (AT_EMPTY_PATH) */
 
 /* Payload kinds (fangs_payload_ev.kind) */
 #define FANGS_PAYLOAD_DNS 1
@@ -91,8 +117,13 @@ struct fangs_exec_ev {
 	struct fangs_hdr h;
 	__u32 argc;     /* strings stored in args */
 	__u32 args_len; /* bytes used in args, NUL-separated */
-	char filename[FANGS_PATH_LEN];
+	char filename[FANGS_PATH_LEN]; /* as requested (execve's string, or bprm->filename) */
 	char args[FANGS_ARGS_LEN];
+	__s32 ret;        /* 0, or -errno of a failed exec */
+	__u32 path_flags; /* FANGS_P_* */
+	__s32 dirfd;      /* execveat's dirfd (AT_FDCWD for execve) */
+	__u32 at_flags;   /* execveat's flags */
+	char resolved[FANGS_RPATH_LEN]; /* the binary the kernel ran (mm->exe_file) */
 };
 
 struct fangs_file_ev {
@@ -101,7 +132,33 @@ struct fangs_file_ev {
 	__u32 flags;
 	__u32 mode;
 	__u32 _pad;
-	char path[FANGS_PATH_LEN];
+	char path[FANGS_PATH_LEN]; /* as requested */
+	__s32 ret;        /* fd, or -errno; 0 when only the request was seen (io_uring) */
+	__u32 path_flags; /* FANGS_P_* */
+	char resolved[FANGS_RPATH_LEN]; /* the file the kernel opened (fd's struct file) */
+};
+
+/* sched_process_fork for a new process; the header describes the creator. */
+struct fangs_fork_ev {
+	struct fangs_hdr h;
+	__u32 child_pid;
+	__u32 _pad;
+};
+
+/* sched_process_exit when the thread group is dead. */
+struct fangs_exit_ev {
+	struct fangs_hdr h;
+	__s32 exit_code; /* wait status: code << 8 | signal */
+	__u32 _pad;
+};
+
+/* socket(2) of a raw or packet socket (sniffing, crafted packets). */
+struct fangs_socket_ev {
+	struct fangs_hdr h;
+	__u32 family;
+	__u32 type;     /* SOCK_RAW 3, SOCK_PACKET 10, ... (flags masked off) */
+	__u32 protocol;
+	__u32 _pad;
 };
 
 /* connect, bind/listen */

@@ -2,6 +2,7 @@
  * (native/) tries each program on its own and attaches what this kernel
  * allows, so a missing hook (no kprobes, no io_uring) costs only that hook. */
 #include "lib/common.h"
+#include "lib/path.h"
 #include "hooks/file.h"
 #include "hooks/exec.h"
 #include "hooks/net.h"

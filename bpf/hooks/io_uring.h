@@ -36,10 +36,24 @@ int tp_io_uring_submit_req(struct trace_event_raw_io_uring_submit_req *ctx)
 	e->flags = (__u32)BPF_CORE_READ(o, how.flags);
 	e->mode = (__u32)BPF_CORE_READ(o, how.mode);
 	e->_pad = 0;
+	e->ret = 0; /* not known here: the request runs after this tracepoint */
+	e->resolved[0] = 0;
+	e->path_flags = 0;
 	const char *name = BPF_CORE_READ(o, filename, name);
-	if (!name || bpf_probe_read_kernel_str(e->path, sizeof(e->path), name) < 0) {
+	long n = name ? bpf_probe_read_kernel_str(e->path, sizeof(e->path), name) : -1;
+	if (n < 0) {
 		e->path[0] = 0;
+		e->path_flags = FANGS_P_REQ_UNREADABLE;
 		count_read_failure(&w, &e->h);
+	} else if (n == FANGS_PATH_LEN) {
+		char c = 0;
+		bpf_probe_read_kernel(&c, 1, name + FANGS_PATH_LEN - 1);
+		if (c)
+			e->path_flags = FANGS_P_REQ_TRUNCATED;
+	} else if (e->path[0] != '/') {
+		__u32 b = resolve_base(e->dirfd, e->resolved);
+		if (b)
+			e->path_flags = (b & ~FANGS_P_RESOLVED) | FANGS_P_BASE_ONLY;
 	}
 	submit(&w, e);
 	return 0;

@@ -40,6 +40,32 @@ int tp_sys_enter_connect(struct trace_event_raw_sys_enter *ctx)
 	return emit_user_sockaddr((int)ctx->args[0], (const void *)ctx->args[1], (int)ctx->args[2], FANGS_OP_CONNECT, FANGS_SRC_SYS_ENTER_CONNECT);
 }
 
+#define AF_PACKET 17
+#define SOCK_RAW 3
+#define SOCK_PACKET 10
+
+/* Raw and packet sockets: crafted packets and sniffing need no connect(). */
+SEC("tracepoint/syscalls/sys_enter_socket")
+int tp_sys_enter_socket(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 family = (__u32)ctx->args[0], type = (__u32)ctx->args[1] & 0xf;
+	if (family != AF_PACKET && type != SOCK_RAW && type != SOCK_PACKET)
+		return 0;
+	struct watch_ctx w;
+	if (!current_watched(&w))
+		return 0;
+	struct fangs_socket_ev *e = reserve(&w, sizeof(*e));
+	if (!e)
+		return 0;
+	fill_hdr(&e->h, &w, FANGS_OP_SOCKET, FANGS_SRC_SYS_ENTER_SOCKET);
+	e->family = family;
+	e->type = type;
+	e->protocol = (__u32)ctx->args[2];
+	e->_pad = 0;
+	submit(&w, e);
+	return 0;
+}
+
 SEC("tracepoint/syscalls/sys_enter_bind")
 int tp_sys_enter_bind(struct trace_event_raw_sys_enter *ctx)
 {

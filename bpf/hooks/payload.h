@@ -9,15 +9,62 @@ static __always_inline bool looks_like_client_hello(const __u8 *b)
 	return b[0] == 0x16 && b[1] == 0x03 && b[5] == 0x01;
 }
 
+/* Datagram destinations already reported per process: a flood of sends to
+ * one address is one record, the repeats a count in the map. */
+struct dgram_key {
+	__u32 tgid;
+	__u16 family;
+	__u16 port;
+	__u8 addr[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct dgram_key);
+	__type(value, __u64);
+} dgram_seen SEC(".maps");
+
+/* sendto/sendmsg/sendmmsg with an address: a destination like a connect, but
+ * without one (dgram.send to 198.51.100.66:9999 never calls connect()). */
+static __always_inline void emit_dgram_dest(struct watch_ctx *w, struct socket *s, const void *uaddr, int addrlen, __u32 source)
+{
+	struct dgram_key k = {.tgid = bpf_get_current_pid_tgid() >> 32};
+	bool ok = read_user_sockaddr(uaddr, addrlen, &k.family, &k.port, k.addr, NULL);
+	if (ok && k.family != AF_INET && k.family != AF_INET6 && k.family != AF_UNIX)
+		return; /* AF_UNSPEC, netlink: not a destination */
+	if (ok && k.family != AF_UNIX) {
+		__u64 *n = bpf_map_lookup_elem(&dgram_seen, &k);
+		if (n) {
+			__sync_fetch_and_add(n, 1);
+			return;
+		}
+		__u64 one = 1;
+		bpf_map_update_elem(&dgram_seen, &k, &one, BPF_ANY);
+	}
+	struct fangs_net_ev *e = net_reserve(w, FANGS_OP_CONNECT, source);
+	if (!e)
+		return;
+	e->sock_type = socket_type(s);
+	if (ok) {
+		read_user_sockaddr(uaddr, addrlen, &e->family, &e->port, e->addr, e->unix_path);
+	} else {
+		count_read_failure(w, &e->h); /* decoded as an unreadable destination, not dropped */
+	}
+	submit(w, e);
+}
+
 static __always_inline int emit_payload(int fd, const void *ubuf, __u64 len, const void *uaddr, int addrlen, __u32 source, bool require_socket)
 {
-	if (len < 12 || !ubuf)
-		return 0;
 	struct watch_ctx w;
 	if (!current_watched(&w))
 		return 0;
 	struct socket *s = socket_of_fd(fd);
 	if (!s && require_socket)
+		return 0;
+	if (uaddr && s)
+		emit_dgram_dest(&w, s, uaddr, addrlen, source);
+	if (len < 12 || !ubuf)
 		return 0;
 
 	__u16 family = 0, port = 0;
@@ -71,7 +118,7 @@ static __always_inline int emit_msghdr(int fd, const struct user_msghdr *um, __u
 		return 0;
 	struct iovec iov = {};
 	if (!m.msg_iov || m.msg_iovlen < 1 || bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
-		return 0;
+		iov.iov_base = NULL, iov.iov_len = 0; /* an empty datagram still has a destination */
 	return emit_payload(fd, iov.iov_base, iov.iov_len, m.msg_name, m.msg_namelen, source, false);
 }
 

@@ -163,8 +163,8 @@ static __always_inline void fill_hdr(struct fangs_hdr *h, struct watch_ctx *w, _
 	h->n_ancestors = n;
 }
 
-/* The struct socket behind fd in the current task, or NULL if fd is not a socket. */
-static __always_inline struct socket *socket_of_fd(int fd)
+/* The struct file behind fd in the current task, or NULL. */
+static __always_inline struct file *file_of_fd(int fd)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
@@ -174,6 +174,13 @@ static __always_inline struct socket *socket_of_fd(int fd)
 	struct file **fds = BPF_CORE_READ(fdt, fd);
 	struct file *f = NULL;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+/* The struct socket behind fd in the current task, or NULL if fd is not a socket. */
+static __always_inline struct socket *socket_of_fd(int fd)
+{
+	struct file *f = file_of_fd(fd);
 	if (!f)
 		return NULL;
 	umode_t mode = BPF_CORE_READ(f, f_inode, i_mode);

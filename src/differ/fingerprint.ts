@@ -1,8 +1,8 @@
 // Events → fingerprints. Pure: the caller reads events and stores results.
-import type { FangsEvent } from "../events/types.ts";
+import type { FangsEvent, PathFacts } from "../events/types.ts";
 import { ActorResolver, NPM_ACTOR } from "./actors.ts";
 import { canonicalAddress, endpointValue, normalizeHost, normalizePath } from "./normalize.ts";
-import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
+import { fingerprintKey, INCOMPLETE_MARK, type Category, type Fingerprint } from "./types.ts";
 
 const NPM_SEARCH_DIR = /\/node_modules\/(?:.*\/)?(?:\.bin|node-gyp-bin)\/[^/]+$/;
 
@@ -38,6 +38,9 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
     return n;
   };
   const imageOf = (e: FangsEvent) => e.exe || lastExe.get(e.pid) || e.ancestry[0]?.exe || "";
+  // A path the sensor cut or could not read is marked, so it never equals a
+  // baseline value (see INCOMPLETE_MARK); "" would otherwise be dropped.
+  const pathValue = (p: string, f: PathFacts) => (f.unreadable ? "<unreadable>" + INCOMPLETE_MARK : f.path_truncated ? norm(p) + INCOMPLETE_MARK : norm(p));
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
     switch (e.kind) {
@@ -51,17 +54,22 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
         if (spawn && e.source !== "sched_process_exec" && NPM_SEARCH_DIR.test(e.filename)) break;
         const actor = spawn ? NPM_ACTOR : actors.actorOf(who);
         // Failed attempts (ENOENT along PATH) count too: trying curl is news.
-        add("proc_new_exec", actor, norm(e.filename), e.seq);
+        add("proc_new_exec", actor, pathValue(e.filename, e), e.seq);
         break;
       }
       case "file": {
         const actor = actors.actorOf(who);
         if (npmHousekeeping(actor, e.path)) break;
-        add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, norm(e.path), e.seq);
+        add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, pathValue(e.path, e), e.seq);
         break;
       }
       case "connect":
-        add("net_new_destination", actors.actorOf(who), endpointValue(e.family, e.address, e.port, e.proto, "connect", resolvers), e.seq);
+        // an unconnected sendto/sendmsg shows as a connect from that syscall (one per destination)
+        add("net_new_destination", actors.actorOf(who), e.unreadable ? "<unreadable>" + INCOMPLETE_MARK : endpointValue(e.family, e.address, e.port, e.proto, "connect", resolvers), e.seq);
+        break;
+      case "socket":
+        // a raw or packet socket sees traffic no listen() announces
+        add("net_new_listen", actors.actorOf(who), `socket:${e.family}/${e.type}/${e.protocol}`, e.seq);
         break;
       case "listen":
         // bind() to port 0 asks for an ephemeral port (every UDP client does

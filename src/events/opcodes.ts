@@ -11,6 +11,9 @@ export const OP = {
   LISTEN: 4,
   PAYLOAD: 5,
   SNI: 6,
+  FORK: 7,
+  EXIT: 8,
+  SOCKET: 9,
 } as const;
 
 /** enum fangs_source: index = value. The names are what events carry in `source`. */
@@ -35,6 +38,14 @@ export const SOURCES: readonly string[] = [
   "sys_enter_listen",
   "io_uring_submit_req",
   "sys_enter_writev",
+  "sys_exit_openat",
+  "sys_exit_openat2",
+  "sys_exit_open",
+  "sys_exit_execve",
+  "sys_exit_execveat",
+  "sched_process_fork",
+  "sched_process_exit",
+  "sys_enter_socket",
 ];
 
 /** BPF program name (bpf/hooks/*.h) -> the probe name operators see. */
@@ -42,6 +53,13 @@ export const PROBE_NAMES: Record<string, string> = {
   tp_sys_enter_openat: "sys_enter_openat",
   tp_sys_enter_openat2: "sys_enter_openat2",
   tp_sys_enter_open: "sys_enter_open",
+  tp_sys_exit_openat: "sys_exit_openat",
+  tp_sys_exit_openat2: "sys_exit_openat2",
+  tp_sys_exit_open: "sys_exit_open",
+  tp_sys_exit_execve: "sys_exit_execve",
+  tp_sys_exit_execveat: "sys_exit_execveat",
+  tp_sched_process_fork: "tp_btf:sched_process_fork",
+  tp_sys_enter_socket: "sys_enter_socket",
   tp_sys_enter_execve: "sys_enter_execve",
   tp_sys_enter_execveat: "sys_enter_execveat",
   tp_sched_process_exec: "sched_process_exec",
@@ -63,6 +81,17 @@ export const PROBE_NAMES: Record<string, string> = {
 
 /** fangs_hdr.flags */
 export const FLAG = { READ_FAILED: 1, ARGS_TRUNCATED: 2 } as const;
+/** path_flags of file and exec records (FANGS_P_* in bpf/events.h). */
+export const PATHF = {
+  REQ_TRUNCATED: 1,
+  REQ_UNREADABLE: 2,
+  RESOLVED: 4,
+  BASE_ONLY: 8,
+  RES_TRUNCATED: 16,
+  DETACHED: 32,
+  DELETED: 64,
+  EMPTY_PATH: 128,
+} as const;
 /** fangs_payload_ev.kind */
 export const PAYLOAD = { DNS: 1, TLS: 2 } as const;
 
@@ -73,6 +102,7 @@ export const ARGS_LEN = 1024;
 export const ANCESTORS = 5;
 export const PAYLOAD_LEN = 1024;
 export const UNIX_PATH_LEN = 108;
+export const RPATH_LEN = 512;
 
 /** Byte offsets and sizes of the wire structs (x86-64, little endian). */
 export const LAYOUT = {
@@ -81,8 +111,11 @@ export const LAYOUT = {
     size: 952, op: 0, source: 4, ts_ns: 8, cgroup_id: 16, pid: 24, tid: 28, ppid: 32, uid: 36,
     flags: 40, n_ancestors: 44, comm: 48, exe: 64, ancestors: 192,
   },
-  fangs_exec_ev: { size: 2240, argc: 952, args_len: 956, filename: 960, args: 1216 },
-  fangs_file_ev: { size: 1224, dirfd: 952, flags: 956, mode: 960, path: 968 },
+  fangs_exec_ev: { size: 2768, argc: 952, args_len: 956, filename: 960, args: 1216, ret: 2240, path_flags: 2244, dirfd: 2248, at_flags: 2252, resolved: 2256 },
+  fangs_file_ev: { size: 1744, dirfd: 952, flags: 956, mode: 960, path: 968, ret: 1224, path_flags: 1228, resolved: 1232 },
+  fangs_fork_ev: { size: 960, child_pid: 952 },
+  fangs_exit_ev: { size: 960, exit_code: 952 },
+  fangs_socket_ev: { size: 968, family: 952, type: 956, protocol: 960 },
   fangs_net_ev: { size: 1088, family: 952, port: 954, sock_type: 956, addr: 960, unix_path: 976 },
   fangs_payload_ev: { size: 2008, family: 952, port: 954, sock_type: 956, kind: 958, addr: 960, len: 976, data: 984 },
   fangs_sni_ev: { size: 1208, sni: 952 },

@@ -83,7 +83,7 @@ export async function startTrace(cgroup: string, extra: string[] = []): Promise<
   const deadline = Date.now() + 20_000;
   // One read in flight at a time: a read that loses the race to the timer is
   // kept for the next turn, or its chunk (often the "watching" line) is lost.
-  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  let pending: ReturnType<typeof reader.read> | undefined;
   while (!stderr.includes("sensor: watching cgroup")) {
     if (Date.now() > deadline) {
       proc.kill("SIGKILL");

@@ -5,6 +5,7 @@
  * adds no opens of its own. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
 #include <linux/openat2.h>
@@ -19,6 +20,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/if_ether.h>
+#include <sys/un.h>
 
 static int dns_query(unsigned char *q, const char *name, int qtype)
 {
@@ -218,6 +221,89 @@ int main(int argc, char **argv)
 		write(fd, buf, client_hello(buf, argv[2]));
 		close(fd);
 		unlink(argv[3]);
+		return 0;
+		/* ---- sensor fidelity (tests/kernel/fidelity.test.ts) ---- */
+	} else if (!strcmp(mode, "openat-dirfd")) {
+		/* a relative name under a directory fd: the kernel knows the absolute path */
+		int d = open(argv[2], O_RDONLY | O_DIRECTORY);
+		int fd = openat(d, argv[3], O_RDONLY);
+		return fd < 0 ? 1 : 0;
+	} else if (!strcmp(mode, "udp-sendto")) {
+		/* dgram.send without connect(): ARG3 datagrams to ARG2:ARG3's port */
+		int s = socket(AF_INET, SOCK_DGRAM, 0), n = argc > 4 ? atoi(argv[4]) : 1;
+		struct sockaddr_in a = addr4(argv[2], atoi(argv[3]));
+		for (int i = 0; i < n; i++)
+			sendto(s, "x", 1, 0, (void *)&a, sizeof(a));
+		return 0;
+	} else if (!strcmp(mode, "udp-sendmsg")) {
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		struct sockaddr_in a = addr4(argv[2], atoi(argv[3]));
+		struct iovec iov = {"hello", 5};
+		struct msghdr m = {.msg_name = &a, .msg_namelen = sizeof(a), .msg_iov = &iov, .msg_iovlen = 1};
+		sendmsg(s, &m, 0);
+		return 0;
+	} else if (!strcmp(mode, "raw-sockets")) {
+		int r = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+		int p = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+		return r < 0 || p < 0 ? 1 : 0;
+	} else if (!strcmp(mode, "unix-connect")) {
+		/* a listener at ARG2 and a client connecting to it by path */
+		struct sockaddr_un a = {.sun_family = AF_UNIX};
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", argv[2]);
+		int l = socket(AF_UNIX, SOCK_STREAM, 0), c = socket(AF_UNIX, SOCK_STREAM, 0);
+		unlink(argv[2]);
+		if (bind(l, (void *)&a, sizeof(a)) || listen(l, 1))
+			return perror("unix listen"), 1;
+		int rc = connect(c, (void *)&a, sizeof(a));
+		unlink(argv[2]);
+		return rc ? 1 : 0;
+	} else if (!strcmp(mode, "memfd-exec")) {
+		/* fileless: copy this binary into a memfd and execveat(fd, "", AT_EMPTY_PATH) */
+		int src = open("/proc/self/exe", O_RDONLY), m = memfd_create("payload", 0);
+		ssize_t n;
+		while ((n = read(src, buf, sizeof(buf))) > 0)
+			write(m, buf, n);
+		char *args[] = {"payload", "open", argv[2], NULL}, *env[] = {NULL};
+		syscall(SYS_execveat, m, "", args, env, AT_EMPTY_PATH);
+		return perror("execveat"), 1;
+	} else if (!strcmp(mode, "exec")) {
+		/* exec ARG2 with argv ARG3...; report the errno when it fails */
+		execv(argv[2], argv + 3);
+		printf("errno %d\n", errno);
+		return 0;
+	} else if (!strcmp(mode, "double-fork")) {
+		/* open ARG2 (names the package), then a grandchild that outlives its
+		 * parent (re-parented away from us) opens ARG3 */
+		int fd = open(argv[2], O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+		pid_t c = fork();
+		if (c == 0) {
+			pid_t me = getpid();
+			if (fork() == 0) {
+				for (int i = 0; i < 200 && getppid() == me; i++)
+					usleep(5000);
+				int fd2 = open(argv[3], O_RDONLY);
+				printf("grandchild %d ppid %d\n", getpid(), getppid());
+				fflush(stdout);
+				_exit(fd2 < 0);
+			}
+			_exit(0);
+		}
+		int st;
+		waitpid(c, &st, 0);
+		usleep(300000); /* let the grandchild finish before we exit */
+		return 0;
+	} else if (!strcmp(mode, "npm")) {
+		/* stands in for npm: runs ARG2 as a lifecycle script, `sh -c ARG2` as a direct child */
+		pid_t c = fork();
+		if (c == 0) {
+			execl("/bin/sh", "sh", "-c", argv[2], (char *)NULL);
+			_exit(127);
+		}
+		int st;
+		waitpid(c, &st, 0);
+		usleep(500000); /* the script's orphans finish meanwhile */
 		return 0;
 	}
 	fprintf(stderr, "unknown mode %s\n", mode);
