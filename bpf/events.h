@@ -195,6 +195,7 @@ struct fangs_counters {
 	__u64 events;        /* records submitted */
 	__u64 ringbuf_drops; /* bpf_ringbuf_reserve failures */
 	__u64 read_failures; /* bpf_probe_read_user{,_str} failures */
+	__u64 aggregated;    /* repeats folded into an earlier record (same process, same object), not sent */
 };
 
 #endif

@@ -31,6 +31,7 @@ int fangs_layout(char *buf, uint32_t cap)
 	BEGIN(fangs_payload_ev); F(fangs_payload_ev, family); F(fangs_payload_ev, port); F(fangs_payload_ev, sock_type); F(fangs_payload_ev, kind);
 	F(fangs_payload_ev, addr); F(fangs_payload_ev, len); F(fangs_payload_ev, data); END();
 	BEGIN(fangs_sni_ev); F(fangs_sni_ev, sni); END();
+	BEGIN(fangs_counters); F(fangs_counters, events); F(fangs_counters, ringbuf_drops); F(fangs_counters, read_failures); F(fangs_counters, aggregated); END();
 	/* enum values, so the TS tables (OP, SOURCES) are checked too */
 #define E(name) pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, "%s\"" #name "\":%d", first ? "" : ",", (int)name), first = 0
 	pos += snprintf(buf + pos, pos < cap ? cap - pos : 0, ",\"enums\":{");

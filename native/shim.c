@@ -292,8 +292,8 @@ int fangs_unwatch(uint64_t cgroup_id)
 	return 0;
 }
 
-/* out3: events, ringbuf_drops, read_failures. cgroup_id 0 = global totals. */
-int fangs_counters(uint64_t cgroup_id, uint64_t *out3)
+/* out4: events, ringbuf_drops, read_failures, aggregated. cgroup_id 0 = global totals. */
+int fangs_counters(uint64_t cgroup_id, uint64_t *out4)
 {
 	struct fangs_counters c = {0};
 	if (!S.obj)
@@ -307,9 +307,10 @@ int fangs_counters(uint64_t cgroup_id, uint64_t *out3)
 	}
 	if (err)
 		return fail(-errno, "counters: cgroup %llu is not watched", (unsigned long long)cgroup_id);
-	out3[0] = c.events;
-	out3[1] = c.ringbuf_drops;
-	out3[2] = c.read_failures;
+	out4[0] = c.events;
+	out4[1] = c.ringbuf_drops;
+	out4[2] = c.read_failures;
+	out4[3] = c.aggregated;
 	return 0;
 }
 

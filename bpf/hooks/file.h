@@ -41,6 +41,54 @@ static __always_inline int remember_open(int dirfd, const char *upath, __u32 fla
 	return 0;
 }
 
+/* Opens already reported, per process incarnation (tgid + start time, so a
+ * reused pid starts afresh) and opened object (dentry + inode: a hard link's
+ * other name is another dentry) and access class. npm and node re-open the
+ * same files thousands of times and a flood of identical opens is an attack
+ * on the ring: the first is a record, the repeats a count
+ * (fangs_counters.aggregated). Failed opens are not folded: their object is
+ * only a name, and a name hash could be made to collide. */
+struct open_key {
+	__u32 tgid;
+	__u32 cls; /* O_ACCMODE | O_CREAT | O_TRUNC */
+	__u64 start_time;
+	__u64 dentry;
+	__u64 ino;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct open_key);
+	__type(value, __u64);
+} opens_seen SEC(".maps");
+
+#define FANGS_O_CLASS (3 | 0100 | 01000)
+
+/* True when this (process, object, access) was reported before: counted, not sent. */
+static __always_inline bool open_seen(struct watch_ctx *w, struct file *f, __u32 flags)
+{
+	if (!f)
+		return false;
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct open_key k = {
+		.tgid = bpf_get_current_pid_tgid() >> 32,
+		.cls = flags & FANGS_O_CLASS,
+		.start_time = BPF_CORE_READ(t, group_leader, start_time),
+		.dentry = (__u64)BPF_CORE_READ(f, f_path.dentry),
+		.ino = BPF_CORE_READ(f, f_inode, i_ino),
+	};
+	__u64 *n = bpf_map_lookup_elem(&opens_seen, &k);
+	if (n) {
+		__sync_fetch_and_add(n, 1);
+		count_aggregated(w);
+		return true;
+	}
+	__u64 one = 1;
+	bpf_map_update_elem(&opens_seen, &k, &one, BPF_ANY);
+	return false;
+}
+
 static __always_inline int emit_open_exit(long ret, __u32 source)
 {
 	struct watch_ctx w;
@@ -49,10 +97,14 @@ static __always_inline int emit_open_exit(long ret, __u32 source)
 	__u64 id = bpf_get_current_pid_tgid();
 	struct pending_open *p = bpf_map_lookup_elem(&pending_opens, &id);
 	struct pending_open args = {.dirfd = FANGS_AT_FDCWD};
+	bool have_args = p != NULL;
 	if (p) {
 		args = *p;
 		bpf_map_delete_elem(&pending_opens, &id);
 	}
+	struct file *f = ret >= 0 ? file_of_fd((int)ret) : NULL;
+	if (have_args && open_seen(&w, f, args.flags))
+		return 0;
 	struct fangs_file_ev *e = reserve(&w, sizeof(*e));
 	if (!e)
 		return 0;
@@ -66,7 +118,7 @@ static __always_inline int emit_open_exit(long ret, __u32 source)
 	if (pf & FANGS_P_REQ_UNREADABLE)
 		count_read_failure(&w, &e->h);
 	if (ret >= 0)
-		pf |= resolve_file(file_of_fd((int)ret), e->resolved);
+		pf |= resolve_file(f, e->resolved);
 	else if (!(pf & FANGS_P_REQ_UNREADABLE) && e->path[0] != '/') {
 		__u32 b = resolve_base(args.dirfd, e->resolved);
 		if (b)

@@ -37,6 +37,7 @@ static __always_inline void emit_dgram_dest(struct watch_ctx *w, struct socket *
 		__u64 *n = bpf_map_lookup_elem(&dgram_seen, &k);
 		if (n) {
 			__sync_fetch_and_add(n, 1);
+			count_aggregated(w);
 			return;
 		}
 		__u64 one = 1;

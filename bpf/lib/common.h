@@ -92,6 +92,16 @@ static __always_inline void count_read_failure(struct watch_ctx *w, struct fangs
 		__sync_fetch_and_add(&g->read_failures, 1);
 }
 
+/* A repeat folded into an earlier record is counted, so a flood shows. */
+static __always_inline void count_aggregated(struct watch_ctx *w)
+{
+	__u32 zero = 0;
+	struct fangs_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
+	__sync_fetch_and_add(&w->c->aggregated, 1);
+	if (g)
+		__sync_fetch_and_add(&g->aggregated, 1);
+}
+
 /* Reserve a record; a failed reservation is counted, never silently lost. */
 static __always_inline void *reserve(struct watch_ctx *w, __u64 size)
 {

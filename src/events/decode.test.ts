@@ -218,6 +218,27 @@ describe("round trips", () => {
   });
 });
 
+describe("identity cache", () => {
+  test("a pid whose exe or ancestry changes is decoded anew", () => {
+    const L = LAYOUT.fangs_file_ev;
+    const mk = (exe: string, anc: { pid: number; comm: string; exe: string }[]) => record(L.size, { op: OP.FILE, source: "sys_exit_openat", pid: 777, exe, ancestors: anc }).b;
+    const a = decodeRecord(mk("/usr/bin/node", [{ pid: 1, comm: "npm", exe: "/usr/bin/node" }]))!;
+    const b = decodeRecord(mk("/usr/bin/curl", [{ pid: 1, comm: "npm", exe: "/usr/bin/node" }]))!;
+    const c = decodeRecord(mk("/usr/bin/curl", [{ pid: 9, comm: "init", exe: "/sbin/init" }, { pid: 1, comm: "x", exe: "" }]))!;
+    const d = decodeRecord(mk("/usr/bin/curl", [{ pid: 9, comm: "init", exe: "/sbin/init" }, { pid: 1, comm: "x", exe: "" }]))!;
+    expect([a.exe, b.exe, c.exe]).toEqual(["/usr/bin/node", "/usr/bin/curl", "/usr/bin/curl"]);
+    expect(c.ancestry).toEqual([{ pid: 9, comm: "init", exe: "/sbin/init" }, { pid: 1, comm: "x", exe: "" }]);
+    expect(d.ancestry).toEqual(c.ancestry);
+    expect(Object.isFrozen(d.ancestry) && Object.isFrozen(d.ancestry[0])).toBe(true); // shared, so read-only
+  });
+
+  test("u64 fields: cgroup ids past 2^53 stay exact", () => {
+    const r = record(LAYOUT.fangs_fork_ev.size, { op: OP.FORK, source: "sched_process_fork" });
+    r.dv.setBigUint64(H.cgroup_id, 18446744073709551615n, true);
+    expect(decodeRecord(r.b)!.cgroup_id).toBe("18446744073709551615");
+  });
+});
+
 describe("golden payloads", () => {
   test("DNS query bytes", () => {
     // dig-style A query for a.example, id 0xabcd, RD set

@@ -34,22 +34,63 @@ function need(b: Uint8Array, size: number, what: string): void {
   if (b.length < size) throw new DecodeError(`${what} record is ${b.length} bytes, expected ${size}`);
 }
 
-function header(b: Uint8Array, dv: DataView): Common {
+/** The identity part of a header: comm, exe and the ancestry, as raw bytes and decoded. */
+interface Identity { raw: Uint8Array; comm: string; exe: string; ancestry: Ancestor[] }
+/**
+ * Last identity seen per pid. A process's records repeat the same 900 bytes
+ * of comm/exe/ancestry until it execs or is re-parented; comparing them
+ * (native memcmp) is much cheaper than decoding a dozen strings per record,
+ * which was most of the decoder's time. Any byte that differs decodes anew.
+ */
+const identities = new Map<number, Identity>();
+const IDENTITY_CACHE_MAX = 4096;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(a, b) === 0;
+}
+
+function identity(b: Uint8Array, dv: DataView, pid: number): Identity {
   const n = Math.min(dv.getUint32(H.n_ancestors, true), ANCESTORS);
+  // n_ancestors, comm, exe and the ancestors in use (the slots past n are not written)
+  const raw = b.subarray(H.n_ancestors, H.ancestors + n * A.size);
+  const hit = identities.get(pid);
+  if (hit && sameBytes(hit.raw, raw)) return hit;
   const ancestry: Ancestor[] = [];
   for (let i = 0; i < n; i++) {
     const o = H.ancestors + i * A.size;
     ancestry.push({ pid: dv.getUint32(o + A.pid, true), comm: cstr(b, o + A.comm, 16), exe: cstr(b, o + A.exe, 128) });
   }
+  // frozen: records of one process share it, so nobody may change it in place
+  for (const a of ancestry) Object.freeze(a);
+  const id: Identity = { raw: raw.slice(), comm: cstr(b, H.comm, 16), exe: cstr(b, H.exe, 128), ancestry: Object.freeze(ancestry) as Ancestor[] };
+  if (identities.size >= IDENTITY_CACHE_MAX) identities.clear();
+  identities.set(pid, id);
+  return id;
+}
+
+/** A u64 as a Number (exact below 2^53), without a BigInt per record. */
+function u64(dv: DataView, off: number): number {
+  return dv.getUint32(off + 4, true) * 4294967296 + dv.getUint32(off, true);
+}
+
+/** A u64 in decimal; exact for every value (BigInt only past 2^53). */
+function u64String(dv: DataView, off: number): string {
+  const hi = dv.getUint32(off + 4, true);
+  return hi < 0x200000 ? String(hi * 4294967296 + dv.getUint32(off, true)) : dv.getBigUint64(off, true).toString();
+}
+
+function header(b: Uint8Array, dv: DataView): Common {
+  const pid = dv.getUint32(H.pid, true);
+  const id = identity(b, dv, pid);
   return {
-    ts_ns: Number(dv.getBigUint64(H.ts_ns, true)),
-    pid: dv.getUint32(H.pid, true),
+    ts_ns: u64(dv, H.ts_ns),
+    pid,
     ppid: dv.getUint32(H.ppid, true),
     uid: dv.getUint32(H.uid, true),
-    comm: cstr(b, H.comm, 16),
-    exe: cstr(b, H.exe, 128),
-    cgroup_id: dv.getBigUint64(H.cgroup_id, true).toString(),
-    ancestry,
+    comm: id.comm,
+    exe: id.exe,
+    cgroup_id: u64String(dv, H.cgroup_id),
+    ancestry: id.ancestry,
     source: SOURCES[dv.getUint32(H.source, true)] ?? "unknown",
   };
 }

@@ -119,4 +119,5 @@ export const LAYOUT = {
   fangs_net_ev: { size: 1088, family: 952, port: 954, sock_type: 956, addr: 960, unix_path: 976 },
   fangs_payload_ev: { size: 2008, family: 952, port: 954, sock_type: 956, kind: 958, addr: 960, len: 976, data: 984 },
   fangs_sni_ev: { size: 1208, sni: 952 },
+  fangs_counters: { size: 32, events: 0, ringbuf_drops: 8, read_failures: 16, aggregated: 24 },
 } as const;

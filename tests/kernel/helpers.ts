@@ -63,6 +63,8 @@ export interface TraceSummary {
   events: number;
   by_kind: Record<string, number>;
   kernel_events: number;
+  /** repeats folded in the kernel (same process, same object) */
+  aggregated: number;
   dropped: number;
   read_failures: number;
   decode_errors: number;

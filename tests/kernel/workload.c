@@ -136,8 +136,14 @@ int main(int argc, char **argv)
 		long n = atol(argv[3]);
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
+		/* "distinct": every open names another (missing) file, so none can be
+		 * folded into an earlier record: the sensor's full per-event path */
+		int distinct = argc > 4 && !strcmp(argv[4], "distinct");
+		char name[4096];
 		for (long i = 0; i < n; i++) {
-			int fd = openat(AT_FDCWD, argv[2], O_RDONLY);
+			if (distinct)
+				snprintf(name, sizeof(name), "%s.%ld", argv[2], i);
+			int fd = openat(AT_FDCWD, distinct ? name : argv[2], O_RDONLY);
 			if (fd >= 0)
 				close(fd);
 		}

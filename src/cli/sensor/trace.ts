@@ -87,6 +87,7 @@ export default command({
         events: total,
         by_kind: byKind,
         kernel_events: c.events,
+        aggregated: c.aggregated,
         dropped: c.ringbuf,
         read_failures: c.read_failures,
         decode_errors: c.decode,
@@ -100,7 +101,7 @@ export default command({
     if (json) process.stdout.write(JSON.stringify(summary) + "\n");
     else {
       const s = summary.summary;
-      process.stdout.write(`summary: ${s.events} events (${Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(", ") || "none"}), kernel ${s.kernel_events}, dropped ${s.dropped}, read failures ${s.read_failures}, decode errors ${s.decode_errors}; probes active: ${s.probes_active.join(" ")}\n`);
+      process.stdout.write(`summary: ${s.events} events (${Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(", ") || "none"}), kernel ${s.kernel_events}, aggregated ${s.aggregated}, dropped ${s.dropped}, read failures ${s.read_failures}, decode errors ${s.decode_errors}; probes active: ${s.probes_active.join(" ")}\n`);
     }
   },
 });
