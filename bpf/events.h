@@ -37,6 +37,7 @@ enum fangs_op {
 	FANGS_OP_FORK = 7,    /* a new process (not a thread); header = the creator */
 	FANGS_OP_EXIT = 8,    /* the last thread of a process exited */
 	FANGS_OP_SOCKET = 9,  /* a raw or packet socket was created */
+	FANGS_OP_FILEOP = 10, /* symlink, link, rename, unlink, mkdir, chmod (and *at forms) */
 };
 
 /* Which kernel hook wrote the record. KEEP IN SYNC with SOURCES in
@@ -69,6 +70,17 @@ enum fangs_source {
 	FANGS_SRC_SCHED_PROCESS_FORK = 25,
 	FANGS_SRC_SCHED_PROCESS_EXIT = 26,
 	FANGS_SRC_SYS_ENTER_SOCKET = 27,
+	FANGS_SRC_SYS_EXIT_FILEOP = 28, /* the link-class syscalls, paired enter/exit (fop says which) */
+};
+
+/* fangs_fileop_ev.fop. KEEP IN SYNC with FOPS in src/events/opcodes.ts. */
+enum fangs_fop {
+	FANGS_FOP_SYMLINK = 1,
+	FANGS_FOP_LINK = 2,
+	FANGS_FOP_RENAME = 3,
+	FANGS_FOP_UNLINK = 4,
+	FANGS_FOP_MKDIR = 5,
+	FANGS_FOP_CHMOD = 6,
 };
 
 /* fangs_hdr.flags */
@@ -150,6 +162,22 @@ struct fangs_exit_ev {
 	struct fangs_hdr h;
 	__s32 exit_code; /* wait status: code << 8 | signal */
 	__u32 _pad;
+};
+
+/* Link-class file operations. `path` names the object acted on (the new
+ * name for symlink/link/rename), `path2` the other name (a symlink's content,
+ * the old name of a link or rename). */
+struct fangs_fileop_ev {
+	struct fangs_hdr h;
+	__u32 fop;        /* enum fangs_fop */
+	__s32 ret;        /* 0, or -errno */
+	__s32 dirfd;      /* what a relative `path` is relative to */
+	__s32 dirfd2;     /* same for `path2` */
+	__u32 mode;       /* mkdir/chmod mode, or the *at flags */
+	__u32 path_flags; /* FANGS_P_* for `path` */
+	char path[FANGS_PATH_LEN];
+	char path2[FANGS_PATH_LEN];
+	char resolved[FANGS_RPATH_LEN]; /* the directory `path` was looked up in, or fchmod's file */
 };
 
 /* socket(2) of a raw or packet socket (sniffing, crafted packets). */

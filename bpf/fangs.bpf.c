@@ -8,3 +8,4 @@
 #include "hooks/net.h"
 #include "hooks/payload.h"
 #include "hooks/io_uring.h"
+#include "hooks/fileop.h"

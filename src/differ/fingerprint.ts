@@ -40,7 +40,7 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
   const imageOf = (e: FangsEvent) => e.exe || lastExe.get(e.pid) || e.ancestry[0]?.exe || "";
   // A path the sensor cut or could not read is marked, so it never equals a
   // baseline value (see INCOMPLETE_MARK); "" would otherwise be dropped.
-  const pathValue = (p: string, f: PathFacts) => (f.unreadable ? "<unreadable>" + INCOMPLETE_MARK : f.path_truncated ? norm(p) + INCOMPLETE_MARK : norm(p));
+  const pathValue = (p: string, f: PathFacts, suffix = "") => (f.unreadable ? "<unreadable>" + suffix + INCOMPLETE_MARK : f.path_truncated ? norm(p) + suffix + INCOMPLETE_MARK : norm(p) + suffix);
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
     switch (e.kind) {
@@ -60,7 +60,10 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
       case "file": {
         const actor = actors.actorOf(who);
         if (npmHousekeeping(actor, e.path)) break;
-        add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, pathValue(e.path, e), e.seq);
+        // a link-class operation names both ends: "x -> /root/.npmrc" is a
+        // planted symlink to the credentials (classified by what it ends in)
+        const value = pathValue(e.path, e, e.target ? ` -> ${norm(e.target)}` : "");
+        add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, value, e.seq);
         break;
       }
       case "connect":

@@ -3,7 +3,7 @@
 // payloads (a DNS query, a TLS ClientHello) and the malformed cases.
 import { describe, expect, test } from "bun:test";
 import { DecodeError, decodeFrames, decodeRecord, ipv6, parseClientHelloSni, parseDnsQuery } from "./decode.ts";
-import { FLAG, LAYOUT, OP, PATHF, PAYLOAD, SOURCES } from "./opcodes.ts";
+import { FLAG, FOPS, LAYOUT, OP, PATHF, PAYLOAD, SOURCES } from "./opcodes.ts";
 
 const H = LAYOUT.fangs_hdr;
 const enc = new TextEncoder();
@@ -125,6 +125,27 @@ describe("round trips", () => {
     memfd.str(L.resolved, "memfd:payload");
     memfd.dv.setUint32(L.path_flags, PATHF.RESOLVED | PATHF.DETACHED | PATHF.EMPTY_PATH, true);
     expect(decodeRecord(memfd.b)).toEqual({ ...common("sched_process_exec"), kind: "exec", filename: "memfd:payload", requested: "/dev/fd/3", argv: [], fileless: true });
+  });
+
+  test("link-class operations: relative names joined to the directory, a symlink's content kept verbatim", () => {
+    const L = LAYOUT.fangs_fileop_ev;
+    const op = (fop: number, path: string, path2: string, extra: (r: ReturnType<typeof record>) => void = () => {}) => {
+      const r = record(L.size, { op: OP.FILEOP, source: "sys_exit_fileop" });
+      r.dv.setUint32(L.fop, fop, true);
+      r.dv.setInt32(L.dirfd, -100, true);
+      r.dv.setInt32(L.dirfd2, -100, true);
+      r.dv.setUint32(L.path_flags, PATHF.BASE_ONLY, true);
+      r.str(L.path, path);
+      r.str(L.path2, path2);
+      r.str(L.resolved, "/app");
+      extra(r);
+      return decodeRecord(r.b);
+    };
+    const base = { ...common("sys_exit_fileop"), kind: "file" as const, flags: 0, dirfd: -100 };
+    expect(op(FOPS.SYMLINK, "node_modules/top/package.json", "../../../root/.npmrc")).toEqual({ ...base, access: "symlink", path: "/app/node_modules/top/package.json", requested: "node_modules/top/package.json", target: "../../../root/.npmrc" });
+    expect(op(FOPS.RENAME, "b", "a")).toEqual({ ...base, access: "rename", path: "/app/b", requested: "b", target: "/app/a" });
+    expect(op(FOPS.CHMOD, "x", "", (r) => { r.dv.setUint32(L.mode, 0o100755, true); r.dv.setInt32(L.ret, -1, true); })).toEqual({ ...base, access: "chmod", path: "/app/x", requested: "x", mode: 0o755, errno: 1 });
+    expect(() => op(99, "x", "")).toThrow(DecodeError);
   });
 
   test("fork, exit and raw socket records", () => {

@@ -6,7 +6,7 @@
 // interpreted; output layers escape or JSON-encode it.
 import type { Ancestor, ConnectEvent, DnsEvent, EventCommon, ExecEvent, ExitEvent, FileEvent, ForkEvent, ListenEvent, PathFacts, SocketEvent, TlsEvent } from "./types.ts";
 import type { SensorEvent } from "../sensor/types.ts";
-import { ANCESTORS, FLAG, LAYOUT, OP, PATHF, PATH_LEN, PAYLOAD, RPATH_LEN, SOURCES } from "./opcodes.ts";
+import { ANCESTORS, FLAG, FOPS, LAYOUT, OP, PATHF, PATH_LEN, PAYLOAD, RPATH_LEN, SOURCES } from "./opcodes.ts";
 
 export class DecodeError extends Error {
   constructor(message: string) {
@@ -252,6 +252,34 @@ function decodeFile(b: Uint8Array, dv: DataView, c: Common): W<FileEvent> {
   return e;
 }
 
+const FOP_ACCESS: Record<number, FileEvent["access"]> = {
+  [FOPS.SYMLINK]: "symlink", [FOPS.LINK]: "link", [FOPS.RENAME]: "rename", [FOPS.UNLINK]: "unlink", [FOPS.MKDIR]: "mkdir", [FOPS.CHMOD]: "chmod",
+};
+
+/** symlink/link/rename/unlink/mkdir/chmod as a FileEvent whose `access` names the operation. */
+function decodeFileop(b: Uint8Array, dv: DataView, c: Common): W<FileEvent> {
+  const L = LAYOUT.fangs_fileop_ev;
+  need(b, L.size, "file operation");
+  const fop = dv.getUint32(L.fop, true);
+  const access = FOP_ACCESS[fop];
+  if (!access) throw new DecodeError(`unknown file operation ${fop}`);
+  const { path, facts, pf } = pathOf(b, dv, L.path, L.resolved, L.path_flags);
+  const dirfd = dv.getInt32(L.dirfd, true);
+  const e: W<FileEvent> = { ...c, kind: "file", path, flags: 0, access, dirfd, ...facts };
+  let target = cstr(b, L.path2, PATH_LEN);
+  // link/rename: the old name is looked up like the new one; a symlink's
+  // content is kept verbatim (it is resolved from the link's directory when used)
+  if (target && !target.startsWith("/") && access !== "symlink" && pf & PATHF.BASE_ONLY && dv.getInt32(L.dirfd2, true) === dirfd) {
+    const base = cstr(b, L.resolved, RPATH_LEN);
+    target = base.endsWith("/") ? base + target : `${base}/${target}`;
+  }
+  if (target) e.target = target;
+  if (access === "mkdir" || access === "chmod") e.mode = dv.getUint32(L.mode, true) & 0o7777;
+  const ret = dv.getInt32(L.ret, true);
+  if (ret < 0) e.errno = -ret;
+  return e;
+}
+
 function decodeFork(b: Uint8Array, dv: DataView, c: Common): W<ForkEvent> {
   need(b, LAYOUT.fangs_fork_ev.size, "fork");
   return { ...c, kind: "fork", child_pid: dv.getUint32(LAYOUT.fangs_fork_ev.child_pid, true) };
@@ -335,6 +363,7 @@ export function decodeRecord(b: Uint8Array): SensorEvent | null {
     case OP.FORK: return decodeFork(b, dv, c);
     case OP.EXIT: return decodeExit(b, dv, c);
     case OP.SOCKET: return decodeSocket(b, dv, c);
+    case OP.FILEOP: return decodeFileop(b, dv, c);
     default: throw new DecodeError(`unknown event op ${op}`);
   }
 }

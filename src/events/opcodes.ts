@@ -14,7 +14,11 @@ export const OP = {
   FORK: 7,
   EXIT: 8,
   SOCKET: 9,
+  FILEOP: 10,
 } as const;
+
+/** enum fangs_fop (fangs_fileop_ev.fop) → FileEvent.access. KEEP IN SYNC with bpf/events.h. */
+export const FOPS = { SYMLINK: 1, LINK: 2, RENAME: 3, UNLINK: 4, MKDIR: 5, CHMOD: 6 } as const;
 
 /** enum fangs_source: index = value. The names are what events carry in `source`. */
 export const SOURCES: readonly string[] = [
@@ -46,6 +50,7 @@ export const SOURCES: readonly string[] = [
   "sched_process_fork",
   "sched_process_exit",
   "sys_enter_socket",
+  "sys_exit_fileop",
 ];
 
 /** BPF program name (bpf/hooks/*.h) -> the probe name operators see. */
@@ -60,6 +65,38 @@ export const PROBE_NAMES: Record<string, string> = {
   tp_sys_exit_execveat: "sys_exit_execveat",
   tp_sched_process_fork: "tp_btf:sched_process_fork",
   tp_sys_enter_socket: "sys_enter_socket",
+  tp_sys_enter_symlink: "sys_enter_symlink",
+  tp_sys_exit_fileop: "sys_exit_symlink", // the one fileop exit program (its own tracepoint); native/shim.c attaches it to the rest
+  tp_sys_exit_symlinkat: "sys_exit_symlinkat",
+  tp_sys_enter_symlinkat: "sys_enter_symlinkat",
+  tp_sys_enter_link: "sys_enter_link",
+  tp_sys_exit_link: "sys_exit_link",
+  tp_sys_enter_linkat: "sys_enter_linkat",
+  tp_sys_exit_linkat: "sys_exit_linkat",
+  tp_sys_enter_rename: "sys_enter_rename",
+  tp_sys_exit_rename: "sys_exit_rename",
+  tp_sys_enter_renameat: "sys_enter_renameat",
+  tp_sys_exit_renameat: "sys_exit_renameat",
+  tp_sys_enter_renameat2: "sys_enter_renameat2",
+  tp_sys_exit_renameat2: "sys_exit_renameat2",
+  tp_sys_enter_unlink: "sys_enter_unlink",
+  tp_sys_exit_unlink: "sys_exit_unlink",
+  tp_sys_enter_unlinkat: "sys_enter_unlinkat",
+  tp_sys_exit_unlinkat: "sys_exit_unlinkat",
+  tp_sys_enter_rmdir: "sys_enter_rmdir",
+  tp_sys_exit_rmdir: "sys_exit_rmdir",
+  tp_sys_enter_mkdir: "sys_enter_mkdir",
+  tp_sys_exit_mkdir: "sys_exit_mkdir",
+  tp_sys_enter_mkdirat: "sys_enter_mkdirat",
+  tp_sys_exit_mkdirat: "sys_exit_mkdirat",
+  tp_sys_enter_chmod: "sys_enter_chmod",
+  tp_sys_exit_chmod: "sys_exit_chmod",
+  tp_sys_enter_fchmodat: "sys_enter_fchmodat",
+  tp_sys_exit_fchmodat: "sys_exit_fchmodat",
+  tp_sys_enter_fchmodat2: "sys_enter_fchmodat2",
+  tp_sys_exit_fchmodat2: "sys_exit_fchmodat2",
+  tp_sys_enter_fchmod: "sys_enter_fchmod",
+  tp_sys_exit_fchmod: "sys_exit_fchmod",
   tp_sys_enter_execve: "sys_enter_execve",
   tp_sys_enter_execveat: "sys_enter_execveat",
   tp_sched_process_exec: "sched_process_exec",
@@ -115,6 +152,7 @@ export const LAYOUT = {
   fangs_file_ev: { size: 1744, dirfd: 952, flags: 956, mode: 960, path: 968, ret: 1224, path_flags: 1228, resolved: 1232 },
   fangs_fork_ev: { size: 960, child_pid: 952 },
   fangs_exit_ev: { size: 960, exit_code: 952 },
+  fangs_fileop_ev: { size: 2000, fop: 952, ret: 956, dirfd: 960, dirfd2: 964, mode: 968, path_flags: 972, path: 976, path2: 1232, resolved: 1488 },
   fangs_socket_ev: { size: 968, family: 952, type: 956, protocol: 960 },
   fangs_net_ev: { size: 1088, family: 952, port: 954, sock_type: 956, addr: 960, unix_path: 976 },
   fangs_payload_ev: { size: 2008, family: 952, port: 954, sock_type: 956, kind: 958, addr: 960, len: 976, data: 984 },

@@ -60,9 +60,14 @@ export interface FileEvent extends EventCommon, PathFacts {
   kind: "file";
   /** The file the kernel opened (resolved from the new fd); for a failed open, the requested name made absolute. */
   path: string;
-  /** open(2) flags as passed. */
+  /** open(2) flags as passed (0 for the link-class operations). */
   flags: number;
-  access: "read" | "write" | "create";
+  /** An open ("read" | "write" | "create") or a link-class operation on `path`. */
+  access: "read" | "write" | "create" | "symlink" | "link" | "rename" | "unlink" | "mkdir" | "chmod";
+  /** symlink: the link's content; link/rename: the old name (`path` is the new one). */
+  target?: string;
+  /** mkdir/chmod mode. */
+  mode?: number;
   /** Directory fd the path is relative to (-100 = AT_FDCWD). */
   dirfd?: number;
   /** The open failed with this errno (ENOENT on a probe for ~/.npmrc is still evidence). */

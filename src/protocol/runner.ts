@@ -38,7 +38,7 @@ export const RegisterRequest = v.object({
   id: v.optional(RUNNER_ID),
   hostname: str(255),
   version: v.optional(str(64)),
-  probes: v.optional(v.pipe(v.array(ProbeStatus), v.maxLength(64)), []),
+  probes: v.optional(v.pipe(v.array(ProbeStatus), v.maxLength(128)), []), // native/shim.c MAX_PROBES
 });
 export const RegisterResponse = v.object({ runner_id: RUNNER_ID, heartbeat_interval_s: v.number() });
 
@@ -69,7 +69,7 @@ const proto = v.picklist(["tcp", "udp", "unknown"]);
 
 export const WireEvent = v.variant("kind", [
   v.object({ ...common, ...pathFacts, kind: v.literal("exec"), filename: str(4096), argv: v.pipe(v.array(str(4096)), v.maxLength(64)), argv_truncated: v.optional(v.boolean()), errno: v.optional(u32), fileless: v.optional(v.boolean()) }),
-  v.object({ ...common, ...pathFacts, kind: v.literal("file"), path: str(4096), flags: v.pipe(v.number(), v.integer()), access: v.picklist(["read", "write", "create"]), dirfd: v.optional(v.pipe(v.number(), v.integer())), errno: v.optional(u32) }),
+  v.object({ ...common, ...pathFacts, kind: v.literal("file"), path: str(4096), flags: v.pipe(v.number(), v.integer()), access: v.picklist(["read", "write", "create", "symlink", "link", "rename", "unlink", "mkdir", "chmod"]), dirfd: v.optional(v.pipe(v.number(), v.integer())), errno: v.optional(u32), target: v.optional(str(4096)), mode: v.optional(u32) }),
   v.object({ ...common, kind: v.literal("connect"), family, address: str(256), port, proto, unreadable: v.optional(v.boolean()) }),
   v.object({ ...common, kind: v.literal("fork"), child_pid: u32 }),
   v.object({ ...common, kind: v.literal("exit"), exit_code: u32, signal: v.optional(u32) }),

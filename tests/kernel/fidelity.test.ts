@@ -49,6 +49,7 @@ mkdirSync(join(R, "node_modules/evil"));
 writeFileSync(join(R, "node_modules/evil/index.js"), "");
 // 5. a baseline path swapped for a symlink to the credentials
 const swapped = join(R, "swap/node_modules/top/package.json");
+mkdirSync(join(R, "ops"));
 mkdirSync(join(R, "swap/node_modules/top"), { recursive: true });
 symlinkSync(secret, swapped);
 
@@ -71,6 +72,7 @@ beforeAll(async () => {
     runs.npm = runIn(cg.path, [join(R, "bin/npm"), "npm", `${wl} double-fork ${join(R, "node_modules/evil/index.js")} ${secret}`]);
     runs.swap = runIn(cg.path, [wl, "open", swapped]);
     runs.dirfd = runIn(cg.path, [wl, "openat-dirfd", pkg, "package.json"]);
+    runs.fileops = runIn(cg.path, [wl, "fileops", join(R, "ops"), secret]);
   } finally {
     ({ events } = await trace.stop());
   }
@@ -202,5 +204,30 @@ describe("5. paths as the kernel resolved them", () => {
     const e = one(runs.dirfd.pid, "file", (e) => e.requested === "package.json");
     expect(e.path).toBe(join(pkg, "package.json"));
     expect(e.dirfd).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("6. link-class operations", () => {
+  test("symlink, link, rename, mkdir, chmod, fchmod, unlink, rmdir are file events with absolute names", () => {
+    const ops = join(R, "ops");
+    const got = all(runs.fileops.pid, "file", (e) => !["read", "write", "create"].includes(e.access)).map((e) => [e.access, e.path, e.target ?? null, e.mode ?? null, e.errno ?? null]);
+    expect(got).toEqual([
+      ["symlink", join(ops, "planted"), secret, null, null],
+      ["link", join(ops, "b"), join(ops, "a"), null, null],
+      ["rename", join(ops, "c"), join(ops, "b"), null, null],
+      ["mkdir", join(ops, "sub"), null, 0o700, null],
+      ["chmod", join(ops, "a"), null, 0o755, null],
+      ["chmod", join(ops, "a"), null, 0o700, null], // fchmod: named from the fd's file
+      ["unlink", join(ops, "c"), null, null, null],
+      ["unlink", join(ops, "sub"), null, null, null], // rmdir
+    ]);
+    expect(runs.fileops.code).toBe(0);
+  });
+
+  test("a planted symlink to the credentials is a critical write before anything opens it", () => {
+    const e = one(runs.fileops.pid, "file", (e) => e.access === "symlink");
+    const found = findDeviations(extractFingerprints(asRun([e])), new Set(), () => false);
+    expect(found.map((f) => [f.category, f.severity])).toEqual([["fs_new_path_write", "critical"]]);
+    expect(found[0].value).toMatch(/ -> .*\/fake-root\/\.npmrc$/);
   });
 });

@@ -300,6 +300,17 @@ int main(int argc, char **argv)
 		waitpid(c, &st, 0);
 		usleep(300000); /* let the grandchild finish before we exit */
 		return 0;
+	} else if (!strcmp(mode, "fileops")) {
+		/* link-class operations with relative names inside ARG2: a planted
+		 * symlink to ARG3, then link, rename, mkdir, chmod, fchmod, unlink, rmdir */
+		if (chdir(argv[2]))
+			return perror("chdir"), 1;
+		if (symlink(argv[3], "planted"))
+			return perror("symlink"), 1;
+		int fd = open("a", O_WRONLY | O_CREAT, 0600);
+		if (link("a", "b") || rename("b", "c") || mkdir("sub", 0700) || chmod("a", 0755) || fchmod(fd, 0700) || unlink("c") || rmdir("sub"))
+			return perror("fileops"), 1;
+		return 0;
 	} else if (!strcmp(mode, "npm")) {
 		/* stands in for npm: runs ARG2 as a lifecycle script, `sh -c ARG2` as a direct child */
 		pid_t c = fork();

@@ -15,7 +15,7 @@ export function summary(e: FangsEvent | null): string {
   if (!e) return "(unparseable event body)";
   switch (e.kind) {
     case "exec": return `${e.filename}${asked(e)} ${JSON.stringify(e.argv ?? [])}${e.argv_truncated ? " (argv truncated)" : ""}${e.errno ? ` failed errno ${e.errno}` : ""}${e.fileless ? " (fileless)" : ""}`;
-    case "file": return `${e.access} ${e.path}${asked(e)}${e.errno ? ` failed errno ${e.errno}` : ""}`;
+    case "file": return `${e.access} ${e.path}${e.target ? ` → ${e.target}` : ""}${asked(e)}${e.errno ? ` failed errno ${e.errno}` : ""}`;
     case "connect": return e.unreadable ? `${e.proto} (unreadable address)` : `${e.proto} ${e.address}:${e.port}`;
     case "fork": return `created pid ${e.child_pid}`;
     case "exit": return `exited ${e.exit_code}${e.signal ? ` (signal ${e.signal})` : ""}`;

@@ -16,7 +16,7 @@ const POLL_MS = 10;
 function describe(e: SensorEvent): string {
   switch (e.kind) {
     case "exec": return `${e.filename}${e.requested ? ` (asked ${e.requested})` : ""}${e.errno ? ` errno ${e.errno}` : ""} ${e.argv.slice(1).join(" ")}`;
-    case "file": return `${e.access} ${e.path}${e.requested ? ` (asked ${e.requested})` : ""}${e.errno ? ` errno ${e.errno}` : ""}${e.path_truncated ? " [truncated]" : ""}`;
+    case "file": return `${e.access} ${e.path}${e.target ? ` -> ${e.target}` : ""}${e.requested ? ` (asked ${e.requested})` : ""}${e.errno ? ` errno ${e.errno}` : ""}${e.path_truncated ? " [truncated]" : ""}`;
     case "fork": return `child ${e.child_pid}`;
     case "exit": return `code ${e.exit_code}${e.signal ? ` signal ${e.signal}` : ""}`;
     case "socket": return `${e.family} ${e.type} protocol ${e.protocol}`;
