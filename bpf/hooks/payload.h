@@ -55,6 +55,57 @@ static __always_inline void emit_dgram_dest(struct watch_ctx *w, struct socket *
 	submit(w, e);
 }
 
+/* Sockets that already sent a ClientHello-looking record: a client sends one
+ * per connection, so later ones on the same socket (a flood of datagrams
+ * that merely look like TLS) are counted, not copied. */
+/* A freed socket's memory is reused: the sockfs inode number (never reused
+ * while the host is up) tells a new socket at the same address apart. */
+struct tls_key {
+	__u64 sock;
+	__u64 ino;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct tls_key);
+	__type(value, __u64);
+} tls_seen SEC(".maps");
+
+struct payload_args {
+	const void *ubuf;
+	__u64 len;
+	__u32 source;
+	__u16 family, port, sock_type, kind;
+	__u8 addr[16];
+};
+
+/* A record with room for `cap` payload bytes: the ring gets no more than the
+ * parser will read (a DNS query fits 512, most hellos 512 or 1024). `cap` is a
+ * constant at each call site, so the verifier bounds the copy. */
+static __always_inline int emit_payload_sized(struct watch_ctx *w, struct payload_args *a, const __u32 cap)
+{
+	struct fangs_payload_ev *e = reserve(w, offsetof(struct fangs_payload_ev, data) + cap);
+	if (!e)
+		return 0;
+	fill_hdr(&e->h, w, FANGS_OP_PAYLOAD, a->source);
+	e->family = a->family;
+	e->port = a->port;
+	e->sock_type = a->sock_type;
+	e->kind = a->kind;
+	__builtin_memcpy(e->addr, a->addr, sizeof(e->addr));
+	e->_pad = 0;
+	__u32 n = a->len > cap ? cap : (__u32)a->len;
+	asm volatile("" : "+r"(n));
+	if (n > cap || bpf_probe_read_user(e->data, n, a->ubuf)) {
+		n = 0;
+		count_read_failure(w, &e->h);
+	}
+	e->len = n;
+	submit(w, e);
+	return 0;
+}
+
 static __always_inline int emit_payload(int fd, const void *ubuf, __u64 len, const void *uaddr, int addrlen, __u32 source, bool require_socket)
 {
 	struct watch_ctx w;
@@ -68,42 +119,38 @@ static __always_inline int emit_payload(int fd, const void *ubuf, __u64 len, con
 	if (len < 12 || !ubuf)
 		return 0;
 
-	__u16 family = 0, port = 0;
-	__u8 addr[16] = {};
+	struct payload_args a = {.ubuf = ubuf, .len = len, .source = source};
 	if (uaddr)
-		read_user_sockaddr(uaddr, addrlen, &family, &port, addr, NULL);
+		read_user_sockaddr(uaddr, addrlen, &a.family, &a.port, a.addr, NULL);
 	else if (s)
-		read_sock_peer(s, &family, &port, addr);
+		read_sock_peer(s, &a.family, &a.port, a.addr);
 
 	__u8 head[6] = {};
 	if (bpf_probe_read_user(head, sizeof(head), ubuf))
 		return 0;
-	__u16 kind;
-	if (port == 53)
-		kind = FANGS_PAYLOAD_DNS;
-	else if (looks_like_client_hello(head))
-		kind = FANGS_PAYLOAD_TLS;
-	else
+	if (a.port == 53) {
+		a.kind = FANGS_PAYLOAD_DNS;
+	} else if (looks_like_client_hello(head)) {
+		a.kind = FANGS_PAYLOAD_TLS;
+		if (s) {
+			struct tls_key key = {.sock = (__u64)s, .ino = BPF_CORE_READ(s, file, f_inode, i_ino)};
+			__u64 one = 1;
+			__u64 *n = bpf_map_lookup_elem(&tls_seen, &key);
+			if (n) {
+				__sync_fetch_and_add(n, 1);
+				count_aggregated(&w);
+				return 0;
+			}
+			bpf_map_update_elem(&tls_seen, &key, &one, BPF_ANY);
+		}
+	} else {
 		return 0;
-
-	struct fangs_payload_ev *e = reserve(&w, sizeof(*e));
-	if (!e)
-		return 0;
-	fill_hdr(&e->h, &w, FANGS_OP_PAYLOAD, source);
-	e->family = family;
-	e->port = port;
-	e->sock_type = socket_type(s);
-	e->kind = kind;
-	__builtin_memcpy(e->addr, addr, sizeof(addr));
-	e->_pad = 0;
-	__u32 n = len > FANGS_PAYLOAD_LEN ? FANGS_PAYLOAD_LEN : (__u32)len;
-	if (bpf_probe_read_user(e->data, n, ubuf)) {
-		n = 0;
-		count_read_failure(&w, &e->h);
 	}
-	e->len = n;
-	submit(&w, e);
-	return 0;
+	a.sock_type = socket_type(s);
+	/* DNS: a query is at most ~270 bytes (+2 over TCP) */
+	if (a.kind == FANGS_PAYLOAD_DNS || len <= 512)
+		return emit_payload_sized(&w, &a, 512);
+	return emit_payload_sized(&w, &a, FANGS_PAYLOAD_LEN);
 }
 
 SEC("tracepoint/syscalls/sys_enter_sendto")

@@ -1,5 +1,5 @@
 // Events → fingerprints. Pure: the caller reads events and stores results.
-import type { FangsEvent, PathFacts } from "../events/types.ts";
+import type { ExecEvent, FangsEvent, PathFacts } from "../events/types.ts";
 import { ActorResolver, NPM_ACTOR } from "./actors.ts";
 import { canonicalAddress, endpointValue, normalizeHost, normalizePath } from "./normalize.ts";
 import { fingerprintKey, INCOMPLETE_MARK, type Category, type Fingerprint } from "./types.ts";
@@ -41,6 +41,16 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
   // A path the sensor cut or could not read is marked, so it never equals a
   // baseline value (see INCOMPLETE_MARK); "" would otherwise be dropped.
   const pathValue = (p: string, f: PathFacts, suffix = "") => (f.unreadable ? "<unreadable>" + suffix + INCOMPLETE_MARK : f.path_truncated ? norm(p) + suffix + INCOMPLETE_MARK : norm(p) + suffix);
+  // The program is the binary the kernel ran; the name it was run as joins it
+  // when they differ: busybox's applets are one binary ("/bin/busybox as
+  // /bin/sh" vs "… as /bin/nc"), a script runs its interpreter, and a
+  // symlink trick ("l/../../usr/bin/node") must not fold into a baseline
+  // value. busybox re-executing itself via /proc/self/exe is named by argv[0].
+  const execValue = (e: ExecEvent) => {
+    const invoked = e.requested !== undefined && /^\/proc\/(self|\d+)\/exe$/.test(e.requested) && e.argv[0] ? e.argv[0] : e.requested;
+    const as = invoked !== undefined && norm(invoked) !== norm(e.filename) ? ` as ${norm(invoked)}` : "";
+    return pathValue(e.filename, e, as);
+  };
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
     switch (e.kind) {
@@ -54,7 +64,7 @@ export function extractFingerprints(events: readonly FangsEvent[]): Fingerprint[
         if (spawn && e.source !== "sched_process_exec" && NPM_SEARCH_DIR.test(e.filename)) break;
         const actor = spawn ? NPM_ACTOR : actors.actorOf(who);
         // Failed attempts (ENOENT along PATH) count too: trying curl is news.
-        add("proc_new_exec", actor, pathValue(e.filename, e), e.seq);
+        add("proc_new_exec", actor, execValue(e), e.seq);
         break;
       }
       case "file": {

@@ -232,6 +232,10 @@ describe("round trips", () => {
     r.dv.setUint32(L.len, hello.length, true);
     r.b.set(hello, L.data);
     expect(decodeRecord(r.b)).toEqual({ ...common("sys_enter_write"), kind: "tls", sni: "c2.attacker.example", address: "198.51.100.7", port: 443 });
+    // records are sized to the payload class (512 bytes here): a shorter record decodes,
+    // one shorter than the bytes it claims is a DecodeError
+    expect(decodeRecord(r.b.subarray(0, L.data + 512))).toEqual(decodeRecord(r.b));
+    expect(() => decodeRecord(r.b.subarray(0, L.data + hello.length - 1))).toThrow(DecodeError);
 
     const s = record(LAYOUT.fangs_sni_ev.size, { op: OP.SNI, source: "uprobe:SSL_ctrl" });
     s.str(LAYOUT.fangs_sni_ev.sni, "uprobe.attacker.example");

@@ -321,11 +321,13 @@ function decodeNet(b: Uint8Array, dv: DataView, c: Common, kind: "connect" | "li
 
 function decodePayload(b: Uint8Array, dv: DataView, c: Common): W<DnsEvent> | W<TlsEvent> | null {
   const L = LAYOUT.fangs_payload_ev;
-  need(b, L.size, "payload");
+  // records are sized to what the parser reads (512 or 1024 payload bytes)
+  need(b, L.data, "payload");
   const fam = dv.getUint16(L.family, true);
   const port = dv.getUint16(L.port, true);
   const sockType = dv.getUint16(L.sock_type, true);
-  const len = Math.min(dv.getUint32(L.len, true), b.length - L.data);
+  const len = dv.getUint32(L.len, true);
+  need(b, L.data + len, "payload");
   let data = b.subarray(L.data, L.data + len);
   const server = address(b, fam, L.addr);
   if (dv.getUint16(L.kind, true) === PAYLOAD.DNS) {
