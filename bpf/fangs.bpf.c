@@ -7,5 +7,5 @@
 #include "hooks/exec.h"
 #include "hooks/net.h"
 #include "hooks/payload.h"
-#include "hooks/io_uring.h"
 #include "hooks/fileop.h"
+#include "hooks/io_uring.h"

@@ -27,22 +27,28 @@ struct {
 
 /* sendto/sendmsg/sendmmsg with an address: a destination like a connect, but
  * without one (dgram.send to 198.51.100.66:9999 never calls connect()). */
+/* True when this process already reported this destination (then counted). */
+static __always_inline bool dgram_seen_before(struct watch_ctx *w, struct dgram_key *k)
+{
+	__u64 *n = bpf_map_lookup_elem(&dgram_seen, k);
+	if (n) {
+		__sync_fetch_and_add(n, 1);
+		count_aggregated(w);
+		return true;
+	}
+	__u64 one = 1;
+	bpf_map_update_elem(&dgram_seen, k, &one, BPF_ANY);
+	return false;
+}
+
 static __always_inline void emit_dgram_dest(struct watch_ctx *w, struct socket *s, const void *uaddr, int addrlen, __u32 source)
 {
 	struct dgram_key k = {.tgid = bpf_get_current_pid_tgid() >> 32};
 	bool ok = read_user_sockaddr(uaddr, addrlen, &k.family, &k.port, k.addr, NULL);
 	if (ok && k.family != AF_INET && k.family != AF_INET6 && k.family != AF_UNIX)
 		return; /* AF_UNSPEC, netlink: not a destination */
-	if (ok && k.family != AF_UNIX) {
-		__u64 *n = bpf_map_lookup_elem(&dgram_seen, &k);
-		if (n) {
-			__sync_fetch_and_add(n, 1);
-			count_aggregated(w);
-			return;
-		}
-		__u64 one = 1;
-		bpf_map_update_elem(&dgram_seen, &k, &one, BPF_ANY);
-	}
+	if (ok && k.family != AF_UNIX && dgram_seen_before(w, &k))
+		return;
 	struct fangs_net_ev *e = net_reserve(w, FANGS_OP_CONNECT, source);
 	if (!e)
 		return;

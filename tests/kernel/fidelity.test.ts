@@ -73,6 +73,8 @@ beforeAll(async () => {
     runs.swap = runIn(cg.path, [wl, "open", swapped]);
     runs.dirfd = runIn(cg.path, [wl, "openat-dirfd", pkg, "package.json"]);
     runs.fileops = runIn(cg.path, [wl, "fileops", join(R, "ops"), secret]);
+    runs.uringOps = runIn(cg.path, [wl, "uring-fileops", join(R, "ops"), secret]);
+    runs.uringSend = runIn(cg.path, [wl, "uring-sendto", "198.51.100.67", "9998"], { sealedNet: true });
   } finally {
     ({ events } = await trace.stop());
   }
@@ -129,6 +131,10 @@ describe("2. datagrams and sockets", () => {
     const got = all(runs.udp.pid, "connect");
     expect(got.map((e) => [e.source, e.family, e.address, e.port, e.proto])).toEqual([["sys_enter_sendto", "inet", "198.51.100.66", 9999, "udp"]]);
     expect(extractFingerprints(asRun(got)).map((f) => `${f.category} ${f.value}`)).toEqual(["net_new_destination 198.51.100.66:9999/udp"]);
+  });
+
+  test("io_uring SEND with a destination address is a destination event", () => {
+    expect(one(runs.uringSend.pid, "connect", (e) => e.source === "io_uring_submit_req")).toMatchObject({ family: "inet", address: "198.51.100.67", port: 9998, proto: "udp" });
   });
 
   test("sendmsg with msg_name is a destination event", () => {
@@ -223,6 +229,18 @@ describe("6. link-class operations", () => {
       ["unlink", join(ops, "sub"), null, null, null], // rmdir
     ]);
     expect(runs.fileops.code).toBe(0);
+  });
+
+  test("the same operations through io_uring are file events too", () => {
+    const ops = join(R, "ops");
+    const got = all(runs.uringOps.pid, "file", (e) => e.source === "io_uring_submit_req").map((e) => [e.access, e.path, e.target ?? null]);
+    expect(got).toEqual([
+      ["symlink", join(ops, "u-planted"), secret],
+      ["mkdir", join(ops, "u-dir"), null],
+      ["rename", join(ops, "u-dir2"), join(ops, "u-dir")],
+      ["unlink", join(ops, "u-dir2"), null],
+    ]);
+    expect(runs.uringOps.code).toBe(0);
   });
 
   test("a planted symlink to the credentials is a critical write before anything opens it", () => {

@@ -311,6 +311,22 @@ int main(int argc, char **argv)
 		if (link("a", "b") || rename("b", "c") || mkdir("sub", 0700) || chmod("a", 0755) || fchmod(fd, 0700) || unlink("c") || rmdir("sub"))
 			return perror("fileops"), 1;
 		return 0;
+	} else if (!strcmp(mode, "uring-fileops")) {
+		/* the link-class operations through io_uring (no syscall tracepoint sees them) */
+		if (chdir(argv[2]))
+			return perror("chdir"), 1;
+		struct io_uring_sqe sym = {.opcode = IORING_OP_SYMLINKAT, .fd = AT_FDCWD, .addr = (unsigned long)argv[3], .addr2 = (unsigned long)"u-planted"};
+		struct io_uring_sqe mk = {.opcode = IORING_OP_MKDIRAT, .fd = AT_FDCWD, .addr = (unsigned long)"u-dir", .len = 0700};
+		struct io_uring_sqe mv = {.opcode = IORING_OP_RENAMEAT, .fd = AT_FDCWD, .addr = (unsigned long)"u-dir", .len = AT_FDCWD, .addr2 = (unsigned long)"u-dir2"};
+		struct io_uring_sqe rm = {.opcode = IORING_OP_UNLINKAT, .fd = AT_FDCWD, .addr = (unsigned long)"u-dir2", .unlink_flags = AT_REMOVEDIR};
+		return uring_one(&sym) || uring_one(&mk) || uring_one(&mv) || uring_one(&rm);
+	} else if (!strcmp(mode, "uring-sendto")) {
+		/* IORING_OP_SEND with a destination address: a datagram without connect() */
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		struct sockaddr_in a = addr4(argv[2], atoi(argv[3]));
+		struct io_uring_sqe sqe = {.opcode = IORING_OP_SEND, .fd = s, .addr = (unsigned long)"x", .len = 1, .addr2 = (unsigned long)&a};
+		sqe.addr_len = sizeof(a);
+		return uring_one(&sqe);
 	} else if (!strcmp(mode, "npm")) {
 		/* stands in for npm: runs ARG2 as a lifecycle script, `sh -c ARG2` as a direct child */
 		pid_t c = fork();
