@@ -71,6 +71,7 @@ enum fangs_source {
 	FANGS_SRC_SCHED_PROCESS_EXIT = 26,
 	FANGS_SRC_SYS_ENTER_SOCKET = 27,
 	FANGS_SRC_SYS_EXIT_FILEOP = 28, /* the link-class syscalls, paired enter/exit (fop says which) */
+	FANGS_SRC_SYS_EXIT_CONNECT = 29, /* unix connects and addresses unreadable at entry */
 };
 
 /* fangs_fileop_ev.fop. KEEP IN SYNC with FOPS in src/events/opcodes.ts. */
@@ -197,8 +198,11 @@ struct fangs_net_ev {
 	__u16 sock_type; /* SOCK_STREAM 1, SOCK_DGRAM 2, 0 unknown */
 	__u16 _pad;
 	__u8 addr[16];   /* 4 bytes used for AF_INET */
-	char unix_path[FANGS_UNIX_PATH_LEN];
+	char unix_path[FANGS_UNIX_PATH_LEN]; /* as requested */
 	__u32 _pad2;
+	__s32 ret;        /* connect's result when written at exit (unix, unreadable at entry), else 0 */
+	__u32 path_flags; /* FANGS_P_* for unix_path/resolved */
+	char resolved[FANGS_RPATH_LEN]; /* a unix peer's socket file as the kernel resolved it */
 };
 
 struct fangs_payload_ev {

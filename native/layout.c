@@ -29,7 +29,8 @@ int fangs_layout(char *buf, uint32_t cap)
 	BEGIN(fangs_fileop_ev); F(fangs_fileop_ev, fop); F(fangs_fileop_ev, ret); F(fangs_fileop_ev, dirfd); F(fangs_fileop_ev, dirfd2);
 	F(fangs_fileop_ev, mode); F(fangs_fileop_ev, path_flags); F(fangs_fileop_ev, path); F(fangs_fileop_ev, path2); F(fangs_fileop_ev, resolved); END();
 	BEGIN(fangs_socket_ev); F(fangs_socket_ev, family); F(fangs_socket_ev, type); F(fangs_socket_ev, protocol); END();
-	BEGIN(fangs_net_ev); F(fangs_net_ev, family); F(fangs_net_ev, port); F(fangs_net_ev, sock_type); F(fangs_net_ev, addr); F(fangs_net_ev, unix_path); END();
+	BEGIN(fangs_net_ev); F(fangs_net_ev, family); F(fangs_net_ev, port); F(fangs_net_ev, sock_type); F(fangs_net_ev, addr); F(fangs_net_ev, unix_path);
+	F(fangs_net_ev, ret); F(fangs_net_ev, path_flags); F(fangs_net_ev, resolved); END();
 	BEGIN(fangs_payload_ev); F(fangs_payload_ev, family); F(fangs_payload_ev, port); F(fangs_payload_ev, sock_type); F(fangs_payload_ev, kind);
 	F(fangs_payload_ev, addr); F(fangs_payload_ev, len); F(fangs_payload_ev, data); END();
 	BEGIN(fangs_sni_ev); F(fangs_sni_ev, sni); END();
@@ -47,7 +48,7 @@ int fangs_layout(char *buf, uint32_t cap)
 	E(FANGS_SRC_SYS_ENTER_LISTEN); E(FANGS_SRC_IO_URING_SUBMIT_REQ); E(FANGS_SRC_SYS_ENTER_WRITEV);
 	E(FANGS_SRC_SYS_EXIT_OPENAT); E(FANGS_SRC_SYS_EXIT_OPENAT2); E(FANGS_SRC_SYS_EXIT_OPEN); E(FANGS_SRC_SYS_EXIT_EXECVE);
 	E(FANGS_SRC_SYS_EXIT_EXECVEAT); E(FANGS_SRC_SCHED_PROCESS_FORK); E(FANGS_SRC_SCHED_PROCESS_EXIT); E(FANGS_SRC_SYS_ENTER_SOCKET);
-	E(FANGS_SRC_SYS_EXIT_FILEOP);
+	E(FANGS_SRC_SYS_EXIT_FILEOP); E(FANGS_SRC_SYS_EXIT_CONNECT);
 	E(FANGS_FOP_SYMLINK); E(FANGS_FOP_LINK); E(FANGS_FOP_RENAME); E(FANGS_FOP_UNLINK); E(FANGS_FOP_MKDIR); E(FANGS_FOP_CHMOD);
 	E(FANGS_F_READ_FAILED); E(FANGS_F_ARGS_TRUNCATED); E(FANGS_PAYLOAD_DNS); E(FANGS_PAYLOAD_TLS);
 	E(FANGS_P_REQ_TRUNCATED); E(FANGS_P_REQ_UNREADABLE); E(FANGS_P_RESOLVED); E(FANGS_P_BASE_ONLY); E(FANGS_P_RES_TRUNCATED);

@@ -168,6 +168,20 @@ describe("round trips", () => {
     expect(() => decodeRecord(s.b.subarray(0, S.size - 1))).toThrow(DecodeError);
   });
 
+  test("a unix connect names the socket file the kernel found, the request kept", () => {
+    const L = LAYOUT.fangs_net_ev;
+    const r = record(L.size, { op: OP.CONNECT, source: "sys_exit_connect" });
+    r.dv.setUint16(L.family, 1, true);
+    r.str(L.unix_path, "docker.sock");
+    r.str(L.resolved, "/run/docker.sock");
+    r.dv.setUint32(L.path_flags, PATHF.RESOLVED, true);
+    expect(decodeRecord(r.b)).toEqual({ ...common("sys_exit_connect"), kind: "connect", family: "unix", address: "/run/docker.sock", requested: "docker.sock", port: 0, proto: "unknown" });
+    r.dv.setUint32(L.path_flags, PATHF.BASE_ONLY, true); // refused: only the directory it was looked up in
+    r.str(L.resolved, "/var/run\0\0\0\0\0\0\0\0");
+    r.dv.setInt32(L.ret, -111, true);
+    expect(decodeRecord(r.b)).toEqual({ ...common("sys_exit_connect"), kind: "connect", family: "unix", address: "/var/run/docker.sock", requested: "docker.sock", port: 0, proto: "unknown", errno: 111 });
+  });
+
   test("a connect whose address could not be read is an unreadable destination, not nothing", () => {
     const L = LAYOUT.fangs_net_ev;
     const r = record(L.size, { op: OP.CONNECT, source: "sys_enter_sendto", flags: FLAG.READ_FAILED });

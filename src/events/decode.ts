@@ -315,8 +315,22 @@ function decodeNet(b: Uint8Array, dv: DataView, c: Common, kind: "connect" | "li
     }
     return null; // AF_UNSPEC (dissolving a UDP association), netlink…: not a destination
   }
-  const addr = fam === AF_UNIX ? unixPath(b, L.unix_path, 108) : address(b, fam, L.addr);
-  return { ...c, kind, family: f, address: addr, port: fam === AF_UNIX ? 0 : dv.getUint16(L.port, true), proto: proto(fam, dv.getUint16(L.sock_type, true)) } as W<ConnectEvent> | W<ListenEvent>;
+  let addr = fam === AF_UNIX ? unixPath(b, L.unix_path, 108) : address(b, fam, L.addr);
+  let requested: string | undefined;
+  if (fam === AF_UNIX) {
+    // the peer's socket file as the kernel found it (unix connects are written at exit)
+    const pf = dv.getUint32(L.path_flags, true);
+    const res = cstr(b, L.resolved, RPATH_LEN);
+    const resolved = pf & PATHF.RESOLVED ? res : pf & PATHF.BASE_ONLY && addr && !addr.startsWith("/") && !addr.startsWith("@") ? `${res.endsWith("/") ? res : res + "/"}${addr}` : addr;
+    if (resolved !== addr) [requested, addr] = [addr, resolved];
+  }
+  const e = { ...c, kind, family: f, address: addr, port: fam === AF_UNIX ? 0 : dv.getUint16(L.port, true), proto: proto(fam, dv.getUint16(L.sock_type, true)) } as W<ConnectEvent> | W<ListenEvent>;
+  if (kind === "connect") {
+    const ret = dv.getInt32(L.ret, true);
+    if (requested) (e as W<ConnectEvent>).requested = requested;
+    if (ret < 0 && ret !== -115) (e as W<ConnectEvent>).errno = -ret; // EINPROGRESS: a non-blocking connect under way
+  }
+  return e;
 }
 
 function decodePayload(b: Uint8Array, dv: DataView, c: Common): W<DnsEvent> | W<TlsEvent> | null {

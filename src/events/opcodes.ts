@@ -51,6 +51,7 @@ export const SOURCES: readonly string[] = [
   "sched_process_exit",
   "sys_enter_socket",
   "sys_exit_fileop",
+  "sys_exit_connect",
 ];
 
 /** BPF program name (bpf/hooks/*.h) -> the probe name operators see. */
@@ -102,6 +103,7 @@ export const PROBE_NAMES: Record<string, string> = {
   tp_sched_process_exec: "sched_process_exec",
   tp_sched_process_exit: "sched_process_exit",
   tp_sys_enter_connect: "sys_enter_connect",
+  tp_sys_exit_connect: "sys_exit_connect",
   kp_tcp_v4_connect: "kprobe:tcp_v4_connect",
   kp_tcp_v6_connect: "kprobe:tcp_v6_connect",
   tp_inet_sock_set_state: "inet_sock_set_state",
@@ -154,7 +156,7 @@ export const LAYOUT = {
   fangs_exit_ev: { size: 960, exit_code: 952 },
   fangs_fileop_ev: { size: 2000, fop: 952, ret: 956, dirfd: 960, dirfd2: 964, mode: 968, path_flags: 972, path: 976, path2: 1232, resolved: 1488 },
   fangs_socket_ev: { size: 968, family: 952, type: 956, protocol: 960 },
-  fangs_net_ev: { size: 1088, family: 952, port: 954, sock_type: 956, addr: 960, unix_path: 976 },
+  fangs_net_ev: { size: 1608, family: 952, port: 954, sock_type: 956, addr: 960, unix_path: 976, ret: 1088, path_flags: 1092, resolved: 1096 },
   fangs_payload_ev: { size: 2008, family: 952, port: 954, sock_type: 956, kind: 958, addr: 960, len: 976, data: 984 },
   fangs_sni_ev: { size: 1208, sni: 952 },
   fangs_counters: { size: 32, events: 0, ringbuf_drops: 8, read_failures: 16, aggregated: 24 },

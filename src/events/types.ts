@@ -105,6 +105,10 @@ export interface ConnectEvent extends EventCommon {
   proto: "tcp" | "udp" | "unknown";
   /** The destination could not be read (address is then ""). */
   unreadable?: boolean;
+  /** unix: the path asked for, when the socket file the kernel found differs (symlinks, relative names). */
+  requested?: string;
+  /** The connect failed with this errno (known for unix connects and late-read addresses). */
+  errno?: number;
 }
 
 export interface DnsEvent extends EventCommon {

@@ -70,7 +70,7 @@ const proto = v.picklist(["tcp", "udp", "unknown"]);
 export const WireEvent = v.variant("kind", [
   v.object({ ...common, ...pathFacts, kind: v.literal("exec"), filename: str(4096), argv: v.pipe(v.array(str(4096)), v.maxLength(64)), argv_truncated: v.optional(v.boolean()), errno: v.optional(u32), fileless: v.optional(v.boolean()) }),
   v.object({ ...common, ...pathFacts, kind: v.literal("file"), path: str(4096), flags: v.pipe(v.number(), v.integer()), access: v.picklist(["read", "write", "create", "symlink", "link", "rename", "unlink", "mkdir", "chmod"]), dirfd: v.optional(v.pipe(v.number(), v.integer())), errno: v.optional(u32), target: v.optional(str(4096)), mode: v.optional(u32) }),
-  v.object({ ...common, kind: v.literal("connect"), family, address: str(256), port, proto, unreadable: v.optional(v.boolean()) }),
+  v.object({ ...common, kind: v.literal("connect"), family, address: str(4096), port, proto, unreadable: v.optional(v.boolean()), requested: v.optional(str(4096)), errno: v.optional(u32) }),
   v.object({ ...common, kind: v.literal("fork"), child_pid: u32 }),
   v.object({ ...common, kind: v.literal("exit"), exit_code: u32, signal: v.optional(u32) }),
   v.object({ ...common, kind: v.literal("socket"), family: str(16), type: str(16), protocol: u32 }),

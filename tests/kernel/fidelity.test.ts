@@ -50,6 +50,8 @@ writeFileSync(join(R, "node_modules/evil/index.js"), "");
 // 5. a baseline path swapped for a symlink to the credentials
 const swapped = join(R, "swap/node_modules/top/package.json");
 mkdirSync(join(R, "ops"));
+mkdirSync(join(R, "run"));
+symlinkSync(join(R, "run"), join(R, "var-run")); // like /var/run -> /run
 mkdirSync(join(R, "swap/node_modules/top"), { recursive: true });
 symlinkSync(secret, swapped);
 
@@ -65,6 +67,7 @@ beforeAll(async () => {
     runs.udpMsg = runIn(cg.path, [wl, "udp-sendmsg", "203.0.113.5", "5353"], { sealedNet: true });
     runs.raw = runIn(cg.path, [wl, "raw-sockets", "-"], { sealedNet: true });
     runs.unix = runIn(cg.path, [wl, "unix-connect", join(R, "docker.sock")]);
+    runs.unixRel = runIn(cg.path, [wl, "unix-connect-via", join(R, "var-run"), "docker.sock"]);
     runs.eacces = runIn(cg.path, [wl, "exec", join(R, "noexec.sh"), "noexec.sh"]);
     runs.enoentRel = runIn(cg.path, [wl, "exec", "nosuch-relative", "nosuch-relative"]);
     runs.memfd = runIn(cg.path, [wl, "memfd-exec", join(R, "after-memfd")]);
@@ -147,7 +150,15 @@ describe("2. datagrams and sockets", () => {
   });
 
   test("a unix-socket peer is named by its path", () => {
-    expect(one(runs.unix.pid, "connect", (e) => e.family === "unix")).toMatchObject({ address: join(R, "docker.sock"), source: "sys_enter_connect" });
+    const e = one(runs.unix.pid, "connect", (e) => e.family === "unix");
+    expect(e).toMatchObject({ address: join(R, "docker.sock"), source: "sys_exit_connect" });
+    expect(e.requested).toBeUndefined();
+  });
+
+  test("a relative unix connect through a symlinked directory names the socket file the kernel found", () => {
+    const e = one(runs.unixRel.pid, "connect", (e) => e.family === "unix");
+    expect(e).toMatchObject({ address: join(R, "run/docker.sock"), requested: "docker.sock", source: "sys_exit_connect" });
+    expect(extractFingerprints(asRun([e])).map((f) => f.value)).toEqual([expect.stringMatching(/^unix:.*\/run\/docker\.sock$/)]);
   });
 });
 

@@ -90,6 +90,20 @@ static int loopback_pair(int port)
 	return c;
 }
 
+/* A unix stream listener at path and a client connected to it by that name. */
+static int unix_pair(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	int l = socket(AF_UNIX, SOCK_STREAM, 0), c = socket(AF_UNIX, SOCK_STREAM, 0);
+	unlink(path);
+	if (bind(l, (void *)&a, sizeof(a)) || listen(l, 1))
+		return perror("unix listen"), 1;
+	int rc = connect(c, (void *)&a, sizeof(a));
+	unlink(path);
+	return rc ? 1 : 0;
+}
+
 /* Submit one io_uring request with raw syscalls (no liburing) and wait for it. */
 static int uring_one(const struct io_uring_sqe *req)
 {
@@ -254,15 +268,13 @@ int main(int argc, char **argv)
 		return r < 0 || p < 0 ? 1 : 0;
 	} else if (!strcmp(mode, "unix-connect")) {
 		/* a listener at ARG2 and a client connecting to it by path */
-		struct sockaddr_un a = {.sun_family = AF_UNIX};
-		snprintf(a.sun_path, sizeof(a.sun_path), "%s", argv[2]);
-		int l = socket(AF_UNIX, SOCK_STREAM, 0), c = socket(AF_UNIX, SOCK_STREAM, 0);
-		unlink(argv[2]);
-		if (bind(l, (void *)&a, sizeof(a)) || listen(l, 1))
-			return perror("unix listen"), 1;
-		int rc = connect(c, (void *)&a, sizeof(a));
-		unlink(argv[2]);
-		return rc ? 1 : 0;
+		return unix_pair(argv[2]);
+	} else if (!strcmp(mode, "unix-connect-via")) {
+		/* a listener at ARG2/ARG3 (ARG2 a symlinked directory), then from
+		 * inside ARG2 a connect to the relative name ARG3 */
+		if (chdir(argv[2]))
+			return perror("chdir"), 1;
+		return unix_pair(argv[3]);
 	} else if (!strcmp(mode, "memfd-exec")) {
 		/* fileless: copy this binary into a memfd and execveat(fd, "", AT_EMPTY_PATH) */
 		int src = open("/proc/self/exe", O_RDONLY), m = memfd_create("payload", 0);
