@@ -159,12 +159,12 @@ int tp_sched_process_exec(struct trace_event_raw_sched_process_exec *ctx)
 	}
 	__u32 pf = resolve_file(BPF_CORE_READ(t, mm, exe_file), e->resolved);
 	{
-		char exe[FANGS_EXE_LEN];
+		/* zeroed past the NUL: the map value is copied whole into headers */
+		char exe[FANGS_EXE_LEN] = {};
 		if (pf & FANGS_P_RESOLVED)
-			bpf_probe_read_kernel(exe, sizeof(exe), e->resolved);
+			bpf_probe_read_kernel_str(exe, sizeof(exe), e->resolved);
 		else
 			bpf_probe_read_kernel_str(exe, sizeof(exe), (void *)ctx + off);
-		exe[FANGS_EXE_LEN - 1] = 0;
 		bpf_map_update_elem(&exe_by_tgid, &tgid, exe, BPF_ANY);
 	}
 	fill_hdr(&e->h, &w, FANGS_OP_EXEC, FANGS_SRC_SCHED_PROCESS_EXEC);

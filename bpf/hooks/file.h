@@ -23,7 +23,7 @@ struct pending_open {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH); /* a thread killed inside open() never reaches the exit */
 	__uint(max_entries, 16384);
 	__type(key, __u64); /* pid_tgid: one syscall in flight per thread */
 	__type(value, struct pending_open);

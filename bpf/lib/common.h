@@ -129,8 +129,9 @@ static __always_inline void copy_exe(char *dst, __u32 tgid)
 	char *exe = bpf_map_lookup_elem(&exe_by_tgid, &tgid);
 	if (exe)
 		__builtin_memcpy(dst, exe, FANGS_EXE_LEN);
-	else
-		dst[0] = 0;
+	else /* all of it: ring memory is not cleared, and the decoder compares
+	      * these bytes to reuse the identity it decoded last time */
+		__builtin_memset(dst, 0, FANGS_EXE_LEN);
 }
 
 /* Identity of the current task plus its ancestry (parent first, 5 levels).
