@@ -182,17 +182,52 @@ int tp_sys_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 	return emit_msghdr((int)ctx->args[0], (const struct user_msghdr *)ctx->args[1], FANGS_SRC_SYS_ENTER_SENDMSG);
 }
 
-/* glibc's resolver sends the A and AAAA queries in one sendmmsg. */
+/* glibc's resolver sends the A and AAAA queries in one sendmmsg: the first
+ * messages are parsed for DNS/TLS payloads. Every message's destination is
+ * reported (libuv batches up to 20 datagrams per call, and an attacker could
+ * hide the real one behind decoys): a bpf_loop over up to UIO_MAXIOV. */
 #define FANGS_MMSG_MAX 4
+#define FANGS_MMSG_DEST_MAX 1024
+
+struct mmsg_ctx {
+	const struct mmsghdr *vec;
+	__u32 vlen;
+	int fd;
+};
+
+static long mmsg_dest_step(__u32 i, void *arg)
+{
+	struct mmsg_ctx *c = arg;
+	if (i >= c->vlen)
+		return 1;
+	struct user_msghdr m = {};
+	if (bpf_probe_read_user(&m, sizeof(m), &c->vec[i].msg_hdr) || !m.msg_name)
+		return 0;
+	struct watch_ctx w;
+	if (!current_watched(&w))
+		return 1;
+	struct socket *s = socket_of_fd(c->fd);
+	if (s)
+		emit_dgram_dest(&w, s, m.msg_name, m.msg_namelen, FANGS_SRC_SYS_ENTER_SENDMMSG);
+	return 0;
+}
+
 SEC("tracepoint/syscalls/sys_enter_sendmmsg")
 int tp_sys_enter_sendmmsg(struct trace_event_raw_sys_enter *ctx)
 {
 	const struct mmsghdr *vec = (const struct mmsghdr *)ctx->args[1];
 	__u32 vlen = (__u32)ctx->args[2];
+	int fd = (int)ctx->args[0];
 	for (int i = 0; i < FANGS_MMSG_MAX; i++) {
 		if (i >= vlen)
 			break;
-		emit_msghdr((int)ctx->args[0], &vec[i].msg_hdr, FANGS_SRC_SYS_ENTER_SENDMMSG);
+		emit_msghdr(fd, &vec[i].msg_hdr, FANGS_SRC_SYS_ENTER_SENDMMSG);
+	}
+	/* destinations past the first few (the ones above were reported, and
+	 * repeats fold in dgram_seen) */
+	if (vlen > FANGS_MMSG_MAX) {
+		struct mmsg_ctx c = {.vec = vec, .vlen = vlen > FANGS_MMSG_DEST_MAX ? FANGS_MMSG_DEST_MAX : vlen, .fd = fd};
+		bpf_loop(FANGS_MMSG_DEST_MAX, mmsg_dest_step, &c, 0);
 	}
 	return 0;
 }

@@ -65,6 +65,7 @@ beforeAll(async () => {
     runs.deep = runIn(cg.path, [wl, "openat-dirfd", deep, "f"]);
     runs.udp = runIn(cg.path, [wl, "udp-sendto", "198.51.100.66", "9999", "1000"], { sealedNet: true });
     runs.udpMsg = runIn(cg.path, [wl, "udp-sendmsg", "203.0.113.5", "5353"], { sealedNet: true });
+    runs.udpMmsg = runIn(cg.path, [wl, "udp-sendmmsg-decoys", "198.51.100.70", "7000", "20"], { sealedNet: true });
     runs.raw = runIn(cg.path, [wl, "raw-sockets", "-"], { sealedNet: true });
     runs.unix = runIn(cg.path, [wl, "unix-connect", join(R, "docker.sock")]);
     runs.unixRel = runIn(cg.path, [wl, "unix-connect-via", join(R, "var-run"), "docker.sock"]);
@@ -138,6 +139,11 @@ describe("2. datagrams and sockets", () => {
 
   test("io_uring SEND with a destination address is a destination event", () => {
     expect(one(runs.uringSend.pid, "connect", (e) => e.source === "io_uring_submit_req")).toMatchObject({ family: "inet", address: "198.51.100.67", port: 9998, proto: "udp" });
+  });
+
+  test("every destination of one sendmmsg is an event, not only the first few (the real one after 19 decoys)", () => {
+    const ports = all(runs.udpMmsg.pid, "connect", (e) => e.source === "sys_enter_sendmmsg").map((e) => e.port).sort((a, b) => a - b);
+    expect(ports).toEqual(Array.from({ length: 20 }, (_, i) => 7000 + i));
   });
 
   test("sendmsg with msg_name is a destination event", () => {

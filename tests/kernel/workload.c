@@ -255,6 +255,20 @@ int main(int argc, char **argv)
 		for (int i = 0; i < n; i++)
 			sendto(s, "x", 1, 0, (void *)&a, sizeof(a));
 		return 0;
+	} else if (!strcmp(mode, "udp-sendmmsg-decoys")) {
+		/* one sendmmsg of ARG4 datagrams: decoys to ARG2:ARG3+i, the real one last */
+		int s = socket(AF_INET, SOCK_DGRAM, 0), n = atoi(argv[4]);
+		struct sockaddr_in a[64];
+		struct iovec iov = {"x", 1};
+		struct mmsghdr mm[64];
+		if (n > 64)
+			n = 64;
+		for (int i = 0; i < n; i++) {
+			a[i] = addr4(argv[2], atoi(argv[3]) + i);
+			mm[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &a[i], .msg_namelen = sizeof(a[i]), .msg_iov = &iov, .msg_iovlen = 1}};
+		}
+		sendmmsg(s, mm, n, 0);
+		return 0;
 	} else if (!strcmp(mode, "udp-sendmsg")) {
 		int s = socket(AF_INET, SOCK_DGRAM, 0);
 		struct sockaddr_in a = addr4(argv[2], atoi(argv[3]));
