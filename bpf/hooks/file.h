@@ -70,11 +70,10 @@ static __always_inline bool open_seen(struct watch_ctx *w, struct file *f, __u32
 {
 	if (!f)
 		return false;
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct open_key k = {
 		.tgid = bpf_get_current_pid_tgid() >> 32,
 		.cls = flags & FANGS_O_CLASS,
-		.start_time = BPF_CORE_READ(t, group_leader, start_time),
+		.start_time = process_start(),
 		.dentry = (__u64)BPF_CORE_READ(f, f_path.dentry),
 		.ino = BPF_CORE_READ(f, f_inode, i_ino),
 	};

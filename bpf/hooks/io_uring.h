@@ -52,7 +52,7 @@ static __always_inline int emit_uring_send(struct watch_ctx *w, struct io_kiocb 
 	void *name = BPF_CORE_READ(am, msg.msg_name);
 	if (!name)
 		return 0; /* a connected socket: its connect was the event */
-	struct dgram_key k = {.tgid = bpf_get_current_pid_tgid() >> 32};
+	struct dgram_key k = {.tgid = bpf_get_current_pid_tgid() >> 32, .start_time = process_start()};
 	bpf_probe_read_kernel(&k.family, sizeof(k.family), name);
 	if (k.family == AF_INET) {
 		struct sockaddr_in sin = {};

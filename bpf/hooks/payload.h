@@ -15,6 +15,7 @@ struct dgram_key {
 	__u32 tgid;
 	__u16 family;
 	__u16 port;
+	__u64 start_time; /* process_start(): a reused pid reports afresh */
 	__u8 addr[16];
 };
 
@@ -43,7 +44,7 @@ static __always_inline bool dgram_seen_before(struct watch_ctx *w, struct dgram_
 
 static __always_inline void emit_dgram_dest(struct watch_ctx *w, struct socket *s, const void *uaddr, int addrlen, __u32 source)
 {
-	struct dgram_key k = {.tgid = bpf_get_current_pid_tgid() >> 32};
+	struct dgram_key k = {.tgid = bpf_get_current_pid_tgid() >> 32, .start_time = process_start()};
 	bool ok = read_user_sockaddr(uaddr, addrlen, &k.family, &k.port, k.addr, NULL);
 	if (ok && k.family != AF_INET && k.family != AF_INET6 && k.family != AF_UNIX)
 		return; /* AF_UNSPEC, netlink: not a destination */

@@ -122,6 +122,14 @@ static __always_inline void submit(struct watch_ctx *w, void *e)
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
+/* When the current process started: with the tgid, names one process
+ * incarnation (a reused pid is a new process) for the maps that fold repeats. */
+static __always_inline __u64 process_start(void)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(t, group_leader, start_time);
+}
+
 /* A plain copy from the map value (no helper call): this runs up to six
  * times per event on the traced process's syscall path. */
 static __always_inline void copy_exe(char *dst, __u32 tgid)
