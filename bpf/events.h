@@ -72,6 +72,7 @@ enum fangs_source {
 	FANGS_SRC_SYS_ENTER_SOCKET = 27,
 	FANGS_SRC_SYS_EXIT_FILEOP = 28, /* the link-class syscalls, paired enter/exit (fop says which) */
 	FANGS_SRC_SYS_EXIT_CONNECT = 29, /* unix connects and addresses unreadable at entry */
+	FANGS_SRC_IO_URING_COMPLETE = 30, /* an io_uring open's file, resolved at completion */
 };
 
 /* fangs_fileop_ev.fop. KEEP IN SYNC with FOPS in src/events/opcodes.ts. */

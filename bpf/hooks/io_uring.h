@@ -162,3 +162,44 @@ int tp_io_uring_submit_req(struct trace_event_raw_io_uring_submit_req *ctx)
 	submit(&w, e);
 	return 0;
 }
+
+/* An io_uring open, again at completion: the submit record above has only the
+ * name asked for (the file does not exist yet), so a symlink swapped in for a
+ * baseline path would pass through io_uring unresolved. At completion the new
+ * fd is in the ring owner's table (io-wq workers share it): the file opened,
+ * resolved like a syscall open. Direct (fixed-file) opens install no fd and
+ * are not resolved. The request's name was freed by now: `path` stays "". */
+SEC("tracepoint/io_uring/io_uring_complete")
+int tp_io_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
+{
+	int res = ctx->res;
+	if (res < 0)
+		return 0;
+	struct io_kiocb *req = (struct io_kiocb *)ctx->req;
+	__u8 op = BPF_CORE_READ(req, opcode);
+	if (op != IORING_OP_OPENAT && op != IORING_OP_OPENAT2)
+		return 0;
+	struct watch_ctx w;
+	if (!current_watched(&w))
+		return 0;
+	struct io_open *o = (struct io_open *)&req->cmd;
+	if (BPF_CORE_READ(o, file_slot))
+		return 0;
+	struct file *f = file_of_fd(res);
+	__u32 flags = (__u32)BPF_CORE_READ(o, how.flags);
+	if (open_seen(&w, f, flags))
+		return 0;
+	struct fangs_file_ev *e = reserve(&w, sizeof(*e));
+	if (!e)
+		return 0;
+	fill_hdr(&e->h, &w, FANGS_OP_FILE, FANGS_SRC_IO_URING_COMPLETE);
+	e->dirfd = BPF_CORE_READ(o, dfd);
+	e->flags = flags;
+	e->mode = (__u32)BPF_CORE_READ(o, how.mode);
+	e->_pad = 0;
+	e->ret = res;
+	e->path[0] = 0;
+	e->path_flags = resolve_file(f, e->resolved);
+	submit(&w, e);
+	return 0;
+}

@@ -52,6 +52,7 @@ export const SOURCES: readonly string[] = [
   "sys_enter_socket",
   "sys_exit_fileop",
   "sys_exit_connect",
+  "io_uring_complete",
 ];
 
 /** BPF program name (bpf/hooks/*.h) -> the probe name operators see. */
@@ -115,6 +116,7 @@ export const PROBE_NAMES: Record<string, string> = {
   tp_sys_enter_bind: "sys_enter_bind",
   tp_sys_enter_listen: "sys_enter_listen",
   tp_io_uring_submit_req: "io_uring_submit_req",
+  tp_io_uring_complete: "io_uring_complete",
   tp_sys_enter_writev: "sys_enter_writev",
 };
 

@@ -75,6 +75,7 @@ beforeAll(async () => {
     runs.symlinkExec = runIn(cg.path, [trickExec, "open", join(R, "after-trick")]);
     runs.npm = runIn(cg.path, [join(R, "bin/npm"), "npm", `${wl} double-fork ${join(R, "node_modules/evil/index.js")} ${secret}`]);
     runs.swap = runIn(cg.path, [wl, "open", swapped]);
+    runs.uringSwap = runIn(cg.path, [wl, "uring-open", swapped]);
     runs.dirfd = runIn(cg.path, [wl, "openat-dirfd", pkg, "package.json"]);
     runs.fileops = runIn(cg.path, [wl, "fileops", join(R, "ops"), secret]);
     runs.uringOps = runIn(cg.path, [wl, "uring-fileops", join(R, "ops"), secret]);
@@ -222,6 +223,13 @@ describe("5. paths as the kernel resolved them", () => {
     const e = one(runs.swap.pid, "file", (e) => e.requested === swapped);
     expect(e.path).toBe(secret);
     expect(fileFps([e]).map((f) => f.value)).toEqual([expect.stringMatching(/\/fake-root\/\.npmrc$/)]);
+  });
+
+  test("the same swap opened through io_uring: the name at submit, the file at completion", () => {
+    expect(one(runs.uringSwap.pid, "file", (e) => e.source === "io_uring_submit_req").path).toBe(swapped);
+    const done = one(runs.uringSwap.pid, "file", (e) => e.source === "io_uring_complete");
+    expect(done.path).toBe(secret);
+    expect(fileFps([done]).map((f) => f.value)).toEqual([expect.stringMatching(/\/fake-root\/\.npmrc$/)]);
   });
 
   test("a dirfd-relative open is absolute", () => {
