@@ -17,7 +17,7 @@ int fangs_probe_info(uint32_t i, char *name, uint32_t cap, int32_t *out2);
 int fangs_attach_uprobe(const char *binary, const char *symbol);
 int fangs_watch(uint64_t cgroup_id);
 int fangs_unwatch(uint64_t cgroup_id);
-int fangs_counters(uint64_t cgroup_id, uint64_t *out3);
+int fangs_counters(uint64_t cgroup_id, uint64_t *out4);
 int64_t fangs_drain(uint8_t *buf, uint64_t cap);
 int fangs_layout(char *buf, uint32_t cap);
 int fangs_last_error(char *buf, uint32_t cap);

@@ -15,7 +15,7 @@
 #include "fangs.h"
 #include "ringbuf.h"
 
-#define MAX_PROBES 64
+#define MAX_PROBES 128 /* programs + per-binary uprobes; ProbeStatus list in src/protocol/runner.ts allows as many */
 #define UPROBE_SECTION_PROG "up_ssl_ctrl"
 
 struct probe {
@@ -119,6 +119,41 @@ static struct probe *find_probe(const char *name)
 	return NULL;
 }
 
+/* Programs attached to more tracepoints than the one their SEC names: one
+ * exit handler serves every link-class syscall (bpf/hooks/fileop.h), so the
+ * kernel verifies it once. Each extra attachment is its own probe entry,
+ * named like a program (tp_<tracepoint>) so it reports as such. KEEP IN SYNC
+ * with the FILEOP_ENTER list in bpf/hooks/fileop.h. */
+static const struct {
+	const char *prog;
+	const char *tps[16];
+} EXTRA_TRACEPOINTS[] = {
+	{"tp_sys_exit_fileop",
+	 {"sys_exit_symlinkat", "sys_exit_link", "sys_exit_linkat", "sys_exit_rename", "sys_exit_renameat", "sys_exit_renameat2",
+	  "sys_exit_unlink", "sys_exit_unlinkat", "sys_exit_rmdir", "sys_exit_mkdir", "sys_exit_mkdirat", "sys_exit_chmod",
+	  "sys_exit_fchmodat", "sys_exit_fchmodat2", "sys_exit_fchmod", NULL}},
+};
+
+static void attach_extra(struct bpf_program *p)
+{
+	for (size_t i = 0; i < sizeof(EXTRA_TRACEPOINTS) / sizeof(EXTRA_TRACEPOINTS[0]); i++) {
+		if (strcmp(bpf_program__name(p), EXTRA_TRACEPOINTS[i].prog))
+			continue;
+		for (int j = 0; j < 16 && EXTRA_TRACEPOINTS[i].tps[j]; j++) {
+			char name[160];
+			snprintf(name, sizeof(name), "tp_%s", EXTRA_TRACEPOINTS[i].tps[j]);
+			struct probe *pr = add_probe(name);
+			if (!pr)
+				return;
+			pr->link = bpf_program__attach_tracepoint(p, "syscalls", EXTRA_TRACEPOINTS[i].tps[j]);
+			if (!pr->link) {
+				pr->stage = FANGS_STAGE_ATTACH;
+				pr->err = -errno;
+			}
+		}
+	}
+}
+
 /* When the preferred hooks a and b are both active, detach the fallback. */
 static void prefer_over(const char *a, const char *b, const char *fallback)
 {
@@ -203,6 +238,7 @@ int fangs_open(const void *obj, uint64_t obj_len, uint32_t ring_bytes)
 			pr->stage = FANGS_STAGE_ATTACH;
 			pr->err = -errno;
 		}
+		attach_extra(p);
 	}
 
 	/* 3b. best hook wins: with both kprobes attached, inet_sock_set_state
@@ -225,6 +261,10 @@ int fangs_open(const void *obj, uint64_t obj_len, uint32_t ring_bytes)
 	return 0;
 }
 
+/* Each tracepoint link's detach waits for an RCU grace period under the
+ * kernel's event mutex (tens of ms each on a busy host, ~3 s for 60 probes
+ * here; detaching from several threads at once did not help): closing is
+ * slow, which is why one runner process keeps one sensor open. */
 void fangs_close(void)
 {
 	for (int i = 0; i < S.n_probes; i++)
@@ -292,8 +332,8 @@ int fangs_unwatch(uint64_t cgroup_id)
 	return 0;
 }
 
-/* out3: events, ringbuf_drops, read_failures. cgroup_id 0 = global totals. */
-int fangs_counters(uint64_t cgroup_id, uint64_t *out3)
+/* out4: events, ringbuf_drops, read_failures, aggregated. cgroup_id 0 = global totals. */
+int fangs_counters(uint64_t cgroup_id, uint64_t *out4)
 {
 	struct fangs_counters c = {0};
 	if (!S.obj)
@@ -307,9 +347,10 @@ int fangs_counters(uint64_t cgroup_id, uint64_t *out3)
 	}
 	if (err)
 		return fail(-errno, "counters: cgroup %llu is not watched", (unsigned long long)cgroup_id);
-	out3[0] = c.events;
-	out3[1] = c.ringbuf_drops;
-	out3[2] = c.read_failures;
+	out4[0] = c.events;
+	out4[1] = c.ringbuf_drops;
+	out4[2] = c.read_failures;
+	out4[3] = c.aggregated;
 	return 0;
 }
 

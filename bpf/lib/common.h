@@ -92,6 +92,16 @@ static __always_inline void count_read_failure(struct watch_ctx *w, struct fangs
 		__sync_fetch_and_add(&g->read_failures, 1);
 }
 
+/* A repeat folded into an earlier record is counted, so a flood shows. */
+static __always_inline void count_aggregated(struct watch_ctx *w)
+{
+	__u32 zero = 0;
+	struct fangs_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
+	__sync_fetch_and_add(&w->c->aggregated, 1);
+	if (g)
+		__sync_fetch_and_add(&g->aggregated, 1);
+}
+
 /* Reserve a record; a failed reservation is counted, never silently lost. */
 static __always_inline void *reserve(struct watch_ctx *w, __u64 size)
 {
@@ -112,6 +122,14 @@ static __always_inline void submit(struct watch_ctx *w, void *e)
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
+/* When the current process started: with the tgid, names one process
+ * incarnation (a reused pid is a new process) for the maps that fold repeats. */
+static __always_inline __u64 process_start(void)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(t, group_leader, start_time);
+}
+
 /* A plain copy from the map value (no helper call): this runs up to six
  * times per event on the traced process's syscall path. */
 static __always_inline void copy_exe(char *dst, __u32 tgid)
@@ -119,8 +137,9 @@ static __always_inline void copy_exe(char *dst, __u32 tgid)
 	char *exe = bpf_map_lookup_elem(&exe_by_tgid, &tgid);
 	if (exe)
 		__builtin_memcpy(dst, exe, FANGS_EXE_LEN);
-	else
-		dst[0] = 0;
+	else /* all of it: ring memory is not cleared, and the decoder compares
+	      * these bytes to reuse the identity it decoded last time */
+		__builtin_memset(dst, 0, FANGS_EXE_LEN);
 }
 
 /* Identity of the current task plus its ancestry (parent first, 5 levels).
@@ -163,8 +182,8 @@ static __always_inline void fill_hdr(struct fangs_hdr *h, struct watch_ctx *w, _
 	h->n_ancestors = n;
 }
 
-/* The struct socket behind fd in the current task, or NULL if fd is not a socket. */
-static __always_inline struct socket *socket_of_fd(int fd)
+/* The struct file behind fd in the current task, or NULL. */
+static __always_inline struct file *file_of_fd(int fd)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
@@ -174,6 +193,13 @@ static __always_inline struct socket *socket_of_fd(int fd)
 	struct file **fds = BPF_CORE_READ(fdt, fd);
 	struct file *f = NULL;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+/* The struct socket behind fd in the current task, or NULL if fd is not a socket. */
+static __always_inline struct socket *socket_of_fd(int fd)
+{
+	struct file *f = file_of_fd(fd);
 	if (!f)
 		return NULL;
 	umode_t mode = BPF_CORE_READ(f, f_inode, i_mode);

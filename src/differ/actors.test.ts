@@ -96,3 +96,61 @@ describe("evasions and exec hooks", () => {
     expect(extractFingerprints(hijack).map((f) => f.value)).toContain("/app/node_modules/.bin/sh");
   });
 });
+
+describe("creator chain (fork events)", () => {
+  const fork = (pid: number, ppid: number, comm: string, exe: string, child: number): FangsEvent => ({ ...base(pid, ppid, comm, exe), kind: "fork", child_pid: child });
+  const npmStart = () => [
+    exec(10, 1, "runc:[2:INIT]", "/usr/bin/runc", "/usr/local/bin/npm", ["npm", "install", "top"]),
+    fork(10, 1, "npm install", "/usr/local/bin/node", 30),
+    exec(30, 10, "npm install", "/usr/local/bin/node", "/bin/sh", ["sh", "-c", "node install.js"]),
+    exec(31, 30, "sh", "/bin/busybox", "/usr/local/bin/node", ["node", "install.js"]),
+    open(31, 30, "node", "/usr/local/bin/node", "/app/node_modules/top/install.js"),
+  ];
+  const actorsOf = (events: FangsEvent[], value: string) => extractFingerprints(events).filter((f) => f.value === value).map((f) => f.actor);
+
+  test("a double-forked grandchild re-parented to npm is attributed to the script that created it", () => {
+    const events = [
+      ...npmStart(),
+      fork(31, 30, "node", "/usr/local/bin/node", 32), // the script's node forks a child…
+      fork(32, 31, "node", "/usr/local/bin/node", 33), // …which forks the grandchild and exits
+      // the grandchild, now a child of npm (the sandbox's pid 1), never exec'd
+      open(33, 10, "node", "/usr/local/bin/node", "/root/.npmrc"),
+    ];
+    expect(actorsOf(events, "/root/.npmrc")).toEqual(["script:top:node"]);
+    // without the fork records, the same open is only an orphan
+    expect(actorsOf(events.filter((e) => e.kind !== "fork"), "/root/.npmrc")).toEqual(["orphan:node"]);
+  });
+
+  test("npm's own fork that never execs stays npm", () => {
+    const events = [...npmStart(), fork(10, 1, "npm install", "/usr/local/bin/node", 40), open(40, 10, "npm install", "/usr/local/bin/node", "/root/.npmrc")];
+    expect(actorsOf(events, "/root/.npmrc")).toEqual(["npm"]);
+  });
+});
+
+describe("sensor fidelity fields", () => {
+  const truncatedOpen = (path: string): FangsEvent => ({ ...open(31, 30, "node", "/usr/local/bin/node", path), path_truncated: true } as FangsEvent);
+  test("a cut path never equals the baseline path its prefix normalizes to", async () => {
+    const { findDeviations } = await import("./compare.ts");
+    const { fingerprintKey } = await import("./types.ts");
+    const honest = extractFingerprints([open(31, 30, "node", "/usr/local/bin/node", "/app/node_modules/top/package.json")]);
+    const baseline = new Set(honest.map(fingerprintKey));
+    // 256 bytes of "/app/node_modules/top/package.json/./././…": normalizes to the baseline path
+    const cut = "/app/node_modules/top/package.json" + "/.".repeat(111);
+    const fps = extractFingerprints([truncatedOpen(cut)]);
+    expect(fps[0].value).toBe("<truncated> /app/node_modules/top/package.json");
+    expect(findDeviations(fps, baseline, () => false).length).toBe(1);
+    // even a baseline that holds the very same cut value does not absorb it
+    expect(findDeviations(fps, new Set(fps.map(fingerprintKey)), () => false).length).toBe(1);
+  });
+
+  test("an unreadable path or destination is a value of its own, not dropped", () => {
+    const unreadable = { ...open(31, 30, "node", "/usr/local/bin/node", ""), unreadable: true } as FangsEvent;
+    const dest = { ...base(31, 30, "node", "/usr/local/bin/node"), kind: "connect", family: "inet", address: "", port: 0, proto: "udp", unreadable: true } as FangsEvent;
+    expect(extractFingerprints([unreadable, dest]).map((f) => `${f.category} ${f.value}`)).toEqual(["fs_new_path_read <unreadable> ?", "net_new_destination <unreadable> ?"]);
+  });
+
+  test("raw and packet sockets are listeners", () => {
+    const raw = { ...base(31, 30, "node", "/usr/local/bin/node"), kind: "socket", family: "packet", type: "raw", protocol: 768 } as FangsEvent;
+    expect(extractFingerprints([raw]).map((f) => `${f.category} ${f.value}`)).toEqual(["net_new_listen socket:packet/raw/768"]);
+  });
+});

@@ -8,8 +8,11 @@
 // no cwd, so the script's package is told from the first `node_modules/<pkg>/`
 // path its process subtree names (argv or opened files): node opens the
 // script file by absolute path, e.g. /app/node_modules/evil/install.js.
-// Limits: without fork events, a process is placed by the parent it had when
-// first seen; one that never exec'd but hangs under npm is reported as
+// Lineage follows the creator, not the adoptive parent: a fork event names
+// the process that made each child, so a double-forked grandchild that the
+// kernel re-parents to npm (pid 1 in the sandbox) is still its script's.
+// Without fork events (older runs), a process is placed by the parent it had
+// when first seen; one that never exec'd but hangs under npm is reported as
 // `orphan:<exe>` rather than trusted as npm.
 import type { FangsEvent, ExecEvent } from "../events/types.ts";
 
@@ -46,6 +49,8 @@ export class ActorResolver {
   readonly #cache = new Map<number, { exe: string; comm: string; actor: string }>();
   /** pids seen calling execve: npm's children always exec; a fork that never did was adopted. */
   readonly #execed = new Set<number>();
+  /** pids whose creator a fork event names: their place in the tree is exact, not inferred. */
+  readonly #forked = new Set<number>();
 
   constructor(events: readonly FangsEvent[]) {
     // Pass 1: the process table. A pid's identity is its latest exec image.
@@ -56,6 +61,13 @@ export class ActorResolver {
         const parent = e.ancestry[i + 1];
         this.#learn(a.pid, parent?.pid ?? -1, a.exe, a.comm);
       }
+    }
+    // The creator wins over any parent seen later (re-parenting on exit).
+    for (const e of events) {
+      if (e.kind !== "fork") continue;
+      this.#learn(e.child_pid, e.pid, "", "");
+      this.#procs.get(e.child_pid)!.ppid = e.pid;
+      this.#forked.add(e.child_pid);
     }
     // An exec event is raised in the caller (pre-exec image): the pid then
     // becomes `filename` with `argv`. Only the outermost npm counts as npm: an
@@ -124,7 +136,7 @@ export class ActorResolver {
     for (let p: number | undefined = pid; p !== undefined && p > 0 && !seen.has(p); p = this.#procs.get(p)?.ppid) {
       seen.add(p);
       if (this.#npm.has(p)) return allExeced ? "npm" : "orphan";
-      if (!this.#execed.has(p)) allExeced = false;
+      if (!this.#execed.has(p) && !this.#forked.has(p)) allExeced = false;
     }
     return "none";
   }

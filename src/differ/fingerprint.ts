@@ -1,5 +1,5 @@
 // Events → fingerprints. Pure: the caller reads events and stores results.
-import type { FangsEvent } from "../events/types.ts";
+import type { ExecEvent, FangsEvent, PathFacts } from "../events/types.ts";
 import { ActorResolver, NPM_ACTOR } from "./actors.ts";
 import { canonicalAddress, endpointValue, lexicalResolve, normalizeHost, normalizePath } from "./normalize.ts";
 import { TRUNCATED, UNREADABLE } from "./severity.ts";
@@ -87,6 +87,19 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
   // The sensor's exit events (shared contract: new kinds may appear): a
   // process that exits after npm did was left running by the install.
   let npmExited: number | undefined;
+  // A path the sensor cut or could not read is marked (marked()), so it never
+  // equals a baseline value; "" would otherwise be dropped.
+  const pathValue = (p: string, f: PathFacts, suffix = "") => marked(f, (f.unreadable ? "?" : norm(p)) + suffix);
+  // The program is the binary the kernel ran; the name it was run as joins it
+  // when they differ: busybox's applets are one binary ("/bin/busybox as
+  // /bin/sh" vs "… as /bin/nc"), a script runs its interpreter, and a
+  // symlink trick ("l/../../usr/bin/node") must not fold into a baseline
+  // value. busybox re-executing itself via /proc/self/exe is named by argv[0].
+  const execValue = (e: ExecEvent) => {
+    const invoked = e.requested !== undefined && /^\/proc\/(self|\d+)\/exe$/.test(e.requested) && e.argv[0] ? e.argv[0] : e.requested;
+    const as = invoked !== undefined && norm(invoked) !== norm(e.filename) ? ` as ${norm(invoked)}` : "";
+    return pathValue(e.filename, e, as);
+  };
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
     if (findBait) {
@@ -122,7 +135,7 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
           if (dropped === target || m.fileless) break;
         }
         // Failed attempts (ENOENT along PATH) count too: trying curl is news.
-        add("proc_new_exec", actor, marked(m, norm(e.filename)), e.seq);
+        add("proc_new_exec", actor, execValue(e), e.seq);
         break;
       }
       case "file": {
@@ -133,11 +146,19 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
         if (e.access !== "read") {
           for (const w of [e.path, m.requested]) if (w && droppable(w)) written.add(exactPath(w));
         }
-        add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, marked(m, norm(e.path)), e.seq);
+        // a link-class operation names both ends: "x -> /root/.npmrc" is a
+        // planted symlink to the credentials (classified by what it ends in)
+        const value = pathValue(e.path, e, e.target ? ` -> ${norm(e.target)}` : "");
+        add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, value, e.seq);
         break;
       }
       case "connect":
-        add("net_new_destination", actors.actorOf(who), endpointValue(e.family, e.address, e.port, e.proto, "connect", resolvers), e.seq);
+        // an unconnected sendto/sendmsg shows as a connect from that syscall (one per destination)
+        add("net_new_destination", actors.actorOf(who), e.unreadable ? UNREADABLE + "?" : endpointValue(e.family, e.address, e.port, e.proto, "connect", resolvers), e.seq);
+        break;
+      case "socket":
+        // a raw or packet socket sees traffic no listen() announces
+        add("net_new_listen", actors.actorOf(who), `socket:${e.family}/${e.type}/${e.protocol}`, e.seq);
         break;
       case "listen":
         // bind() to port 0 asks for an ephemeral port (every UDP client does

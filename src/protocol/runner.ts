@@ -39,7 +39,7 @@ export const RegisterRequest = v.object({
   id: v.optional(RUNNER_ID),
   hostname: str(255),
   version: v.optional(str(64)),
-  probes: v.optional(v.pipe(v.array(ProbeStatus), v.maxLength(64)), []),
+  probes: v.optional(v.pipe(v.array(ProbeStatus), v.maxLength(128)), []), // native/shim.c MAX_PROBES
   /** Runs whose end-of-run report this runner spooled before it restarted:
    *  they stay running (their batches and report follow); every other run it
    *  held is failed. */
@@ -68,12 +68,17 @@ const common = {
   source: str(64),
 };
 const family = v.picklist(["inet", "inet6", "unix"]);
+/** src/events/types.ts PathFacts: optional, so events from older runners validate. */
+const pathFacts = { path_truncated: v.optional(v.boolean()), unreadable: v.optional(v.boolean()), requested: v.optional(str(4096)) };
 const proto = v.picklist(["tcp", "udp", "unknown"]);
 
 export const WireEvent = v.variant("kind", [
-  v.object({ ...common, kind: v.literal("exec"), filename: str(4096), argv: v.pipe(v.array(str(4096)), v.maxLength(64)), argv_truncated: v.optional(v.boolean()) }),
-  v.object({ ...common, kind: v.literal("file"), path: str(4096), flags: v.pipe(v.number(), v.integer()), access: v.picklist(["read", "write", "create"]), dirfd: v.optional(v.pipe(v.number(), v.integer())) }),
-  v.object({ ...common, kind: v.literal("connect"), family, address: str(256), port, proto }),
+  v.object({ ...common, ...pathFacts, kind: v.literal("exec"), filename: str(4096), argv: v.pipe(v.array(str(4096)), v.maxLength(64)), argv_truncated: v.optional(v.boolean()), errno: v.optional(u32), fileless: v.optional(v.boolean()) }),
+  v.object({ ...common, ...pathFacts, kind: v.literal("file"), path: str(4096), flags: v.pipe(v.number(), v.integer()), access: v.picklist(["read", "write", "create", "symlink", "link", "rename", "unlink", "mkdir", "chmod"]), dirfd: v.optional(v.pipe(v.number(), v.integer())), errno: v.optional(u32), target: v.optional(str(4096)), mode: v.optional(u32) }),
+  v.object({ ...common, kind: v.literal("connect"), family, address: str(4096), port, proto, unreadable: v.optional(v.boolean()), requested: v.optional(str(4096)), errno: v.optional(u32) }),
+  v.object({ ...common, kind: v.literal("fork"), child_pid: u32 }),
+  v.object({ ...common, kind: v.literal("exit"), exit_code: u32, signal: v.optional(u32) }),
+  v.object({ ...common, kind: v.literal("socket"), family: str(16), type: str(16), protocol: u32 }),
   v.object({ ...common, kind: v.literal("dns"), qname: str(255), qtype: str(16), server: str(64), port }),
   v.object({ ...common, kind: v.literal("tls"), sni: str(255), address: v.optional(str(64)), port: v.optional(port) }),
   v.object({ ...common, kind: v.literal("listen"), family, address: str(256), port, proto }),

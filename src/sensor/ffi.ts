@@ -125,13 +125,14 @@ export function nativeUnwatch(cgroupId: bigint): void {
   check(shim().fangs_unwatch(cgroupId), `unwatch of cgroup ${cgroupId}`);
 }
 
-export interface NativeCounters { events: number; ringbuf_drops: number; read_failures: number }
+/** struct fangs_counters (bpf/events.h). */
+export interface NativeCounters { events: number; ringbuf_drops: number; read_failures: number; aggregated: number }
 
 /** Kernel counters for a watched cgroup (0 = totals); undefined when not watched. */
 export function nativeCounters(cgroupId: bigint): NativeCounters | undefined {
-  const out = new BigUint64Array(3);
+  const out = new BigUint64Array(4);
   if (shim().fangs_counters(cgroupId, out) < 0) return undefined;
-  return { events: Number(out[0]), ringbuf_drops: Number(out[1]), read_failures: Number(out[2]) };
+  return { events: Number(out[0]), ringbuf_drops: Number(out[1]), read_failures: Number(out[2]), aggregated: Number(out[3]) };
 }
 
 /** Copy pending ring records into buf (framed: u32 len, u32 0, bytes, pad to 8). Returns bytes used. */

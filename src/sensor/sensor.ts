@@ -27,6 +27,8 @@ export interface OpenSensorOptions extends SensorOptions {
 export interface CgroupCounters extends DropCounts {
   /** Records the kernel submitted for this cgroup. */
   events: number;
+  /** Repeats the kernel folded into an earlier record (same process and object): counted, not sent. */
+  aggregated: number;
 }
 
 export interface FangsSensor extends Sensor {
@@ -127,8 +129,8 @@ export function openSensor(opts: OpenSensorOptions = {}): FangsSensor {
   };
 
   const counters = (cgroupId: bigint): CgroupCounters => {
-    const c = ffi.nativeCounters(cgroupId) ?? finalCounters.get(cgroupId) ?? { events: 0, ringbuf_drops: 0, read_failures: 0 };
-    return { events: c.events, ringbuf: c.ringbuf_drops, read_failures: c.read_failures, decode: decodeErrors.get(cgroupId.toString()) ?? 0 };
+    const c = ffi.nativeCounters(cgroupId) ?? finalCounters.get(cgroupId) ?? { events: 0, ringbuf_drops: 0, read_failures: 0, aggregated: 0 };
+    return { events: c.events, aggregated: c.aggregated, ringbuf: c.ringbuf_drops, read_failures: c.read_failures, decode: decodeErrors.get(cgroupId.toString()) ?? 0 };
   };
 
   return {
@@ -154,13 +156,13 @@ export function openSensor(opts: OpenSensorOptions = {}): FangsSensor {
       return pending.splice(0, Math.min(max, pending.length));
     },
     dropped(cgroupId) {
-      const { events: _e, ...d } = counters(cgroupId);
+      const { events: _e, aggregated: _a, ...d } = counters(cgroupId);
       return d;
     },
     counters,
     totals() {
-      const c = ffi.nativeCounters(0n) ?? { events: 0, ringbuf_drops: 0, read_failures: 0 };
-      return { events: c.events, ringbuf: c.ringbuf_drops, read_failures: c.read_failures, decode: decodeErrorsTotal };
+      const c = ffi.nativeCounters(0n) ?? { events: 0, ringbuf_drops: 0, read_failures: 0, aggregated: 0 };
+      return { events: c.events, aggregated: c.aggregated, ringbuf: c.ringbuf_drops, read_failures: c.read_failures, decode: decodeErrorsTotal };
     },
     close() {
       if (closed) return;

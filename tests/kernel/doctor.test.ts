@@ -10,16 +10,16 @@ test("doctor --json reports probes, BTF, filesystems, Docker and the exit code m
   const r = fangs(["runner", "doctor", "--json"]);
   const { ok, checks } = JSON.parse(r.stdout) as { ok: boolean; checks: Check[] };
   const byName = new Map(checks.map((c) => [c.name, c]));
-  for (const name of ["kernel BTF", "cgroup v2", "bpf", "tracefs", "bpffs", "probe sys_enter_openat", "probe sys_enter_execve", "probe sys_enter_connect"]) {
+  for (const name of ["kernel BTF", "cgroup v2", "bpf", "tracefs", "bpffs", "probe sys_enter_openat", "probe sys_exit_openat", "probe sys_enter_execve", "probe sys_exit_execve", "probe sys_enter_connect"]) {
     expect(byName.get(name)).toMatchObject({ ok: true, required: true });
   }
-  for (const name of ["docker", "sandbox image", "libssl", "probe kprobe:tcp_v4_connect", "probe sched_process_exec", "probe io_uring_submit_req"]) {
+  for (const name of ["docker", "sandbox image", "libssl", "probe kprobe:tcp_v4_connect", "probe sched_process_exec", "probe io_uring_submit_req", "probe tp_btf:sched_process_fork", "probe sched_process_exit", "probe sys_enter_socket", "probe sys_exit_symlinkat", "probe sys_exit_fchmod"]) {
     expect(byName.has(name)).toBe(true);
   }
   for (const c of checks) if (!c.ok) expect(c.fix).toBeTruthy(); // every failure says what to do
   expect(ok).toBe(checks.every((c) => c.ok || !c.required));
   expect(r.code).toBe(ok ? 0 : 1);
-});
+}, 30_000); // loading ~60 probes and detaching them takes seconds on a busy host
 
 test("doctor for people: one line per check, a missing image fails with the fix", () => {
   const r = fangs(["runner", "doctor", "-image", "fangs-no-such-image:never"]);
@@ -27,4 +27,4 @@ test("doctor for people: one line per check, a missing image fails with the fix"
   expect(r.stdout).toMatch(/^FAIL {2}sandbox image: .*fix: fangs sandbox build-image$/m);
   expect(r.stdout).toContain("runner host NOT ready");
   expect(r.code).toBe(1);
-});
+}, 30_000);

@@ -63,6 +63,8 @@ export interface TraceSummary {
   events: number;
   by_kind: Record<string, number>;
   kernel_events: number;
+  /** repeats folded in the kernel (same process, same object) */
+  aggregated: number;
   dropped: number;
   read_failures: number;
   decode_errors: number;
@@ -102,7 +104,8 @@ export async function startTrace(cgroup: string, extra: string[] = []): Promise<
       proc.kill("SIGTERM");
       const code = await proc.exited;
       for (;;) {
-        const r = await reader.read();
+        const r = await (pending ?? reader.read());
+        pending = undefined;
         if (r.done) break;
         stderr += new TextDecoder().decode(r.value);
       }

@@ -66,10 +66,10 @@ function one<K extends SensorEvent["kind"]>(pid: number, kind: K, pred: (e: Extr
 
 describe("file probes", () => {
   const cases = [
-    { name: "openat of an existing file", run: "open", file: "exists.txt", access: "read", source: "sys_enter_openat" },
-    { name: "openat that fails with ENOENT is still an event", run: "enoent", file: "missing-enoent", access: "read", source: "sys_enter_openat" },
-    { name: "openat with O_CREAT", run: "create", file: "created.txt", access: "create", source: "sys_enter_openat" },
-    { name: "openat2", run: "openat2", file: "via-openat2", access: "read", source: "sys_enter_openat2" },
+    { name: "openat of an existing file", run: "open", file: "exists.txt", access: "read", source: "sys_exit_openat" },
+    { name: "openat that fails with ENOENT is still an event", run: "enoent", file: "missing-enoent", access: "read", source: "sys_exit_openat" },
+    { name: "openat with O_CREAT", run: "create", file: "created.txt", access: "create", source: "sys_exit_openat" },
+    { name: "openat2", run: "openat2", file: "via-openat2", access: "read", source: "sys_exit_openat2" },
     { name: "io_uring OPENAT (no syscall tracepoint sees it)", run: "uringOpen", file: "via-io-uring", access: "read", source: "io_uring_submit_req" },
   ] as const;
   for (const c of cases) {
@@ -87,20 +87,22 @@ describe("file probes", () => {
 });
 
 describe("exec probes", () => {
-  test("sys_enter_execve and sched_process_exec report the exec with argv", () => {
+  test("a successful exec is one sched_process_exec event with argv and the binary the kernel ran", () => {
     const pid = runs.open.pid;
-    const attempt = one(pid, "exec", (e) => e.source === "sys_enter_execve");
-    expect(attempt.filename).toBe(wl);
-    expect(attempt.argv).toEqual([wl, "open", path("exists.txt")]);
-    expect(attempt.comm).toBe("sh"); // before the exec
+    const execs = byPid(pid).filter((e) => e.kind === "exec");
+    expect(execs.map((e) => e.source)).toEqual(["sched_process_exec"]); // no separate attempt record
     const done = one(pid, "exec", (e) => e.source === "sched_process_exec");
     expect(done.filename).toBe(wl);
+    expect(done.requested).toBeUndefined(); // asked for the real path: nothing to add
+    expect(done.errno).toBeUndefined();
     expect(done.argv).toEqual([wl, "open", path("exists.txt")]);
     expect(done.comm).toBe("workload");
   });
 
-  test("a failed exec (ENOENT) is still an event", () => {
+  test("a failed exec (ENOENT) is an event with its errno", () => {
     const e = one(runs.execFail.pid, "exec", (e) => e.filename === path("no-such-binary"));
+    expect(e.source).toBe("sys_exit_execve");
+    expect(e.errno).toBe(2);
     expect(e.argv).toEqual([path("no-such-binary"), "arg1"]);
     expect(runs.execFail.code).not.toBe(0);
   });
@@ -114,11 +116,13 @@ describe("exec probes", () => {
     expect(open!.ancestry[0]).toEqual({ pid: parent, comm: "workload", exe: wl });
     expect(open!.ancestry[1].pid).toBe(process.pid);
     expect(open!.ancestry.length).toBe(5);
-    // The attempt's filename sits in a page the forked child has not faulted
-    // in, so sys_enter_execve may fail to read it (counted as a read failure);
-    // sched_process_exec reads the name from the kernel and always has it.
-    expect(one(open!.pid, "exec", (e) => e.source === "sys_enter_execve")).toBeDefined();
-    expect(one(open!.pid, "exec", (e) => e.source === "sched_process_exec").filename).toBe("/proc/self/exe");
+    // sched_process_exec names the binary the kernel mapped (mm->exe_file),
+    // not the string: "/proc/self/exe" is kept as what was asked for.
+    const exec = one(open!.pid, "exec", (e) => e.source === "sched_process_exec");
+    expect(exec.filename).toBe(wl);
+    expect(exec.requested).toBe("/proc/self/exe");
+    // and the parent's fork record names the child: the creator, whatever re-parenting follows
+    expect(one(parent, "fork", (e) => e.child_pid === open!.pid)).toBeDefined();
   });
 });
 
@@ -205,7 +209,7 @@ describe("scoping and accounting", () => {
   });
 
   test("the core probes are active", () => {
-    for (const p of ["sys_enter_openat", "sys_enter_openat2", "sys_enter_execve", "sched_process_exec", "sys_enter_connect", "inet_sock_set_state", "sys_enter_sendto", "sys_enter_sendmsg", "sys_enter_sendmmsg", "sys_enter_write", "sys_enter_bind", "sys_enter_listen", "io_uring_submit_req"]) {
+    for (const p of ["sys_enter_openat", "sys_exit_openat", "sys_enter_openat2", "sys_exit_openat2", "sys_enter_execve", "sys_exit_execve", "sys_exit_execveat", "tp_btf:sched_process_fork", "sched_process_exit", "sys_enter_socket", "sched_process_exec", "sys_enter_connect", "inet_sock_set_state", "sys_enter_sendto", "sys_enter_sendmsg", "sys_enter_sendmmsg", "sys_enter_write", "sys_enter_bind", "sys_enter_listen", "io_uring_submit_req"]) {
       expect(summary.probes_active).toContain(p);
     }
   });

@@ -26,5 +26,5 @@ test("terminal output escapes control characters and ends with a summary", async
   const line = out.split("\n").find((l) => l.includes("read ") && l.includes("forged"));
   expect(line).toContain("x\\u001b[2J\\u000aforged 1 2 exec /bin/evil");
   expect(out.split("\n").filter((l) => l.startsWith("forged"))).toEqual([]);
-  expect(out.trimEnd().split("\n").pop()).toMatch(/^summary: \d+ events \(.*file \d+.*\), kernel \d+, dropped 0, .*probes active: .*sys_enter_openat/);
+  expect(out.trimEnd().split("\n").pop()).toMatch(/^summary: \d+ events \(.*file \d+.*\), kernel \d+, aggregated \d+, dropped 0, .*probes active: .*sys_enter_openat/);
 }, 20_000);

@@ -5,6 +5,7 @@
  * adds no opens of its own. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
 #include <linux/openat2.h>
@@ -19,6 +20,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/if_ether.h>
+#include <sys/un.h>
 
 static int dns_query(unsigned char *q, const char *name, int qtype)
 {
@@ -87,6 +90,20 @@ static int loopback_pair(int port)
 	return c;
 }
 
+/* A unix stream listener at path and a client connected to it by that name. */
+static int unix_pair(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	int l = socket(AF_UNIX, SOCK_STREAM, 0), c = socket(AF_UNIX, SOCK_STREAM, 0);
+	unlink(path);
+	if (bind(l, (void *)&a, sizeof(a)) || listen(l, 1))
+		return perror("unix listen"), 1;
+	int rc = connect(c, (void *)&a, sizeof(a));
+	unlink(path);
+	return rc ? 1 : 0;
+}
+
 /* Submit one io_uring request with raw syscalls (no liburing) and wait for it. */
 static int uring_one(const struct io_uring_sqe *req)
 {
@@ -133,8 +150,14 @@ int main(int argc, char **argv)
 		long n = atol(argv[3]);
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
+		/* "distinct": every open names another (missing) file, so none can be
+		 * folded into an earlier record: the sensor's full per-event path */
+		int distinct = argc > 4 && !strcmp(argv[4], "distinct");
+		char name[4096];
 		for (long i = 0; i < n; i++) {
-			int fd = openat(AT_FDCWD, argv[2], O_RDONLY);
+			if (distinct)
+				snprintf(name, sizeof(name), "%s.%ld", argv[2], i);
+			int fd = openat(AT_FDCWD, distinct ? name : argv[2], O_RDONLY);
 			if (fd >= 0)
 				close(fd);
 		}
@@ -218,6 +241,128 @@ int main(int argc, char **argv)
 		write(fd, buf, client_hello(buf, argv[2]));
 		close(fd);
 		unlink(argv[3]);
+		return 0;
+		/* ---- sensor fidelity (tests/kernel/fidelity.test.ts) ---- */
+	} else if (!strcmp(mode, "openat-dirfd")) {
+		/* a relative name under a directory fd: the kernel knows the absolute path */
+		int d = open(argv[2], O_RDONLY | O_DIRECTORY);
+		int fd = openat(d, argv[3], O_RDONLY);
+		return fd < 0 ? 1 : 0;
+	} else if (!strcmp(mode, "udp-sendto")) {
+		/* dgram.send without connect(): ARG3 datagrams to ARG2:ARG3's port */
+		int s = socket(AF_INET, SOCK_DGRAM, 0), n = argc > 4 ? atoi(argv[4]) : 1;
+		struct sockaddr_in a = addr4(argv[2], atoi(argv[3]));
+		for (int i = 0; i < n; i++)
+			sendto(s, "x", 1, 0, (void *)&a, sizeof(a));
+		return 0;
+	} else if (!strcmp(mode, "udp-sendmmsg-decoys")) {
+		/* one sendmmsg of ARG4 datagrams: decoys to ARG2:ARG3+i, the real one last */
+		int s = socket(AF_INET, SOCK_DGRAM, 0), n = atoi(argv[4]);
+		struct sockaddr_in a[64];
+		struct iovec iov = {"x", 1};
+		struct mmsghdr mm[64];
+		if (n > 64)
+			n = 64;
+		for (int i = 0; i < n; i++) {
+			a[i] = addr4(argv[2], atoi(argv[3]) + i);
+			mm[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &a[i], .msg_namelen = sizeof(a[i]), .msg_iov = &iov, .msg_iovlen = 1}};
+		}
+		sendmmsg(s, mm, n, 0);
+		return 0;
+	} else if (!strcmp(mode, "udp-sendmsg")) {
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		struct sockaddr_in a = addr4(argv[2], atoi(argv[3]));
+		struct iovec iov = {"hello", 5};
+		struct msghdr m = {.msg_name = &a, .msg_namelen = sizeof(a), .msg_iov = &iov, .msg_iovlen = 1};
+		sendmsg(s, &m, 0);
+		return 0;
+	} else if (!strcmp(mode, "raw-sockets")) {
+		int r = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+		int p = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+		return r < 0 || p < 0 ? 1 : 0;
+	} else if (!strcmp(mode, "unix-connect")) {
+		/* a listener at ARG2 and a client connecting to it by path */
+		return unix_pair(argv[2]);
+	} else if (!strcmp(mode, "unix-connect-via")) {
+		/* a listener at ARG2/ARG3 (ARG2 a symlinked directory), then from
+		 * inside ARG2 a connect to the relative name ARG3 */
+		if (chdir(argv[2]))
+			return perror("chdir"), 1;
+		return unix_pair(argv[3]);
+	} else if (!strcmp(mode, "memfd-exec")) {
+		/* fileless: copy this binary into a memfd and execveat(fd, "", AT_EMPTY_PATH) */
+		int src = open("/proc/self/exe", O_RDONLY), m = memfd_create("payload", 0);
+		ssize_t n;
+		while ((n = read(src, buf, sizeof(buf))) > 0)
+			write(m, buf, n);
+		char *args[] = {"payload", "open", argv[2], NULL}, *env[] = {NULL};
+		syscall(SYS_execveat, m, "", args, env, AT_EMPTY_PATH);
+		return perror("execveat"), 1;
+	} else if (!strcmp(mode, "exec")) {
+		/* exec ARG2 with argv ARG3...; report the errno when it fails */
+		execv(argv[2], argv + 3);
+		printf("errno %d\n", errno);
+		return 0;
+	} else if (!strcmp(mode, "double-fork")) {
+		/* open ARG2 (names the package), then a grandchild that outlives its
+		 * parent (re-parented away from us) opens ARG3 */
+		int fd = open(argv[2], O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+		pid_t c = fork();
+		if (c == 0) {
+			pid_t me = getpid();
+			if (fork() == 0) {
+				for (int i = 0; i < 200 && getppid() == me; i++)
+					usleep(5000);
+				int fd2 = open(argv[3], O_RDONLY);
+				printf("grandchild %d ppid %d\n", getpid(), getppid());
+				fflush(stdout);
+				_exit(fd2 < 0);
+			}
+			_exit(0);
+		}
+		int st;
+		waitpid(c, &st, 0);
+		usleep(300000); /* let the grandchild finish before we exit */
+		return 0;
+	} else if (!strcmp(mode, "fileops")) {
+		/* link-class operations with relative names inside ARG2: a planted
+		 * symlink to ARG3, then link, rename, mkdir, chmod, fchmod, unlink, rmdir */
+		if (chdir(argv[2]))
+			return perror("chdir"), 1;
+		if (symlink(argv[3], "planted"))
+			return perror("symlink"), 1;
+		int fd = open("a", O_WRONLY | O_CREAT, 0600);
+		if (link("a", "b") || rename("b", "c") || mkdir("sub", 0700) || chmod("a", 0755) || fchmod(fd, 0700) || unlink("c") || rmdir("sub"))
+			return perror("fileops"), 1;
+		return 0;
+	} else if (!strcmp(mode, "uring-fileops")) {
+		/* the link-class operations through io_uring (no syscall tracepoint sees them) */
+		if (chdir(argv[2]))
+			return perror("chdir"), 1;
+		struct io_uring_sqe sym = {.opcode = IORING_OP_SYMLINKAT, .fd = AT_FDCWD, .addr = (unsigned long)argv[3], .addr2 = (unsigned long)"u-planted"};
+		struct io_uring_sqe mk = {.opcode = IORING_OP_MKDIRAT, .fd = AT_FDCWD, .addr = (unsigned long)"u-dir", .len = 0700};
+		struct io_uring_sqe mv = {.opcode = IORING_OP_RENAMEAT, .fd = AT_FDCWD, .addr = (unsigned long)"u-dir", .len = AT_FDCWD, .addr2 = (unsigned long)"u-dir2"};
+		struct io_uring_sqe rm = {.opcode = IORING_OP_UNLINKAT, .fd = AT_FDCWD, .addr = (unsigned long)"u-dir2", .unlink_flags = AT_REMOVEDIR};
+		return uring_one(&sym) || uring_one(&mk) || uring_one(&mv) || uring_one(&rm);
+	} else if (!strcmp(mode, "uring-sendto")) {
+		/* IORING_OP_SEND with a destination address: a datagram without connect() */
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		struct sockaddr_in a = addr4(argv[2], atoi(argv[3]));
+		struct io_uring_sqe sqe = {.opcode = IORING_OP_SEND, .fd = s, .addr = (unsigned long)"x", .len = 1, .addr2 = (unsigned long)&a};
+		sqe.addr_len = sizeof(a);
+		return uring_one(&sqe);
+	} else if (!strcmp(mode, "npm")) {
+		/* stands in for npm: runs ARG2 as a lifecycle script, `sh -c ARG2` as a direct child */
+		pid_t c = fork();
+		if (c == 0) {
+			execl("/bin/sh", "sh", "-c", argv[2], (char *)NULL);
+			_exit(127);
+		}
+		int st;
+		waitpid(c, &st, 0);
+		usleep(500000); /* the script's orphans finish meanwhile */
 		return 0;
 	}
 	fprintf(stderr, "unknown mode %s\n", mode);

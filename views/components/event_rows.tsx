@@ -5,13 +5,21 @@ import { runHref } from "./format.tsx";
 
 export interface EventItem { seq: number; kind: string; pid: number; comm: string; event: FangsEvent | null }
 
+/** The sensor's notes on a path: what was asked for when the kernel opened something else, cut, unreadable. */
+function asked(e: { requested?: string; path_truncated?: boolean; unreadable?: boolean }): string {
+  return `${e.requested !== undefined ? ` (asked for ${e.requested})` : ""}${e.path_truncated ? " (path truncated)" : ""}${e.unreadable ? " (unreadable)" : ""}`;
+}
+
 /** One line saying what the event did; every part is data, rendered as text. */
 export function summary(e: FangsEvent | null): string {
   if (!e) return "(unparseable event body)";
   switch (e.kind) {
-    case "exec": return `${e.filename} ${JSON.stringify(e.argv ?? [])}${e.argv_truncated ? " (argv truncated)" : ""}`;
-    case "file": return `${e.access} ${e.path}`;
-    case "connect": return `${e.proto} ${e.address}:${e.port}`;
+    case "exec": return `${e.filename}${asked(e)} ${JSON.stringify(e.argv ?? [])}${e.argv_truncated ? " (argv truncated)" : ""}${e.errno ? ` failed errno ${e.errno}` : ""}${e.fileless ? " (fileless)" : ""}`;
+    case "file": return `${e.access} ${e.path}${e.target ? ` → ${e.target}` : ""}${asked(e)}${e.errno ? ` failed errno ${e.errno}` : ""}`;
+    case "connect": return e.unreadable ? `${e.proto} (unreadable address)` : `${e.proto} ${e.address}:${e.port}`;
+    case "fork": return `created pid ${e.child_pid}`;
+    case "exit": return `exited ${e.exit_code}${e.signal ? ` (signal ${e.signal})` : ""}`;
+    case "socket": return `${e.family} ${e.type} socket, protocol ${e.protocol}`;
     case "listen": return `${e.proto} listen ${e.address}:${e.port}`;
     case "dns": return `${e.qtype} ${e.qname} via ${e.server}:${e.port}`;
     case "tls": return `SNI ${e.sni}${e.address ? ` → ${e.address}:${e.port}` : ""}`;

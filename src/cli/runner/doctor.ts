@@ -12,7 +12,10 @@ import type { ProbeStatus } from "../../sensor/types.ts";
 
 const DEFAULT_IMAGE = "fangs-sandbox:latest";
 const DOCKER_API = "v1.41";
-const REQUIRED_PROBES = ["sys_enter_openat", "sys_enter_execve", "sys_enter_connect"];
+// Opens and failed execs are written at syscall exit (paired with the enter
+// probe that remembers the arguments): both halves are required. The exit
+// tracepoints exist wherever the enter ones do (CONFIG_FTRACE_SYSCALLS).
+const REQUIRED_PROBES = ["sys_enter_openat", "sys_exit_openat", "sys_enter_execve", "sys_exit_execve", "sys_enter_connect"];
 
 export interface Check { name: string; ok: boolean; required: boolean; detail: string; fix?: string }
 

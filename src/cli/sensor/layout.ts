@@ -4,7 +4,7 @@
 import { command, JSON_ARG } from "../command.ts";
 import { printJson } from "../output.ts";
 import { nativeLayout } from "../../sensor/ffi.ts";
-import { FLAG, LAYOUT, OP, PAYLOAD, SOURCES } from "../../events/opcodes.ts";
+import { FLAG, FOPS, LAYOUT, OP, PATHF, PAYLOAD, SOURCES } from "../../events/opcodes.ts";
 import { FangsError } from "../../core/errors.ts";
 
 /** The C enum constants the TS tables stand for: FANGS_SRC_<SOURCE NAME> etc. */
@@ -16,6 +16,8 @@ export function expectedEnums(): Record<string, number> {
   });
   for (const [k, v] of Object.entries(FLAG)) e[`FANGS_F_${k}`] = v;
   for (const [k, v] of Object.entries(PAYLOAD)) e[`FANGS_PAYLOAD_${k}`] = v;
+  for (const [k, v] of Object.entries(PATHF)) e[`FANGS_P_${k}`] = v;
+  for (const [k, v] of Object.entries(FOPS)) e[`FANGS_FOP_${k}`] = v;
   return e;
 }
 

@@ -16,8 +16,11 @@ const POLL_MS = 10;
 
 function describe(e: SensorEvent): string {
   switch (e.kind) {
-    case "exec": return `${e.filename} ${e.argv.slice(1).join(" ")}`;
-    case "file": return `${e.access} ${e.path}`;
+    case "exec": return `${e.filename}${e.requested ? ` (asked ${e.requested})` : ""}${e.errno ? ` errno ${e.errno}` : ""} ${e.argv.slice(1).join(" ")}`;
+    case "file": return `${e.access} ${e.path}${e.target ? ` -> ${e.target}` : ""}${e.requested ? ` (asked ${e.requested})` : ""}${e.errno ? ` errno ${e.errno}` : ""}${e.path_truncated ? " [truncated]" : ""}`;
+    case "fork": return `child ${e.child_pid}`;
+    case "exit": return `code ${e.exit_code}${e.signal ? ` signal ${e.signal}` : ""}`;
+    case "socket": return `${e.family} ${e.type} protocol ${e.protocol}`;
     case "connect":
     case "listen": return `${e.proto} ${e.family === "inet6" ? `[${e.address}]` : e.address}:${e.port}`;
     case "dns": return `${e.qtype} ${e.qname} via ${e.server}:${e.port}`;
@@ -83,6 +86,7 @@ export default command({
         events: total,
         by_kind: byKind,
         kernel_events: c.events,
+        aggregated: c.aggregated,
         dropped: c.ringbuf,
         read_failures: c.read_failures,
         decode_errors: c.decode,
@@ -96,7 +100,7 @@ export default command({
     if (json) process.stdout.write(JSON.stringify(summary) + "\n");
     else {
       const s = summary.summary;
-      process.stdout.write(`summary: ${s.events} events (${Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(", ") || "none"}), kernel ${s.kernel_events}, dropped ${s.dropped}, read failures ${s.read_failures}, decode errors ${s.decode_errors}; probes active: ${s.probes_active.join(" ")}\n`);
+      process.stdout.write(`summary: ${s.events} events (${Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(", ") || "none"}), kernel ${s.kernel_events}, aggregated ${s.aggregated}, dropped ${s.dropped}, read failures ${s.read_failures}, decode errors ${s.decode_errors}; probes active: ${s.probes_active.join(" ")}\n`);
     }
   },
 });
