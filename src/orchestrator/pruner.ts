@@ -3,6 +3,8 @@
 import type { AppDeps } from "./deps.ts";
 import { failOverdueRuns, pruneStaleRunners } from "../store/queue.ts";
 import { Ticker } from "./ticker.ts";
+import { unwritableReason } from "../store/unwritable.ts";
+import { oneLine } from "../core/errors.ts";
 
 export async function pruneOnce(d: AppDeps, now = Date.now()): Promise<number> {
   // A runner silent while this orchestrator was down (a restart, an outage)
@@ -25,5 +27,13 @@ export async function pruneOnce(d: AppDeps, now = Date.now()): Promise<number> {
 
 export function startPruner(d: AppDeps): Ticker {
   const every = d.cfg["prune-interval"] * 1000;
-  return new Ticker("runner pruner", every, every, async () => void (await pruneOnce(d)), d.log).start();
+  return new Ticker("runner pruner", every, every, async () => {
+    try {
+      await pruneOnce(d);
+    } catch (e) {
+      const unwritable = unwritableReason(e);
+      if (!unwritable) throw e;
+      d.storage.failed(unwritable, oneLine(e)); // one line for the outage, not one per tick
+    }
+  }, d.log).start();
 }

@@ -10,9 +10,11 @@ import { NETWORK_MODE } from "../../protocol/sandbox.ts";
 import { RUNNER_ID } from "../../protocol/runner.ts";
 import { parseDuration } from "../../core/config.ts";
 import { runJson, runUrls } from "../json.ts";
+import { isExactVersion, packageNameError } from "../../registry/names.ts";
 
-export const PACKAGE_NAME = v.pipe(v.string(), v.maxLength(214), v.regex(/^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/, "not a valid npm package name"));
-export const VERSION_STR = v.pipe(v.string(), v.minLength(1), v.maxLength(256), v.regex(/^[0-9A-Za-z][0-9A-Za-z.+-]*$/, "not a valid version"));
+// npm's naming rules and exact SemVer (src/registry/names.ts); the messages never quote the input.
+export const PACKAGE_NAME = v.pipe(v.string(), v.maxLength(214), v.check((n) => packageNameError(n) === undefined, "not a valid npm package name"));
+export const VERSION_STR = v.pipe(v.string(), v.maxLength(256), v.check(isExactVersion, "not an exact version (e.g. 1.2.3): resolve a tag or range first, as fangs scan submit does"));
 const DURATION = v.pipe(
   v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, "duration like 90s, 2m or seconds"))]),
   v.transform((d) => parseDuration(d)),
