@@ -14,13 +14,13 @@ const BLOCKED = new Set(["node_modules", "favicon.ico"]);
 export function packageNameError(name: string): string | undefined {
   if (!name) return "package name is empty";
   if (name.length > 214) return "package name is longer than 214 characters";
-  const shown = JSON.stringify(name.slice(0, 80));
-  if (name.trim() !== name) return `package name ${shown} has leading or trailing spaces`;
-  if (/^[._]/.test(name)) return `package name ${shown} starts with "." or "_"`;
-  if (BLOCKED.has(name.toLowerCase())) return `${shown} is not a valid npm package name (reserved)`;
+  const bad = (why: string) => `${JSON.stringify(name.slice(0, 80))} is not a valid npm package name: ${why}`;
+  if (name.trim() !== name) return bad("leading or trailing spaces");
+  if (/^[._]/.test(name)) return bad('it starts with "." or "_"');
+  if (BLOCKED.has(name.toLowerCase())) return bad("the name is reserved");
   const m = /^@([^/]+)\/([^/]+)$/.exec(name);
   const parts = name.startsWith("@") ? (m ? [m[1], m[2]] : null) : [name];
-  if (!parts || !parts.every((p) => PART.test(p))) return `${shown} is not a valid npm package name (letters, digits, - . _ and one @scope/)`;
+  if (!parts || !parts.every((p) => PART.test(p))) return bad("letters, digits, - . _ and one @scope/ only");
   return undefined;
 }
 
