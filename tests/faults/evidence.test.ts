@@ -73,3 +73,21 @@ describe("a sensor whose ring buffer overflows", () => {
     }
   }, 240_000);
 });
+
+describe("an attacker who floods the ring buffer to hide a credential read (default ring)", () => {
+  test("is never clean: the read is a deviation, or the drops make the verdict incomplete", async () => {
+    const honest = await scan(ctx.stack, ctx.reg, "fangs-fixture-flood", "1.0.0");
+    expect(honest.verdict).toBe("seeded");
+    const t0 = Date.now();
+    const r = await scan(ctx.stack, ctx.reg, "fangs-fixture-flood", "1.1.0", {}, 180_000);
+    const ev = (r as any).evidence;
+    const devs: any[] = (await api(ctx.stack.url, "GET", `/v1/runs/${r.id}/deviations`)).deviations;
+    const npmrc = devs.find((d) => d.value === "/root/.npmrc");
+    console.log(`faults: ring flood: verdict ${r.verdict}, ${r.events_count} events stored of ${ev.events_emitted} emitted, ring drops ${ev.losses.ringbuf}, credential read ${npmrc ? `seen (${npmrc.severity})` : "not seen"}, ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    expect(r.verdict).not.toBe("clean");
+    expect(r.verdict).not.toBe("seeded");
+    expect(r.is_baseline).toBe(false);
+    if (ev.losses.ringbuf === 0) expect(npmrc?.severity).toBe("critical");
+    else expect(r.verdict).toBe("incomplete");
+  }, 240_000);
+});
