@@ -29,6 +29,11 @@ describe("a failed install on a package's first run", () => {
     const row = pending.find((r) => r.run_id === bad.id);
     expect(row).toMatchObject({ incomplete: true, rescan_command: `fangs scan submit -package ${PKG} -version 9.9.9` });
 
+    const table = fangs(["pending", "-db", ctx.stack.db]);
+    expect(table.stdout).toContain("medium (incomplete)");
+    expect(table.stdout).toContain(`${bad.id.slice(0, 12)} ${PKG}@9.9.9: evidence incomplete: npm install exited 1`);
+    expect(table.stdout).toContain(`re-scan with: fangs scan submit -package ${PKG} -version 9.9.9`);
+
     const shown = fangs(["run", "show", bad.id, "-db", ctx.stack.db]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain("evidence incomplete");
