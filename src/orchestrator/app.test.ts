@@ -61,7 +61,21 @@ const cases: Case[] = [
   { name: "events: batch into a run not claimed", path: () => `/v1/runs/${queuedRun}/events`, init: json({ batch_seq: 0, events: [] }), status: 403, has: ["not claimed by runner r1"] },
   { name: "events: batch too large", path: () => `/v1/runs/${queuedRun}/events`, init: json({ batch_seq: 0, events: Array(5001).fill({}) }), status: 400 },
   { name: "finish: bad status", path: () => `/v1/runs/${queuedRun}/finish`, init: json({ status: "exploded", exit_code: 0, events_sent: 0, events_dropped: 0 }), status: 400, has: ["status"] },
-  { name: "unknown endpoint", path: "/v1/nope", status: 404, has: ["no such endpoint"] },
+  { name: "unknown endpoint", path: "/v1/nope", status: 404, has: ["no such endpoint"], hasNot: ["/v1/nope"] },
+  { name: "unknown endpoint: the path is never echoed", path: `/v1/${encodeURIComponent(EVIL)}/x`, status: 404, has: ["no such endpoint"], hasNot: ["script", "alert", "/v1/"] },
+  { name: "unknown endpoint: POST, path not echoed", path: "/v1/evil-path-marker", init: json({}), status: 404, hasNot: ["evil-path-marker"] },
+  ...(["latest", "not-semver", "1.0", "01.0.0", "^1.0.0", "~1.2.3", "1.x", "v1.0.0", "1.0.0 ", ""] as const).map((version): Case => ({
+    name: `scan: version ${JSON.stringify(version)} is not exact semver`, path: "/v1/scans", init: json({ package: "lodash", version }), status: 400, has: ["version: not an exact version"],
+  })),
+  ...(["1.0.0-beta.1", "1.0.0+build.7", "0.0.1"] as const).map((version): Case => ({
+    name: `scan: version ${version} is exact`, path: "/v1/scans", init: json({ package: "lodash", version }), status: 201, has: [`"version":"${version}"`],
+  })),
+  ...(["~x", "x~", "a!b", ".hidden", "_private", "node_modules", "a b", "@scope", "@s/x/y", "é"] as const).map((name): Case => ({
+    name: `scan: package ${JSON.stringify(name)} breaks npm's naming rules`, path: "/v1/scans", init: json({ package: name, version: "1.0.0" }), status: 400, has: ["package: not a valid npm package name"],
+  })),
+  ...(["@types/node", "lodash.merge", "JSONStream"] as const).map((name): Case => ({
+    name: `scan: package ${name} is valid`, path: "/v1/scans", init: json({ package: name, version: "1.0.0" }), status: 201,
+  })),
   { name: "metrics exposed", path: "/metrics", status: 200, has: ["fangs_runs{status=\"queued\"}", "fangs_http_request_duration_seconds_bucket", "fangs_runners_alive"] },
 ];
 

@@ -15,13 +15,16 @@ import { notifierRoutes } from "./routes/notifiers.ts";
 
 export function createApp(d: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.onError(errorHandler(d.log));
+  app.onError(errorHandler(d.log, d.storage));
   app.notFound(notFound);
 
   app.use("*", async (c, next) => {
     const t = performance.now();
     await next();
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") d.reads.bump();
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      d.reads.bump();
+      if (c.res.status < 400) d.storage.succeeded();
+    }
     // routePath is the matched pattern (/v1/runs/:id), so label cardinality stays bounded.
     d.metrics.httpDuration.observe({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) }, (performance.now() - t) / 1000);
   });

@@ -6,6 +6,7 @@ import { Hooks } from "./hooks.ts";
 import { Metrics } from "./metrics.ts";
 import { silentLog, type Log } from "./log.ts";
 import { ReadCache } from "./read_cache.ts";
+import { StorageHealth } from "./storage_health.ts";
 
 export interface AppDeps {
   db: Store;
@@ -22,6 +23,8 @@ export interface AppDeps {
   /** When this orchestrator process started: silence from runners while it
    *  was down is not theirs (the pruner counts from here at the earliest). */
   startedAt: number;
+  /** Whether the database takes writes (one log line when it stops, one when it is back). */
+  storage: StorageHealth;
 }
 
 // runnerId is declared on hono's ContextVariableMap by auth/runner.ts.
@@ -38,6 +41,7 @@ export function makeDeps(db: Store, cfg: Config, log: Log = silentLog): AppDeps 
     log,
     background: new Set(),
     startedAt: Date.now(),
+    storage: new StorageHealth(log),
   };
 }
 

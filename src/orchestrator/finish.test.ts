@@ -83,4 +83,20 @@ test("incomplete evidence never seeds: a failed first install is incomplete with
   expect(after.verdict).toBe("incomplete");
   const runs = await db.selectFrom("runs").select(["version", "is_baseline"]).where("package", "=", "fresh-pkg").orderBy("version").execute();
   expect(runs.map((r) => [r.version, r.is_baseline])).toEqual([["1.0.0", 0], ["1.0.1", 0], ["1.0.2", 0], ["1.0.3", 1], ["1.0.4", 0]]);
+
+  // Every incomplete run waits in pending with its reasons and the re-scan command …
+  const pendingOf = async () => ((await (await app.request("/v1/pending?package=fresh-pkg")).json()) as any).pending as any[];
+  const before = await pendingOf();
+  expect(before.map((r) => [r.version, r.incomplete]).sort()).toEqual([["1.0.0", true], ["1.0.1", true], ["1.0.2", true], ["1.0.4", true]]);
+  expect(before.find((r) => r.version === "1.0.1")).toMatchObject({ issues: ["7 events dropped in the kernel ring buffer"], rescan_command: "fangs scan submit -package fresh-pkg -version 1.0.1", max_severity: "medium" });
+  const ui = await (await app.request("/ui/pending?package=fresh-pkg")).text();
+  expect(ui).toContain("fangs scan submit -package fresh-pkg -version 1.0.2");
+  expect(ui).toContain("4 of 5 events the sensor emitted were not stored");
+  // … until a later scan of the same release has complete evidence.
+  expect((await run("1.0.1", {})).verdict).toBe("clean");
+  expect((await pendingOf()).map((r) => r.version).sort()).toEqual(["1.0.0", "1.0.2", "1.0.4"]);
+  const metrics = await (await app.request("/metrics")).text();
+  expect(metrics).toContain('fangs_evidence_lost_events{kind="ringbuf"} 7');
+  expect(metrics).toContain('fangs_evidence_lost_events{kind="unrouted"} 2');
+  expect(metrics).toMatch(/fangs_runs_by_verdict\{verdict="incomplete"\} 4/);
 });

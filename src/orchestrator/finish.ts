@@ -10,6 +10,7 @@ import { diffRun } from "../triage/diff.ts";
 import { getRun } from "../store/runs.ts";
 import { FangsError } from "../core/errors.ts";
 import { inBackground } from "./deps.ts";
+import { unwritableReason } from "../store/unwritable.ts";
 
 export interface FinishResult {
   status: Run["status"];
@@ -56,6 +57,9 @@ async function diffEnded(d: AppDeps, run: Run): Promise<FinishResult> {
     }
     return { status: ended.status, verdict: r.verdict, deviations: r.deviations, max_severity: r.maxSeverity };
   } catch (e) {
+    // The database refused the differ's writes (disk full, read-only): answer
+    // 503 so the runner re-sends the report, and the retry diffs the run.
+    if (unwritableReason(e)) throw e;
     d.metrics.runsCompleted.inc({ status: ended.status, verdict: "differ_error" });
     d.log(`differ failed for run ${run.id}: ${(e as Error).stack ?? e}`);
     return { status: ended.status, verdict: null, deviations: 0, max_severity: null };

@@ -55,7 +55,7 @@ function openSqlite(path: string): Kysely<DB> {
   return new Kysely<DB>({
     dialect: new (class extends SqliteDialect {
       override createDriver(): Driver {
-        return new SerializedSqliteDriver({ database: withStatementCache(raw) as never });
+        return new SerializedSqliteDriver({ database: withStatementCache(raw) as never }, raw);
       }
     })({ database: raw as never }),
   });
@@ -93,6 +93,10 @@ class SerializedSqliteDriver extends SqliteDriver {
   #queue: Promise<void> = Promise.resolve();
   #release: (() => void) | undefined;
 
+  constructor(config: ConstructorParameters<typeof SqliteDriver>[0], private readonly raw: SqliteDatabase) {
+    super(config);
+  }
+
   override async acquireConnection(): Promise<DatabaseConnection> {
     const prev = this.#queue;
     let release!: () => void;
@@ -110,6 +114,14 @@ class SerializedSqliteDriver extends SqliteDriver {
 
   override async beginTransaction(conn: DatabaseConnection): Promise<void> {
     await conn.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+
+  // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL,
+  // SQLITE_IOERR, SQLITE_NOMEM): a second ROLLBACK would then fail with
+  // "cannot rollback - no transaction is active" and mask the first error.
+  override async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
+    if (!this.raw.inTransaction) return;
+    await super.rollbackTransaction(conn);
   }
 }
 

@@ -7,16 +7,8 @@ import { parseSettings, settingsJson, type PackageSettings } from "../protocol/p
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-// npm's rules for a package name (validate-npm-package-name), loosened to the
-// legacy names still on the registry (JSONStream has capitals; some have !'()*).
-const NAME = /^(?:@[A-Za-z0-9-~][A-Za-z0-9-._~!'()*]*\/)?[A-Za-z0-9-~][A-Za-z0-9-._~!'()*]*$/;
-
-export function packageNameError(name: string): string | undefined {
-  if (!name) return "package name is empty";
-  if (name.length > 214) return "package name is longer than 214 characters";
-  if (!NAME.test(name)) return `${JSON.stringify(name)} is not a valid npm package name`;
-  return undefined;
-}
+export { packageNameError } from "../protocol/npm_names.ts";
+import { packageNameError } from "../protocol/npm_names.ts";
 
 export async function getPackage(db: Db, name: string): Promise<Package | undefined> {
   return db.selectFrom("packages").selectAll().where("name", "=", name).executeTakeFirst();

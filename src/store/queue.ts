@@ -17,19 +17,23 @@ type Trx = Transaction<DB>;
 
 
 /** Fail every run a runner holds (a runner may work on several at once), but those in `keep`. */
-async function failHeldRuns(trx: Trx, runnerId: string, reason: string, actor: string, now: number, keep: readonly string[] = []): Promise<string[]> {
-  const held = await trx.selectFrom("runs").select("id").where("runner_id", "=", runnerId).where("status", "=", "running").execute();
+/** A note appended to the failure reason of a run claimed at `claimedAt` (e.g. a database outage it lived through). */
+export type RunNote = (claimedAt: number) => string;
+
+async function failHeldRuns(trx: Trx, runnerId: string, reason: string, actor: string, now: number, keep: readonly string[] = [], note?: RunNote): Promise<string[]> {
+  const held = await trx.selectFrom("runs").select(["id", "claimed_at"]).where("runner_id", "=", runnerId).where("status", "=", "running").execute();
   const failed: string[] = [];
-  for (const { id } of held) {
+  for (const { id, claimed_at } of held) {
     if (keep.includes(id)) continue;
+    const why = reason + (note?.(claimed_at ?? 0) ?? "");
     const r = await trx
       .updateTable("runs")
-      .set({ status: "failed", failure_reason: reason, finished_at: now })
+      .set({ status: "failed", failure_reason: why, finished_at: now })
       .where("id", "=", id)
       .where("status", "=", "running")
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) continue;
-    await audit(trx, { actor, action: "run.fail", target_kind: "run", target_id: id, before: { status: "running" }, after: { status: "failed", failure_reason: reason } });
+    await audit(trx, { actor, action: "run.fail", target_kind: "run", target_id: id, before: { status: "running" }, after: { status: "failed", failure_reason: why } });
     failed.push(id);
   }
   return failed;
@@ -69,13 +73,13 @@ export async function registerRunner(db: Db, r: RegisterRunner, now = Date.now()
 
 /** Remove runners silent since before `staleBefore`, failing their active
  * runs; also fail any running run whose runner is gone (never left running). */
-export async function pruneStaleRunners(db: Db, staleBefore: number, now = Date.now()): Promise<Array<{ runner: string; failedRuns: string[] }>> {
+export async function pruneStaleRunners(db: Db, staleBefore: number, now = Date.now(), note?: RunNote): Promise<Array<{ runner: string; failedRuns: string[] }>> {
   return db.transaction().execute(async (trx) => {
     const stale = await trx.selectFrom("runners").selectAll().where("last_heartbeat_at", "<", staleBefore).execute();
     const out: Array<{ runner: string; failedRuns: string[] }> = [];
     for (const s of stale) {
       const silentS = Math.round((now - s.last_heartbeat_at) / 1000);
-      const failedRuns = await failHeldRuns(trx, s.id, `runner ${s.id} stopped heartbeating (silent for ${silentS}s) and was pruned`, "system:pruner", now);
+      const failedRuns = await failHeldRuns(trx, s.id, `runner ${s.id} stopped heartbeating (silent for ${silentS}s) and was pruned`, "system:pruner", now, [], note);
       await trx.deleteFrom("runners").where("id", "=", s.id).execute();
       out.push({ runner: s.id, failedRuns });
     }
@@ -86,7 +90,7 @@ export async function pruneStaleRunners(db: Db, staleBefore: number, now = Date.
       .where((eb) => eb.or([eb("runner_id", "is", null), eb.not(eb.exists(eb.selectFrom("runners").select("runners.id").whereRef("runners.id", "=", "runs.runner_id")))]))
       .execute();
     for (const o of orphans) {
-      const failedRuns = await failHeldRuns(trx, o.runner_id ?? "", `runner ${o.runner_id ?? "(none)"} is gone (pruned or deregistered) while the run was active`, "system:pruner", now);
+      const failedRuns = await failHeldRuns(trx, o.runner_id ?? "", `runner ${o.runner_id ?? "(none)"} is gone (pruned or deregistered) while the run was active`, "system:pruner", now, [], note);
       if (failedRuns.length) out.push({ runner: o.runner_id ?? "(none)", failedRuns });
     }
     return out;
@@ -106,7 +110,7 @@ export async function failRun(db: Db, runId: string, reason: string, actor: stri
 /** Running runs claimed longer ago than their sandbox duration plus `graceMs`
  * (counted from `notBefore` at the earliest):
  * the runner is alive but never reported the end, so they are failed. */
-export async function failOverdueRuns(db: Db, graceMs: number, now = Date.now(), notBefore = 0): Promise<string[]> {
+export async function failOverdueRuns(db: Db, graceMs: number, now = Date.now(), notBefore = 0, note?: RunNote): Promise<string[]> {
   const running = await db.selectFrom("runs").select(["id", "spec", "claimed_at", "runner_id"]).where("status", "=", "running").execute();
   const failed: string[] = [];
   for (const r of running) {
@@ -117,7 +121,7 @@ export async function failOverdueRuns(db: Db, graceMs: number, now = Date.now(),
     // notBefore: the orchestrator's start; a report it could not receive while down is not late.
     const deadline = Math.max((r.claimed_at ?? 0) + durationS * 1000, notBefore) + graceMs;
     if (deadline >= now) continue;
-    const reason = `runner ${r.runner_id} did not report the end of the run within its ${durationS}s duration plus ${Math.round(graceMs / 1000)}s`;
+    const reason = `runner ${r.runner_id} did not report the end of the run within its ${durationS}s duration plus ${Math.round(graceMs / 1000)}s${note?.(r.claimed_at ?? 0) ?? ""}`;
     if (await failRun(db, r.id, reason, "system:pruner", now)) failed.push(r.id);
   }
   return failed;

@@ -29,6 +29,11 @@ describe("a failed install on a package's first run", () => {
     const row = pending.find((r) => r.run_id === bad.id);
     expect(row).toMatchObject({ incomplete: true, rescan_command: `fangs scan submit -package ${PKG} -version 9.9.9` });
 
+    const table = fangs(["pending", "-db", ctx.stack.db]);
+    expect(table.stdout).toContain("medium (incomplete)");
+    expect(table.stdout).toContain(`${bad.id.slice(0, 12)} ${PKG}@9.9.9: evidence incomplete: npm install exited 1`);
+    expect(table.stdout).toContain(`re-scan with: fangs scan submit -package ${PKG} -version 9.9.9`);
+
     const shown = fangs(["run", "show", bad.id, "-db", ctx.stack.db]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain("evidence incomplete");
@@ -71,5 +76,23 @@ describe("a sensor whose ring buffer overflows", () => {
     } finally {
       await tiny.stop();
     }
+  }, 240_000);
+});
+
+describe("an attacker who floods the ring buffer to hide a credential read (default ring)", () => {
+  test("is never clean: the read is a deviation, or the drops make the verdict incomplete", async () => {
+    const honest = await scan(ctx.stack, ctx.reg, "fangs-fixture-flood", "1.0.0");
+    expect(honest.verdict).toBe("seeded");
+    const t0 = Date.now();
+    const r = await scan(ctx.stack, ctx.reg, "fangs-fixture-flood", "1.1.0", {}, 180_000);
+    const ev = (r as any).evidence;
+    const devs: any[] = (await api(ctx.stack.url, "GET", `/v1/runs/${r.id}/deviations`)).deviations;
+    const npmrc = devs.find((d) => d.value === "/root/.npmrc");
+    console.log(`faults: ring flood: verdict ${r.verdict}, ${r.events_count} events stored of ${ev.events_emitted} emitted, ring drops ${ev.losses.ringbuf}, credential read ${npmrc ? `seen (${npmrc.severity})` : "not seen"}, ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    expect(r.verdict).not.toBe("clean");
+    expect(r.verdict).not.toBe("seeded");
+    expect(r.is_baseline).toBe(false);
+    if (ev.losses.ringbuf === 0) expect(npmrc?.severity).toBe("critical");
+    else expect(r.verdict).toBe("incomplete");
   }, 240_000);
 });

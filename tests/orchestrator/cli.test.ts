@@ -75,3 +75,29 @@ test("submit --wait follows the run to its verdict; runner list shows the pool",
   expect(JSON.parse(st.stdout)).toMatchObject({ id, status: "finished" });
   await until("runner idle", async () => (await api(s.url, "GET", "/v1/runners")).json.runners[0].active_run_id === null);
 }, 30_000);
+
+test("submit resolves a tag or a range to the exact version on the registry and records that", async () => {
+  reg.publish("res-pkg", "1.0.0", false);
+  reg.publish("res-pkg", "1.2.0", true);
+  reg.publish("res-pkg", "2.0.0-rc.1", false);
+  for (const [asked, exact] of [["latest", "1.2.0"], ["^1.0.0", "1.2.0"], ["~1.0.0", "1.0.0"], ["1.0.0", "1.0.0"]]) {
+    const r = await submit("-package", "res-pkg", "-version", asked, "-runner", "any", "--json");
+    expect({ asked, code: r.code, err: r.stderr }).toMatchObject({ asked, code: 0 });
+    const out = JSON.parse(r.stdout);
+    expect({ asked, version: out.version, requested: out.requested_version }).toEqual({ asked, version: exact, requested: asked });
+    expect((await api(s.url, "GET", `/v1/runs/${out.run_id}`)).json.run.version).toBe(exact);
+  }
+  const plain = await submit("-package", "res-pkg", "-version", "latest", "-runner", "any");
+  expect(plain.stderr).toContain("resolved res-pkg@latest to 1.2.0");
+  const none = await submit("-package", "res-pkg", "-version", "^3", "-runner", "any");
+  expect(none.code).toBe(1);
+  expect(none.stderr).toContain("Error: res-pkg@^3 does not exist on");
+  const offline = await submit("-package", "res-pkg", "-version", "latest", "-skip-registry-validate");
+  expect(offline.code).toBe(1);
+  expect(offline.stderr).toContain('Error: -version "latest" is not an exact version');
+  expect(offline.stderr).toContain("Try: give the exact version");
+  const badName = await submit("-package", "~x", "-version", "1.0.0");
+  expect(badName.code).toBe(1);
+  expect(badName.stderr).toMatch(/^Error: "~x" is not a valid npm package name/m);
+  expect(reg.hits.some((h) => h.name === "~x")).toBe(false);
+});

@@ -141,10 +141,12 @@ describe("ui in chromium", () => {
     await w.page.goto(url(`/ui/runs/${sub.json.run_id}`));
     expect(await w.page.textContent("#run-facts-live")).toContain("This run is queued");
     const h = { "X-Fangs-Runner": "ui-runner" };
-    // The serve under test prunes a runner silent for 3 s, and the pages before
-    // this one take longer than that: come back as a live runner would.
+    // The seed's runner has been silent through the tests above (longer than
+    // the test server's 3 s stale limit): it registers again, as a real one would.
     expect((await api(s.url, "POST", "/v1/runners/register", { id: "ui-runner", hostname: "ui-runner", version: "test", probes: [] })).status).toBe(200);
-    expect((await api(s.url, "POST", "/v1/runners/ui-runner/claim?wait=1", undefined, h)).json.run.id).toBe(sub.json.run_id);
+    const claimed = await api(s.url, "POST", "/v1/runners/ui-runner/claim?wait=1", undefined, h);
+    expect({ status: claimed.status, text: claimed.text }).toMatchObject({ status: 200 });
+    expect(claimed.json.run.id).toBe(sub.json.run_id);
     expect((await api(s.url, "POST", `/v1/runs/${sub.json.run_id}/events`, { batch_seq: 0, events: cleanEvents() }, h)).status).toBe(200);
     expect((await api(s.url, "POST", `/v1/runs/${sub.json.run_id}/finish`, { status: "finished", exit_code: 0, events_sent: cleanEvents().length, events_dropped: 0 }, h)).status).toBe(200);
     await w.page.locator("#run-facts", { hasText: "verdict clean" }).waitFor({ timeout: 15_000 });

@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import { command, JSON_ARG, need } from "../command.ts";
 import { FangsError } from "../../core/errors.ts";
 import { fetchPackument } from "../../registry/npm.ts";
+import { isExactVersion, packageNameError, resolveVersion } from "../../protocol/npm_names.ts";
 import { printJson, safe } from "../output.ts";
 import { call, orchestratorUrl } from "./client.ts";
 import { followRun } from "./follow.ts";
@@ -29,19 +30,31 @@ export default command({
   async run(ctx) {
     const a = ctx.args;
     const pkg = need(a.package, "package", "fangs scan submit -package axios -version 1.7.7");
-    const version = need(a.version, "version", "fangs scan submit -package axios -version 1.7.7");
+    const asked = need(a.version, "version", "fangs scan submit -package axios -version 1.7.7");
+    const nameErr = packageNameError(pkg);
+    if (nameErr) throw new FangsError(nameErr, { hint: "npm package names: lowercase letters, digits, - . _ and one @scope/, e.g. -package @types/node" });
     const base = orchestratorUrl(a.orchestrator);
     const cfg = ctx.config();
     const token = cfg["operator-token"];
+    // A run records the exact version it installed: a tag (latest) or a
+    // range (^1.2) is resolved on the registry first.
+    let version = asked;
     if (!a["skip-registry-validate"]) {
       // A watched package is validated where its scans install from (its own
       // registry, as the orchestrator reports it), never the public default.
       const registry = String(a["registry-url"] ?? (await watchedRegistry(base, pkg, token)) ?? cfg.registry);
       const r = await fetchPackument(registry, pkg);
       if (r.status === "not_found") throw new FangsError(`package ${pkg} does not exist on ${registry}`, { hint: "check the spelling, or -skip-registry-validate for private fake registries" });
-      if (r.status === "ok" && !(version in r.packument.versions)) {
-        throw new FangsError(`${pkg}@${version} does not exist on ${registry}`, { hint: `latest is ${r.packument["dist-tags"].latest ?? "unknown"}; or -skip-registry-validate` });
+      if (r.status === "ok") {
+        const exact = resolveVersion(r.packument, asked);
+        if (exact === undefined) {
+          throw new FangsError(`${pkg}@${safe(asked)} does not exist on ${registry}`, { hint: `latest is ${r.packument["dist-tags"].latest ?? "unknown"}; or -skip-registry-validate` });
+        }
+        version = exact;
+        if (exact !== asked && !a.json) process.stderr.write(`resolved ${safe(pkg)}@${safe(asked)} to ${safe(exact)} on ${registry}\n`);
       }
+    } else if (!isExactVersion(asked)) {
+      throw new FangsError(`-version ${JSON.stringify(asked.slice(0, 80))} is not an exact version, and -skip-registry-validate leaves no registry to resolve it on`, { hint: "give the exact version, e.g. -version 1.2.3" });
     }
     const memory = intFlag(a.memory, { name: "memory", min: 64, max: 65536, example: 1024 });
     const runner = a.runner === "any" ? null : (a.runner ?? (await defaultRunner(base, token)));
@@ -57,7 +70,7 @@ export default command({
     const res = await call(base, "POST", "/v1/scans", body, token);
     const urls = { api: base + res.urls.api, ui: base + res.urls.ui };
     if (!a.wait) {
-      if (a.json) printJson({ run_id: res.run_id, status: res.status, runner: runner, warning: res.warning, urls });
+      if (a.json) printJson({ run_id: res.run_id, status: res.status, package: pkg, version, requested_version: asked, runner: runner, warning: res.warning, urls });
       else {
         console.log(`queued run ${res.run_id} (${safe(pkg)}@${safe(version)}${runner ? ` on runner ${safe(runner)}` : ""})`);
         console.log(`  watch: ${urls.ui}`);

@@ -11,9 +11,11 @@ import { NETWORK_MODE } from "../../protocol/sandbox.ts";
 import { RUNNER_ID } from "../../protocol/runner.ts";
 import { DURATION, MEMORY_MB, REGISTRY_URL } from "../../protocol/package_settings.ts";
 import { runJson, runUrls } from "../json.ts";
+import { isExactVersion, packageNameError } from "../../protocol/npm_names.ts";
 
-export const PACKAGE_NAME = v.pipe(v.string(), v.maxLength(214), v.regex(/^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/, "not a valid npm package name"));
-export const VERSION_STR = v.pipe(v.string(), v.minLength(1), v.maxLength(256), v.regex(/^[0-9A-Za-z][0-9A-Za-z.+-]*$/, "not a valid version"));
+// npm's naming rules and exact SemVer (src/registry/names.ts); the messages never quote the input.
+export const PACKAGE_NAME = v.pipe(v.string(), v.maxLength(214), v.check((n) => packageNameError(n) === undefined, "not a valid npm package name"));
+export const VERSION_STR = v.pipe(v.string(), v.maxLength(256), v.check(isExactVersion, "not an exact version (e.g. 1.2.3): resolve a tag or range first, as fangs scan submit does"));
 
 export const ScanRequest = v.strictObject({
   package: PACKAGE_NAME,
