@@ -215,7 +215,21 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+/** 0008: a run's install manifest and its release diff (issue 14). */
+export interface RunManifestsTable {
+  run_id: string;
+  manifest: string; // JSON InstallManifest
+  bytes: number;
+  collect_ms: number | null;
+  received_at: number;
+  diff: string | null; // JSON ReleaseDiff
+  diff_base_run: string | null;
+  diff_us: number | null;
+  diffed_at: number | null;
+}
+
 export interface DB {
+  run_manifests: RunManifestsTable;
   packages: PackagesTable;
   package_sources: PackageSourcesTable;
   run_confirmations: RunConfirmationsTable;
