@@ -89,7 +89,12 @@ export function diffManifests(cur: InstallManifest, base: InstallManifest | unde
   const was = base ? byName(base) : new Map<string, ManifestPackage[]>();
   let budget: number = RELEASE_DIFF_LIMITS.totalDiffBytes;
   const capped = (s: string) => {
-    if (s.length > budget) { d.truncated = true; return s.slice(0, Math.max(0, budget)) + (budget > 0 ? "\n… (diff budget spent)" : "… (diff budget spent)"); }
+    if (s.length > budget) {
+      d.truncated = true;
+      const kept = s.slice(0, budget);
+      budget = 0;
+      return kept + "\n… (diff budget spent)";
+    }
     budget -= s.length;
     return s;
   };

@@ -29,3 +29,13 @@ export function runDiffJson(run: Pick<Run, "id" | "package" | "version">, row: S
   const diff = JSON.parse(row.diff) as StoredReleaseDiff;
   return { ...out, state: "diffed", summary: summarizeDiff(diff), diff };
 }
+
+/** The one line notifiers carry: the summary, and the first deviation whose
+ *  cause is a script new or changed in this release (plain text: each
+ *  template escapes and caps it). */
+export function notifyLine(row: StoredManifest | undefined): string | null {
+  if (!row?.diff) return null;
+  const diff = JSON.parse(row.diff) as StoredReleaseDiff;
+  const cause = diff.join?.find((j) => j.script_change === "new in this release" || j.script_change === "changed in this release");
+  return `What changed: ${summarizeDiff(diff)}${cause ? `. Cause: ${cause.line}` : ""}`;
+}

@@ -4,12 +4,13 @@
 // the fixture files), and no installed code ran while it was taken.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../lib/env.ts";
 import { collectOnHost, registryRoot, startHostRegistry, type Collected, type HostRegistry } from "./lib.ts";
 import { diffManifests } from "../../src/releasediff/diff.ts";
 
+const GOLDEN = ["fangs-fixture-relscript@1.0.0", "fangs-fixture-relscript@1.1.0", "fangs-fixture-reldep@1.0.0", "fangs-fixture-reldep@1.1.0", "fangs-fixture-reldocs@1.0.0", "fangs-fixture-reldocs@1.1.0"];
 let reg: HostRegistry;
 const got = new Map<string, Collected>();
 const NATIVE = { "fangs-rd-native/1.0.0": { "package.json": JSON.stringify({ name: "fangs-rd-native", version: "1.0.0", license: "MIT" }), "binding.gyp": "{ 'targets': [] }\n", "index.js": "module.exports = 1;\n" } };
@@ -101,6 +102,15 @@ describe("release diff over real manifests", () => {
     expect(d.deps).toEqual([]);
     expect(d.files.map((f) => [f.path, f.change])).toEqual([['"><img src=x onerror=alert(1)>.txt', "added"], ["README.md", "changed"], ["index.js", "changed"], ["package.json", "changed"]]);
     expect(d.files.find((f) => f.path === "index.js")!.diff).toContain("-module.exports = (x) => x + 1;\n+module.exports = (x) => x + 2;");
+  });
+
+  test("golden manifests (src unit tests use them) equal a fresh collection; FANGS_UPDATE_GOLDEN=1 rewrites them", () => {
+    for (const k of GOLDEN) {
+      const fresh = { ...m(k), collect_ms: undefined };
+      const file = join(REPO, "tests/fixtures/manifests", `${k}.json`);
+      if (process.env.FANGS_UPDATE_GOLDEN === "1") writeFileSync(file, JSON.stringify(fresh, null, 1) + "\n");
+      expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(JSON.parse(JSON.stringify(fresh)));
+    }
   });
 
   test("figures: manifest size and collection time per release", () => {

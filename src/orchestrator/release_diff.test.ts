@@ -1,0 +1,125 @@
+// Manifest in, release diff and join out, in-process over the real app and
+// SQLite, with the golden manifests a real `npm install --ignore-scripts`
+// produced (tests/manifest/collector.test.ts keeps them equal).
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openMigrated, type Store } from "../store/index.ts";
+import { loadConfig } from "../core/config.ts";
+import { createApp } from "./app.ts";
+import { makeDeps, type AppDeps } from "./deps.ts";
+import type { FangsEvent } from "../events/types.ts";
+import { runMessage } from "../notify/dispatch.ts";
+import { getRun } from "../store/runs.ts";
+
+const golden = (k: string) => JSON.parse(readFileSync(join(import.meta.dir, "../../tests/fixtures/manifests", `${k}.json`), "utf8"));
+
+let db: Store;
+let d: AppDeps;
+let app: ReturnType<typeof createApp>;
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "fangs-reldiff-"));
+  writeFileSync(join(dir, "o.yaml"), "allowlist: []\n");
+  db = await openMigrated(":memory:");
+  d = makeDeps(db, loadConfig({ config: join(dir, "o.yaml"), "ingest-rate-limit": 0 }, {}));
+  app = createApp(d);
+});
+afterAll(async () => db.destroy());
+
+const H = { "content-type": "application/json", "X-Fangs-Runner": "rd-runner" };
+const call = async (method: string, path: string, body?: unknown) => {
+  const r = await app.request(path, { method, headers: H, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: r.status, json: (await r.json()) as any };
+};
+
+let seq = 0;
+const ev = (pid: number, ppid: number, comm: string, exe: string) => ({ seq: seq++, ts_ns: seq, pid, ppid, uid: 0, comm, exe, cgroup_id: "1", ancestry: [] as { pid: number; comm: string; exe: string }[], source: "t" });
+const exec = (pid: number, ppid: number, comm: string, filename: string, argv: string[]): FangsEvent => ({ ...ev(pid, ppid, comm, "/usr/bin/node"), kind: "exec", filename, argv });
+const open = (pid: number, ppid: number, path: string, ancestry: number[] = []): FangsEvent => ({ ...ev(pid, ppid, "node", "/usr/bin/node"), ancestry: ancestry.map((p) => ({ pid: p, comm: "sh", exe: "/bin/busybox" })), kind: "file", path, flags: 0, access: "read" });
+
+/** npm running one package's postinstall `node <file>` (pids 20/21), which reads and connects. */
+function install(pkg: string, deps: Array<{ pkg: string; command: string; file: string; steal?: boolean }>): FangsEvent[] {
+  seq = 0;
+  const out: FangsEvent[] = [
+    exec(10, 1, "runc:[2:INIT]", "/usr/bin/npm", ["npm", "install", pkg]),
+    open(10, 1, "/srv/install/package.json"),
+  ];
+  let pid = 20;
+  for (const s of deps) {
+    out.push(exec(pid, 10, "npm install", "/bin/sh", ["sh", "-c", s.command]));
+    out.push({ ...exec(pid + 1, pid, "sh", "/usr/bin/node", ["node", s.file]) });
+    out.push(open(pid + 1, pid, `/srv/install/node_modules/${s.pkg}/${s.file}`, [pid, 10]));
+    if (s.steal) {
+      out.push(open(pid + 1, pid, "/root/.aws/credentials", [pid, 10]));
+      out.push({ ...ev(pid + 1, pid, "node", "/usr/bin/node"), ancestry: [{ pid, comm: "sh", exe: "/bin/busybox" }], kind: "connect", family: "inet", address: "192.0.2.77", port: 443, proto: "tcp" });
+    }
+    pid += 10;
+  }
+  return out;
+}
+
+async function scan(pkg: string, version: string, events: FangsEvent[], manifest: unknown) {
+  const id = (await call("POST", "/v1/scans", { package: pkg, version })).json.run_id as string;
+  expect((await call("POST", "/v1/runners/rd-runner/claim?wait=0", {})).json.run.id).toBe(id);
+  await call("POST", `/v1/runs/${id}/events`, { batch_seq: 0, events });
+  const m = await call("POST", `/v1/runs/${id}/manifest`, manifest);
+  expect(m.status).toBe(200);
+  const f = await call("POST", `/v1/runs/${id}/finish`, { status: "finished", exit_code: 0, events_sent: events.length, events_dropped: 0, events_emitted: events.length });
+  return { id, verdict: f.json.verdict as string };
+}
+
+describe("release diff through the API", () => {
+  test("(b) a new dependency's postinstall: the diff flags it and the join names it as the cause", async () => {
+    expect((await call("POST", "/v1/runners/register", { hostname: "rd-runner" })).status).toBe(200);
+    const first = await scan("fangs-fixture-reldep", "1.0.0", install("fangs-fixture-reldep", [{ pkg: "fangs-fixture-reldep", command: "node build.js", file: "build.js" }]), golden("fangs-fixture-reldep@1.0.0"));
+    expect(first.verdict).toBe("seeded");
+    const before = await call("GET", `/v1/runs/${first.id}/diff`);
+    expect(before.json).toMatchObject({ state: "diffed", diff: { base: null } });
+    const second = await scan("fangs-fixture-reldep", "1.1.0", install("fangs-fixture-reldep", [
+      { pkg: "fangs-fixture-reldep-helper", command: "node setup.js", file: "setup.js", steal: true },
+      { pkg: "fangs-fixture-reldep", command: "node build.js", file: "build.js" },
+    ]), golden("fangs-fixture-reldep@1.1.0"));
+    expect(second.verdict).toBe("deviations");
+    const r = await call("GET", `/v1/runs/${second.id}/diff`);
+    expect(r.status).toBe(200);
+    expect(r.json.state).toBe("diffed");
+    expect(r.json.diff.base).toEqual({ run_id: first.id, version: "1.0.0" });
+    expect(r.json.diff.deps).toEqual([expect.objectContaining({ name: "fangs-fixture-reldep-helper", change: "added", install_scripts: true })]);
+    expect(r.json.summary).toBe("since fangs-fixture-reldep@1.0.0: 1 new dependency (1 with install scripts: fangs-fixture-reldep-helper@1.0.0); 1 file(s) changed");
+    const cause = r.json.diff.join.find((j: any) => j.package === "fangs-fixture-reldep-helper");
+    // Worst first: the credential read and the connect lead; the new script's own exec and file read follow.
+    expect(cause.line).toStartWith("new dependency fangs-fixture-reldep-helper@1.0.0 (postinstall `node setup.js`, new in this release) → read /root/.aws/credentials, connected 192.0.2.77:443");
+    expect(r.json.diff_us ?? r.json.diff.diff_us).toBeGreaterThan(0);
+    // Pruned: the unchanged scanned package keeps its files; nothing else was unchanged here.
+    expect(r.json.manifest).toMatchObject({ packages: 2, install_script_packages: 2, method: "script-free-install" });
+    // The notifiers' line: the summary and the cause.
+    const msg = await runMessage(db, (await getRun(db, second.id))!, { baseUrl: "http://127.0.0.1:1" });
+    expect(msg.release_diff).toStartWith("What changed: since fangs-fixture-reldep@1.0.0: 1 new dependency (1 with install scripts: fangs-fixture-reldep-helper@1.0.0); 1 file(s) changed. Cause: new dependency fangs-fixture-reldep-helper@1.0.0 (postinstall `node setup.js`, new in this release) → read /root/.aws/credentials");
+  });
+
+  test("(a) the changed postinstall is named with its step", async () => {
+    const a = await scan("fangs-fixture-relscript", "1.0.0", install("fangs-fixture-relscript", [{ pkg: "fangs-fixture-relscript", command: "node setup.js", file: "setup.js" }]), golden("fangs-fixture-relscript@1.0.0"));
+    expect(a.verdict).toBe("seeded");
+    const cmd = "node setup.js --tag '<img src=x onerror=alert(1)>'";
+    const b = await scan("fangs-fixture-relscript", "1.1.0", install("fangs-fixture-relscript", [{ pkg: "fangs-fixture-relscript", command: cmd, file: "setup.js", steal: true }]), golden("fangs-fixture-relscript@1.1.0"));
+    const r = await call("GET", `/v1/runs/${b.id}/diff`);
+    expect(r.json.summary).toBe("since fangs-fixture-relscript@1.0.0: 1 own lifecycle script(s) postinstall changed; 2 file(s) changed");
+    const line = r.json.diff.join.find((j: any) => j.package === "fangs-fixture-relscript").line;
+    expect(line).toBe(`the scanned package fangs-fixture-relscript@1.1.0 (postinstall \`${cmd}\`, changed in this release) → read /root/.aws/credentials, connected 192.0.2.77:443`);
+  });
+
+  test("the edge: a manifest for another package, a malformed one, one after the finish, and an unknown run", async () => {
+    const id = (await call("POST", "/v1/scans", { package: "fangs-fixture-reldocs", version: "1.1.0" })).json.run_id as string;
+    await call("POST", "/v1/runners/rd-runner/claim?wait=0", {});
+    expect((await call("POST", `/v1/runs/${id}/manifest`, golden("fangs-fixture-reldep@1.1.0"))).status).toBe(400);
+    const bad = await call("POST", `/v1/runs/${id}/manifest`, { ...golden("fangs-fixture-reldocs@1.1.0"), packages: [{ path: "x" }] });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatch(/^invalid body: packages\.0\./);
+    expect((await call("GET", `/v1/runs/${id}/diff`)).json).toMatchObject({ state: "no_manifest", diff: null });
+    await call("POST", `/v1/runs/${id}/finish`, { status: "finished", exit_code: 0, events_sent: 0, events_dropped: 0 });
+    expect((await call("POST", `/v1/runs/${id}/manifest`, golden("fangs-fixture-reldocs@1.1.0"))).status).toBe(409);
+    expect((await call("GET", "/v1/runs/0123456789abcdef/diff")).status).toBe(404);
+    expect((await call("GET", "/v1/runs/nothex/diff")).status).toBe(400);
+  });
+});
