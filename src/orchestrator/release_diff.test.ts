@@ -93,6 +93,8 @@ describe("release diff through the API", () => {
     expect(r.json.diff_us ?? r.json.diff.diff_us).toBeGreaterThan(0);
     // Pruned: the unchanged scanned package keeps its files; nothing else was unchanged here.
     expect(r.json.manifest).toMatchObject({ packages: 2, install_script_packages: 2, method: "script-free-install" });
+    const page = await (await app.request(`/ui/runs/${second.id}`)).text();
+    expect(page).toMatch(/<td class="mono">fangs-fixture-reldep-helper<\/td><td>added<\/td>.*<span class="tag install-script"[^>]*>install script<\/span>/s);
     // The notifiers' line: the summary and the cause.
     const msg = await runMessage(db, (await getRun(db, second.id))!, { baseUrl: "http://127.0.0.1:1" });
     expect(msg.release_diff).toStartWith("What changed: since fangs-fixture-reldep@1.0.0: 1 new dependency (1 with install scripts: fangs-fixture-reldep-helper@1.0.0); 1 file(s) changed. Cause: new dependency fangs-fixture-reldep-helper@1.0.0 (postinstall `node setup.js`, new in this release) → read /root/.aws/credentials");
@@ -107,6 +109,12 @@ describe("release diff through the API", () => {
     expect(r.json.summary).toBe("since fangs-fixture-relscript@1.0.0: 1 own lifecycle script(s) postinstall changed; 2 file(s) changed");
     const line = r.json.diff.join.find((j: any) => j.package === "fangs-fixture-relscript").line;
     expect(line).toBe(`the scanned package fangs-fixture-relscript@1.1.0 (postinstall \`${cmd}\`, changed in this release) → read /root/.aws/credentials, connected 192.0.2.77:443`);
+    // The run page: the section, the script diff, the cause; the hostile script text inert.
+    const page = await (await app.request(`/ui/runs/${b.id}`)).text();
+    expect(page).toContain('<section id="what-changed">');
+    expect(page).toContain("changed in this release) → read /root/.aws/credentials");
+    expect(page).toContain("+node setup.js --tag &#39;&lt;img src=x onerror=alert(1)&gt;&#39;");
+    expect(page).not.toContain("<img src=x");
   });
 
   test("the edge: a manifest for another package, a malformed one, one after the finish, and an unknown run", async () => {
