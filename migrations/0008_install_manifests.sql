@@ -21,3 +21,15 @@ CREATE TABLE run_manifests (
   diff_us BIGINT,
   diffed_at BIGINT
 );
+
+-- Control re-runs (`fangs scan submit -control`, the run page's button): the
+-- baseline release re-scanned now on the same runner and spec as a suspect
+-- run, so an operator can tell a changed environment (the control deviates
+-- too) from a changed package (only the new release does).
+CREATE TABLE run_controls (
+  run_id TEXT PRIMARY KEY,
+  control_of TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  actor TEXT NOT NULL
+);
+CREATE INDEX run_controls_of ON run_controls (control_of);

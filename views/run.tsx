@@ -97,7 +97,7 @@ export function RunPage(p: { run: Run; devs: Deviation[]; signedIn?: boolean; di
           <tbody>{p.devs.map((d) => <DeviationRows d={d} />)}</tbody>
         </table>
       )}
-      {p.diff ? <WhatChanged d={p.diff} /> : null}
+      {p.diff ? <WhatChanged d={p.diff} ended={!LIVE.has(r.status)} /> : null}
     </Layout>
   );
 }

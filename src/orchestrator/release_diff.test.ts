@@ -131,3 +131,46 @@ describe("release diff through the API", () => {
     expect((await call("GET", "/v1/runs/nothex/diff")).status).toBe(400);
   });
 });
+
+describe("control re-run", () => {
+  test("the baseline release re-scanned on the suspect's runner and spec, its deviations shown beside", async () => {
+    const runs = (await call("GET", "/v1/runs?package=fangs-fixture-reldep")).json.runs as any[];
+    const suspect = runs.find((r) => r.version === "1.1.0");
+    const q = await call("POST", `/v1/runs/${suspect.id}/control`);
+    expect(q.status).toBe(201);
+    expect(q.json).toMatchObject({ control_of: suspect.id, version: "1.0.0", runner: "rd-runner" });
+    const claimed = (await call("POST", "/v1/runners/rd-runner/claim?wait=0", {})).json.run;
+    expect(claimed).toMatchObject({ id: q.json.run_id, package: "fangs-fixture-reldep", version: "1.0.0" });
+    expect(claimed.spec).toEqual(JSON.parse((await db.selectFrom("runs").select("spec").where("id", "=", suspect.id).executeTakeFirstOrThrow()).spec));
+    // The control install is the baseline's, plus one new thing of its own (the environment changed: a new address).
+    const events = [...install("fangs-fixture-reldep", [{ pkg: "fangs-fixture-reldep", command: "node build.js", file: "build.js" }])];
+    events.push({ ...ev(21, 20, "node", "/usr/bin/node"), kind: "connect", family: "inet", address: "198.51.100.9", port: 443, proto: "tcp" } as FangsEvent);
+    await call("POST", `/v1/runs/${claimed.id}/events`, { batch_seq: 0, events });
+    await call("POST", `/v1/runs/${claimed.id}/manifest`, golden("fangs-fixture-reldep@1.0.0"));
+    await call("POST", `/v1/runs/${claimed.id}/finish`, { status: "finished", exit_code: 0, events_sent: events.length, events_dropped: 0, events_emitted: events.length });
+    const r = await call("GET", `/v1/runs/${suspect.id}/diff`);
+    expect(r.json.control).toMatchObject({ run_id: claimed.id, version: "1.0.0", status: "finished", shared: [], only_in_control: [expect.objectContaining({ category: "net_new_destination", value: "198.51.100.9:443" })] });
+    expect(r.json.control.only_in_release).toBe(Number(suspect.deviation_count));
+    expect((await call("GET", `/v1/runs/${claimed.id}/diff`)).json.control_of).toBe(suspect.id);
+    const page = await (await app.request(`/ui/runs/${suspect.id}`)).text();
+    expect(page).toContain('<div id="control-compare">');
+    expect(page).toContain(`hx-post="/ui/runs/${suspect.id}/control"`);
+  });
+
+  test("the button: queues from the page; refused for a running run and for a package without an earlier baseline release", async () => {
+    const runs = (await call("GET", "/v1/runs?package=fangs-fixture-relscript")).json.runs as any[];
+    const suspect = runs.find((r) => r.version === "1.1.0");
+    const ok = await app.request(`/ui/runs/${suspect.id}/control`, { method: "POST", headers: { "hx-request": "true", origin: "http://localhost", "content-type": "application/x-www-form-urlencoded" }, body: "" });
+    expect(ok.status).toBe(201);
+    expect(await ok.text()).toContain("Queued control run");
+    const running = (await call("POST", "/v1/runners/rd-runner/claim?wait=0", {})).json.run;
+    const busy = await app.request(`/ui/runs/${running.id}/control`, { method: "POST", headers: { "hx-request": "true", origin: "http://localhost", "content-type": "application/x-www-form-urlencoded" }, body: "" });
+    expect(busy.status).toBe(409);
+    expect(await busy.text()).toContain("a control re-run compares with a run that ended");
+    const first = runs.find((r) => r.version === "1.0.0");
+    const none = await call("POST", `/v1/runs/${first.id}/control`);
+    expect(none.status).toBe(409);
+    expect(none.json.error).toContain("has no baseline release other than 1.0.0");
+    expect((await call("POST", "/v1/runs/0123456789abcdef/control")).status).toBe(404);
+  });
+});

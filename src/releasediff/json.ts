@@ -15,10 +15,44 @@ export interface RunDiffJson {
   summary: string | null;
   manifest: null | { bytes: number; collect_ms: number | null; method: string; packages: number; install_script_packages: number; error: string | null; truncated: boolean };
   diff: StoredReleaseDiff | null;
+  /** The newest control re-run made beside this run (`fangs scan submit -control`), if any. */
+  control: ControlJson | null;
+  /** Set on a control re-run: the suspect run it was made beside. */
+  control_of: string | null;
 }
 
-export function runDiffJson(run: Pick<Run, "id" | "package" | "version">, row: StoredManifest | undefined): RunDiffJson {
-  const out: RunDiffJson = { run_id: run.id, package: run.package, version: run.version, state: "no_manifest", summary: null, manifest: null, diff: null };
+type Dev = { category: string; actor: string; value: string; severity: string };
+export interface ControlJson {
+  run_id: string;
+  version: string;
+  status: string;
+  verdict: string | null;
+  deviation_count: number;
+  /** Deviations both runs show: the environment changed, not the package. */
+  shared: Dev[];
+  /** How many of this run's deviations the control did not show: the package's doing. */
+  only_in_release: number;
+  only_in_control: Dev[];
+}
+
+const MAX_CONTROL_ROWS = 50;
+const key = (d: Dev) => `${d.category}\u0000${d.actor}\u0000${d.value}`;
+const pick = (d: Dev): Dev => ({ category: d.category, actor: d.actor, value: d.value, severity: d.severity });
+
+/** This run's deviations beside its control re-run's. */
+export function controlJson(control: Pick<Run, "id" | "version" | "status" | "verdict">, controlDevs: readonly Dev[], here: readonly Dev[]): ControlJson {
+  const mine = new Set(here.map(key));
+  const theirs = new Set(controlDevs.map(key));
+  return {
+    run_id: control.id, version: control.version, status: control.status, verdict: control.verdict, deviation_count: controlDevs.length,
+    shared: here.filter((d) => theirs.has(key(d))).slice(0, MAX_CONTROL_ROWS).map(pick),
+    only_in_release: here.filter((d) => !theirs.has(key(d))).length,
+    only_in_control: controlDevs.filter((d) => !mine.has(key(d))).slice(0, MAX_CONTROL_ROWS).map(pick),
+  };
+}
+
+export function runDiffJson(run: Pick<Run, "id" | "package" | "version">, row: StoredManifest | undefined, extra: { control?: ControlJson | null; controlOf?: string | null } = {}): RunDiffJson {
+  const out: RunDiffJson = { run_id: run.id, package: run.package, version: run.version, state: "no_manifest", summary: null, manifest: null, diff: null, control: extra.control ?? null, control_of: extra.controlOf ?? null };
   if (!row) return out;
   const m = JSON.parse(row.manifest) as InstallManifest;
   out.manifest = {

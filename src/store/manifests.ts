@@ -60,3 +60,26 @@ export async function putDiff(db: Db, runId: string, d: { diff: string; baseRun:
     .where("diffed_at", "is", null)
     .execute();
 }
+
+/** The baseline release to re-scan beside `run`: the package's most recent
+ *  baseline run of another version (with or without a manifest). */
+export async function lastBaselineRun(db: Db, run: Pick<Run, "id" | "package" | "version">): Promise<Run | undefined> {
+  return (await db.selectFrom("runs").selectAll()
+    .where("package", "=", run.package).where("is_baseline", "=", 1).where("id", "!=", run.id).where("version", "!=", run.version)
+    .orderBy("finished_at", "desc").orderBy("id", "desc").limit(1).executeTakeFirst()) as Run | undefined;
+}
+
+export async function putControl(db: Db, c: { runId: string; controlOf: string; actor: string }, at = Date.now()): Promise<void> {
+  await db.insertInto("run_controls").values({ run_id: c.runId, control_of: c.controlOf, created_at: at, actor: c.actor }).execute();
+}
+
+/** The newest control re-run made beside `runId`. */
+export async function latestControl(db: Db, runId: string): Promise<Run | undefined> {
+  return (await db.selectFrom("run_controls").innerJoin("runs", "runs.id", "run_controls.run_id").selectAll("runs")
+    .where("run_controls.control_of", "=", runId).orderBy("run_controls.created_at", "desc").orderBy("runs.id", "desc").limit(1).executeTakeFirst()) as Run | undefined;
+}
+
+/** The run a control re-run was made beside, if `runId` is one. */
+export async function controlOf(db: Db, runId: string): Promise<string | undefined> {
+  return (await db.selectFrom("run_controls").select("control_of").where("run_id", "=", runId).executeTakeFirst())?.control_of;
+}

@@ -228,8 +228,17 @@ export interface RunManifestsTable {
   diffed_at: number | null;
 }
 
+/** 0008: control re-runs of a baseline release beside a suspect run. */
+export interface RunControlsTable {
+  run_id: string;
+  control_of: string;
+  created_at: number;
+  actor: string;
+}
+
 export interface DB {
   run_manifests: RunManifestsTable;
+  run_controls: RunControlsTable;
   packages: PackagesTable;
   package_sources: PackageSourcesTable;
   run_confirmations: RunConfirmationsTable;

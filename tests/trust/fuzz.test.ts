@@ -93,6 +93,8 @@ function targets(m: Mode, runId: string): Target[] {
     { method: "POST", path: () => "/v1/runners/fz-1/heartbeat", creds: m.runner("fz-1"), runner: true, schema: HeartbeatRequest, valid: { active_run_id: runId } },
     { method: "POST", path: () => `/v1/runs/${runId}/events`, creds: m.runner("fz-1"), runner: true, schema: EventBatch, valid: { batch_seq: 1, events: [event] } },
     { method: "POST", path: () => `/v1/runs/${runId}/finish`, creds: m.runner("fz-1"), runner: true, schema: FinishRequest, valid: { status: "finished", exit_code: 0, events_sent: 1, events_dropped: 0 } },
+    // a control re-run of a run still running is refused (409) whatever the body
+    { method: "POST", path: () => `/v1/runs/${runId}/control`, creds: m.operator(), runner: false, schema: v.object({}), valid: {} },
     { method: "POST", path: () => `/v1/runs/${runId}/manifest`, creds: m.runner("fz-1"), runner: true, schema: InstallManifest, valid: { format: 1, package: "left-pad", version: "1.3.0", method: "script-free-install", npm_exit: 0, truncated: false, packages: [{ path: "node_modules/left-pad", name: "left-pad", version: "1.3.0", resolved: null, integrity: null, install_scripts: false, binding_gyp: false, scripts: [], files: [{ path: "index.js", size: 1, sha256: "0".repeat(64) }] }] } },
     // sign-in: the body is the credential, so its "valid" form carries a wrong token (401)
     { method: "POST", path: () => "/v1/session", creds: m.operator(), runner: false, schema: v.strictObject({ token: v.literal(OP) }), valid: { token: "not-the-operator-token" } },
@@ -161,6 +163,7 @@ const UI_TARGETS: readonly UiTarget[] = [
       () => ({ kind: "cidr", value: pick(["not-a-cidr", "300.1.1.1/8", "198.51.100.0/99", "::g/64"]) }),
     ],
   },
+  { route: "POST /ui/runs/:id/control", path: (runId) => `/ui/runs/${pick([...UI_IDS, runId])}/control`, base: {}, breakers: [() => ({})] }, // the world's run is still running: no control re-run (409)
   { route: "POST /ui/allowlist/:id/remove", path: () => `/ui/allowlist/${pick([...UI_IDS, "a", "deadbeef", "0"])}/remove`, base: {}, breakers: [() => ({})] }, // no allowlist entries exist
   {
     route: "POST /ui/login", path: () => "/ui/login", base: { token: "not-the-operator-token", next: "/ui/pending" },

@@ -11,13 +11,43 @@ function Diff(p: { text: string }) {
   return p.text ? <details><summary>diff</summary><pre class="json release-diff">{p.text}</pre></details> : null;
 }
 
-export function WhatChanged(p: { d: RunDiffJson }) {
+/** The control re-run beside this run: its comparison, or the button that queues one. */
+export function ControlBox(p: { d: RunDiffJson; ended: boolean; queued?: { run_id: string; version: string }; error?: string }) {
+  const r = p.d;
+  const k = r.control;
+  if (r.control_of) return <div id="control-box">{p.error ? <p class="error">{p.error}</p> : null}<p>This run is a control re-run of the baseline release, made beside <a href={`/ui/runs/${encodeURIComponent(r.control_of)}`} class="mono">{r.control_of}</a>.</p></div>;
+  return (
+    <div id="control-box">
+      <h3>Control re-run</h3>
+      {p.error ? <p class="error">{p.error}</p> : null}
+      {p.queued ? <p>Queued control run <a class="mono" href={`/ui/runs/${encodeURIComponent(p.queued.run_id)}`}>{p.queued.run_id}</a> of {r.package}@{p.queued.version}: reload this page when it has ended.</p> : null}
+      {k ? (
+        <div id="control-compare">
+          <p>Control run <a class="mono" href={`/ui/runs/${encodeURIComponent(k.run_id)}`}>{k.run_id}</a> re-scanned {r.package}@{k.version} on the same runner and spec: {k.status}{k.verdict ? `, verdict ${k.verdict}` : ""}, {k.deviation_count} deviation(s).</p>
+          <table class="grid">
+            <thead><tr><th>This release's deviations</th><th>Also in the control (environment)</th><th>Only in this release (package)</th><th>Only in the control</th></tr></thead>
+            <tbody><tr><td class="num">{k.shared.length + k.only_in_release}</td><td class="num">{k.shared.length}</td><td class="num">{k.only_in_release}</td><td class="num">{k.only_in_control.length}</td></tr></tbody>
+          </table>
+          {k.shared.length ? <ul>{k.shared.map((x) => <li class="mono">also in control: {x.category} {cap(x.value)} (by {cap(x.actor, 80)})</li>)}</ul> : null}
+        </div>
+      ) : null}
+      {p.ended && !p.queued ? (
+        <form hx-post={`/ui/runs/${encodeURIComponent(r.run_id)}/control`} hx-target="#control-box" hx-swap="outerHTML">
+          <button type="submit">Re-scan the baseline release now (control)</button> <span class="muted">same runner and spec: tells a changed environment from a changed package</span>
+        </form>
+      ) : null}
+    </div>
+  );
+}
+
+export function WhatChanged(p: { d: RunDiffJson; ended?: boolean }) {
   const r = p.d;
   if (r.state !== "diffed" || !r.diff) {
     return (
       <section id="what-changed">
         <h2>What changed</h2>
         <p class="muted">{r.state === "pending" ? "The install manifest is stored; the release diff is computed when the run ends." : "No install manifest for this run (an older runner, or the collector failed: see the runner's log)."}</p>
+        <ControlBox d={r} ended={!!p.ended} />
       </section>
     );
   }
@@ -35,6 +65,7 @@ export function WhatChanged(p: { d: RunDiffJson }) {
           <ul id="causal-lines">{d.join.slice(0, MAX_ROWS).map((j) => <li class="mono">{cap(j.line, 600)}</li>)}</ul>
         </>
       ) : null}
+      <ControlBox d={r} ended={!!p.ended} />
       <h3>Lifecycle scripts <span class="muted">({d.scripts.length})</span></h3>
       {d.scripts.length === 0 ? <p class="muted">No lifecycle script added, removed or changed.</p> : (
         <table class="grid" id="script-changes">

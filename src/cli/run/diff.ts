@@ -4,9 +4,8 @@
 // every cell and line goes through safe() and is capped.
 import { command, JSON_ARG } from "../command.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
-import { getManifest } from "../../store/manifests.ts";
 import { printJson, printTable, safe } from "../output.ts";
-import { runDiffJson } from "../../releasediff/json.ts";
+import { loadRunDiff } from "../../orchestrator/run_diff.ts";
 
 const cap = (s: string | null | undefined, n = 100) => (s == null ? "-" : s.length > n ? s.slice(0, n - 1) + "…" : s);
 
@@ -20,10 +19,17 @@ export default command({
   async run(ctx) {
     const db = await ctx.store();
     const run = await findRunByPrefix(db, String(ctx.args.run));
-    const r = runDiffJson(run, await getManifest(db, run.id));
+    const r = await loadRunDiff(db, run);
     if (ctx.args.json) return printJson(r);
     const out = (s: string) => process.stdout.write(s + "\n");
     out(`run ${run.id}  ${safe(run.package)}@${safe(run.version)}`);
+    if (r.control_of) out(`control re-run of the baseline release beside run ${r.control_of}`);
+    if (r.control) {
+      const k = r.control;
+      out(`control re-run ${k.run_id} (${safe(run.package)}@${safe(k.version)} re-scanned on the same runner and spec): ${k.status}${k.verdict ? `, verdict ${k.verdict}` : ""}, ${k.deviation_count} deviation(s)`);
+      out(`  ${k.shared.length} of this run's deviations also in the control (the environment), ${k.only_in_release} only in this release (the package)`);
+      for (const x of k.shared) out(`  also in control: ${x.category} ${safe(cap(x.value, 160))} (by ${safe(cap(x.actor, 80))})`);
+    }
     if (r.state === "no_manifest") return out("no install manifest: the runner sent none (an older runner, FANGS_RUNNER_MANIFEST=0, or the collector failed: see the runner's log)");
     if (r.state === "pending") return out("manifest stored; the diff is computed when the run ends");
     const d = r.diff!;

@@ -1,6 +1,7 @@
 // Issue 14's endpoints: the runner's install manifest in, the release diff out.
 //   POST /v1/runs/:run/manifest   (runner)   InstallManifest -> { ok, stored, bytes }
 //   GET  /v1/runs/:id/diff        (operator) -> RunDiffJson
+//   POST /v1/runs/:id/control     (operator) -> 201 { run_id, control_of, version, urls }
 import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppDeps, AppEnv } from "../deps.ts";
@@ -12,7 +13,8 @@ import { getRun } from "../../store/runs.ts";
 import { getManifest, putManifest } from "../../store/manifests.ts";
 import { runnerIdentity } from "../auth/runner.ts";
 import { ownedRun } from "./runner_protocol.ts";
-import { runDiffJson } from "../../releasediff/json.ts";
+import { loadRunDiff } from "../run_diff.ts";
+import { queueControl } from "../control.ts";
 
 export function releaseDiffRoutes(d: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -36,7 +38,17 @@ export function releaseDiffRoutes(d: AppDeps) {
     const { id } = c.req.valid("param");
     const run = await getRun(d.db, id);
     if (!run) throw new NotFoundError(`run ${id}`, "list runs with GET /v1/runs");
-    return c.json(runDiffJson(run, await getManifest(d.db, id)));
+    return c.json(await loadRunDiff(d.db, run));
+  });
+
+  app.post("/v1/runs/:id/control", valid("param", v.object({ id: RUN_ID })), async (c) => {
+    const { id } = c.req.valid("param");
+    const run = await getRun(d.db, id);
+    if (!run) throw new NotFoundError(`run ${id}`, "list runs with GET /v1/runs");
+    const q = await queueControl(d.db, run, "api:operator");
+    d.dispatch.wake();
+    d.log(`run ${q.run.id} queued: control re-run of ${run.package}@${q.baseline.version} beside run ${run.id}`);
+    return c.json({ run_id: q.run.id, control_of: run.id, package: run.package, version: q.baseline.version, runner: q.run.runner_target, urls: { api: `/v1/runs/${q.run.id}`, ui: `/ui/runs/${q.run.id}` } }, 201);
   });
 
   return app;

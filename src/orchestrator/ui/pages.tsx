@@ -26,8 +26,7 @@ import { OverviewPage } from "../../../views/overview.tsx";
 import { PendingPage } from "../../../views/pending.tsx";
 import { PendingRows } from "../../../views/components/pending_rows.tsx";
 import { RunPage, RunFacts, Evidence, LineageMount } from "../../../views/run.tsx";
-import { runDiffJson } from "../../releasediff/json.ts";
-import { getManifest } from "../../store/manifests.ts";
+import { loadRunDiff } from "../run_diff.ts";
 import { EventsPage } from "../../../views/events.tsx";
 import { EventRows, type EventItem } from "../../../views/components/event_rows.tsx";
 import { PackagesPage } from "../../../views/packages.tsx";
@@ -93,7 +92,7 @@ export function pageRoutes(d: AppDeps) {
 
   app.get("/ui/runs/:id", async (c) => {
     const run = await mustRun(runIdParam(c));
-    return page(c, <RunPage run={run} devs={await listDeviations(d.db, { runId: run.id, includeCleared: true })} signedIn={signedIn(c)} diff={runDiffJson(run, await getManifest(d.db, run.id))} />);
+    return page(c, <RunPage run={run} devs={await listDeviations(d.db, { runId: run.id, includeCleared: true })} signedIn={signedIn(c)} diff={await loadRunDiff(d.db, run)} />);
   });
 
   app.get("/ui/runs/:id/live", async (c) => {
