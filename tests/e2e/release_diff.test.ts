@@ -80,6 +80,21 @@ describe("release diff through the whole stack", () => {
     expect(msg.release_diff).toContain("Cause: new dependency fangs-fixture-reldep-helper@1.0.0 (postinstall `node setup.js`, new in this release)");
   }, 300_000);
 
+  test("control re-run: fangs scan submit -control re-scans the baseline release on the same runner; nothing of the release's deviations shows there (the package, not the environment)", async () => {
+    const runs = (await api(stack.url, "GET", "/v1/runs?package=fangs-fixture-reldep")).runs as RunJson[] & { version: string }[];
+    const suspect = (runs as any[]).find((r) => r.version === "1.1.0");
+    const r = fangs(["scan", "submit", "-orchestrator", stack.url, "-control", "fangs-fixture-reldep", "--wait", "--json"], { cwd: stack.dir });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ control_of: suspect.id, run: { version: "1.0.0", runner_id: stack.runnerId, status: "finished" } });
+    const d = await api(stack.url, "GET", `/v1/runs/${suspect.id}/diff`);
+    expect(d.control).toMatchObject({ run_id: out.run_id, version: "1.0.0", status: "finished", shared: [] });
+    expect(d.control.only_in_release).toBe(suspect.deviation_count);
+    expect(d.control.only_in_control).toEqual([]);
+    const page = await (await fetch(`${stack.url}/ui/runs/${suspect.id}`)).text();
+    expect(page).toContain('<div id="control-compare">');
+  }, 300_000);
+
   test("(c) only non-script files changed: no script or dependency change, the files listed, the hostile name inert", async () => {
     const { next, d } = await pair("fangs-fixture-reldocs");
     expect(next).toMatchObject({ status: "finished", exit_code: 0 });
@@ -92,6 +107,14 @@ describe("release diff through the whole stack", () => {
     expect(page).not.toContain("<img src=x");
   }, 300_000);
 });
+
+test("figures: manifest size and added time for the suite's real fixture packages", async () => {
+  for (const [pkg, version] of [["fangs-fixture-widget", "1.2.0"], ["fangs-fixture-banner", "1.2.0"], ["fangs-fixture-probe", "1.0.0"], ["fangs-fixture-steady", "1.0.0"]]) {
+    const run = await scan(stack, reg, pkg, version);
+    expect(run.status).toBe("finished");
+    expect((await diffOf(run)).state).toBe("diffed");
+  }
+}, 400_000);
 
 async function waitHook(runId: string): Promise<any> {
   for (let i = 0; i < 100; i++) {
