@@ -44,6 +44,32 @@ try {
   }
 }
 
+// npm 11 leaves `resolved` out of lockfiles for registry packages; the URL it
+// fetched each tarball from is in this container's own cache index (written
+// by npm alone: nothing installed ran here), keyed by the same integrity.
+const fetchedFrom = new Map();
+(function readCacheIndex() {
+  const root = path.join(process.env.npm_config_cache || path.join(require("node:os").homedir(), ".npm"), "_cacache", "index-v5");
+  const walkIndex = (d) => {
+    let names;
+    try { names = fs.readdirSync(d); } catch { return; }
+    for (const n of names) {
+      const p = path.join(d, n);
+      if (fs.statSync(p).isDirectory()) { walkIndex(p); continue; }
+      for (const line of fs.readFileSync(p, "utf8").split("\n")) {
+        const tab = line.indexOf("\t");
+        if (tab < 0) continue;
+        try {
+          const e = JSON.parse(line.slice(tab + 1));
+          const url = typeof e.key === "string" ? e.key.replace(/^make-fetch-happen:request-cache:/, "") : "";
+          if (e.integrity && /^https?:\/\/.+\.tgz$/.test(url)) fetchedFrom.set(e.integrity, url);
+        } catch { /* a torn line */ }
+      }
+    }
+  };
+  walkIndex(root);
+})();
+
 const isText = (buf) => !buf.includes(0) && !/[\uFFFD]/.test(buf.toString("utf8"));
 let files = 0;
 let textBytes = 0;
@@ -89,7 +115,7 @@ for (const [p, e] of entries.slice(0, L.packages)) {
   if (gyp && typeof s.install !== "string" && typeof s.preinstall !== "string") scripts.push({ step: "install", command: "node-gyp rebuild", implicit: true });
   const entry = {
     path: clip(p, 2048), name: clip(name, 214), version: clip(String(e.version || pj.version || ""), 256),
-    resolved: typeof e.resolved === "string" ? clip(e.resolved, 2048) : null,
+    resolved: typeof e.resolved === "string" ? clip(e.resolved, 2048) : fetchedFrom.has(e.integrity) ? clip(fetchedFrom.get(e.integrity), 2048) : null,
     integrity: typeof e.integrity === "string" ? clip(e.integrity, 1024) : null,
     install_scripts: !!e.hasInstallScript || gyp, binding_gyp: gyp, scripts,
   };

@@ -71,7 +71,7 @@ describe("release diff through the API", () => {
     // Pruned: the unchanged scanned package keeps its files; nothing else was unchanged here.
     expect(r.json.manifest).toMatchObject({ packages: 2, install_script_packages: 2, method: "script-free-install" });
     const page = await (await app.request(`/ui/runs/${second.id}`)).text();
-    expect(page).toMatch(/<td class="mono">fangs-fixture-reldep-helper<\/td><td>added<\/td>.*<span class="tag install-script"[^>]*>install script<\/span>/s);
+    expect(page).toMatch(/<td class="mono"[^>]*>fangs-fixture-reldep-helper<\/td><td>added<\/td>.*<span class="tag install-script"[^>]*>install script<\/span>/s);
     // The notifiers' line: the summary and the cause.
     const msg = await runMessage(db, (await getRun(db, second.id))!, { baseUrl: "http://127.0.0.1:1" });
     expect(msg.release_diff).toStartWith("What changed: since fangs-fixture-reldep@1.0.0: 1 new dependency (1 with install scripts: fangs-fixture-reldep-helper@1.0.0); 1 file(s) changed. Cause: new dependency fangs-fixture-reldep-helper@1.0.0 (postinstall `node setup.js`, new in this release) → read /root/.aws/credentials");

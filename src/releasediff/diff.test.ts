@@ -16,7 +16,8 @@ describe("unifiedDiff", () => {
   });
   test("equal texts: empty; from nothing: every line added", () => {
     expect(unifiedDiff("same", "same")).toBe("");
-    expect(unifiedDiff("", "x\ny")).toBe("--- a\n+++ b\n@@ -1,1 +1,2 @@\n-\n+x\n+y");
+    expect(unifiedDiff("", "x\ny")).toBe("--- a\n+++ b\n@@ -0,0 +1,2 @@\n+x\n+y");
+    expect(unifiedDiff("x\ny", "")).toBe("--- a\n+++ b\n@@ -1,2 +0,0 @@\n-x\n-y");
   });
   test("capped: output and input lines are bounded and say so", () => {
     const big = Array.from({ length: 5000 }, (_, i) => `line ${i}`).join("\n");
@@ -45,7 +46,7 @@ describe("diffManifests", () => {
     const cur = structuredClone(base);
     cur.version = "1.2.0";
     cur.packages = cur.packages.filter((p) => p.name !== "fangs-fixture-reldep-helper");
-    expect(diffManifests(cur, base, { run_id: "a".repeat(16), version: "1.1.0" }).deps).toEqual([{ name: "fangs-fixture-reldep-helper", change: "removed", before: ["1.0.0"], after: [], install_scripts: true, scripts: [{ step: "postinstall", command: "node setup.js" }] }]);
+    expect(diffManifests(cur, base, { run_id: "a".repeat(16), version: "1.1.0" }).deps).toEqual([{ name: "fangs-fixture-reldep-helper", change: "removed", before: ["1.0.0"], after: [], install_scripts: true, scripts: [{ step: "postinstall", command: "node setup.js" }], resolved: "http://127.0.0.1:4873/fangs-fixture-reldep-helper/-/fangs-fixture-reldep-helper-1.0.0.tgz", integrity: expect.stringMatching(/^sha512-/) }]);
     const bumped = structuredClone(base);
     bumped.packages[1].version = "1.0.1";
     expect(diffManifests(bumped, base, { run_id: "a".repeat(16), version: "1.1.0" }).deps[0]).toMatchObject({ change: "changed", before: ["1.0.0"], after: ["1.0.1"] });

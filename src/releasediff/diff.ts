@@ -33,6 +33,9 @@ export interface DepChange {
   after: string[];
   install_scripts: boolean;
   scripts: Array<{ step: LifecycleStep; command: string }>;
+  /** Where this release's copy came from and its integrity (the baseline's when removed). */
+  resolved: string | null;
+  integrity: string | null;
 }
 
 export interface FileChange {
@@ -110,6 +113,7 @@ export function diffManifests(cur: InstallManifest, base: InstallManifest | unde
       name, change: !a.length ? "added" : !b.length ? "removed" : "changed", before: a, after: b,
       install_scripts: ps.some((p) => p.install_scripts),
       scripts: uniqScripts(ps),
+      resolved: ps[0].resolved, integrity: ps[0].integrity,
     });
   }
   if (d.deps.length > RELEASE_DIFF_LIMITS.deps) { d.deps.length = RELEASE_DIFF_LIMITS.deps; d.truncated = true; }

@@ -8,8 +8,9 @@ export function unifiedDiff(a: string, b: string, opts: { from?: string; to?: st
   if (a === b) return "";
   const ctx = opts.context ?? 3;
   const maxOut = opts.maxOut ?? DIFF_MAX_OUT;
-  let x = a.split("\n");
-  let y = b.split("\n");
+  // An empty text has no lines (an added script is all "+").
+  let x = a === "" ? [] : a.split("\n");
+  let y = b === "" ? [] : b.split("\n");
   let clipped = false;
   if (x.length > DIFF_MAX_LINES || y.length > DIFF_MAX_LINES) {
     x = x.slice(0, DIFF_MAX_LINES);
@@ -57,6 +58,9 @@ export function unifiedDiff(a: string, b: string, opts: { from?: string; to?: st
     const body = ops.slice(start, stop + 1);
     const aLen = body.filter((o) => o[0] !== "+").length;
     const bLen = body.filter((o) => o[0] !== "-").length;
+    // diff -u names the line before an empty range.
+    if (aLen === 0) aStart--;
+    if (bLen === 0) bStart--;
     for (const line of [`@@ -${aStart},${aLen} +${bStart},${bLen} @@`, ...body.map(([op, t]) => op + t)]) {
       if (size + line.length + 1 > maxOut) return out.join("\n") + "\n… (diff capped)";
       out.push(line);

@@ -33,6 +33,7 @@ describe("collector: what npm put on disk, as published", () => {
     for (const p of man.packages) {
       const doc = (await (await fetch(reg.url + p.name)).json()) as { versions: Record<string, { dist: { integrity: string } }> };
       expect(p.integrity).toBe(doc.versions[p.version].dist.integrity);
+      expect(p.resolved).toBe((doc.versions[p.version].dist as unknown as { tarball: string }).tarball);
     }
     const helper = man.packages.find((p) => p.name === "fangs-fixture-reldep-helper")!;
     expect(helper.install_scripts).toBe(true);
@@ -91,7 +92,7 @@ describe("release diff over real manifests", () => {
 
   test("(b) the new dependency with an install script", () => {
     const d = diffManifests(m("fangs-fixture-reldep@1.1.0"), m("fangs-fixture-reldep@1.0.0"), { run_id: "b".repeat(16), version: "1.0.0" });
-    expect(d.deps).toEqual([{ name: "fangs-fixture-reldep-helper", change: "added", before: [], after: ["1.0.0"], install_scripts: true, scripts: [{ step: "postinstall", command: "node setup.js" }] }]);
+    expect(d.deps).toEqual([{ name: "fangs-fixture-reldep-helper", change: "added", before: [], after: ["1.0.0"], install_scripts: true, scripts: [{ step: "postinstall", command: "node setup.js" }], resolved: `${reg.url}fangs-fixture-reldep-helper/-/fangs-fixture-reldep-helper-1.0.0.tgz`, integrity: expect.stringMatching(/^sha512-/) }]);
     expect(d.scripts.map((s) => [s.package, s.step, s.change, s.new_package])).toEqual([["fangs-fixture-reldep-helper", "postinstall", "added", true]]);
     expect(d.scripts[0].files[0].diff).toContain("+const s = net.connect");
   });
@@ -106,7 +107,8 @@ describe("release diff over real manifests", () => {
 
   test("golden manifests (src unit tests use them) equal a fresh collection; FANGS_UPDATE_GOLDEN=1 rewrites them", () => {
     for (const k of GOLDEN) {
-      const fresh = { ...m(k), collect_ms: undefined };
+      // The host registry's port is random: goldens name the sealed registry's URL.
+      const fresh = JSON.parse(JSON.stringify({ ...m(k), collect_ms: undefined }).replaceAll(reg.url, "http://127.0.0.1:4873/"));
       const file = join(REPO, "tests/fixtures/manifests", `${k}.json`);
       if (process.env.FANGS_UPDATE_GOLDEN === "1") writeFileSync(file, JSON.stringify(fresh, null, 1) + "\n");
       expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(JSON.parse(JSON.stringify(fresh)));

@@ -90,7 +90,7 @@ export function WhatChanged(p: { d: RunDiffJson; ended?: boolean }) {
           <tbody>
             {d.deps.slice(0, MAX_ROWS).map((x) => (
               <tr>
-                <td class="mono">{x.name}</td>
+                <td class="mono" title={cap(`${x.resolved ?? "?"} ${x.integrity ?? ""}`, 1000)}>{x.name}</td>
                 <td>{x.change}</td>
                 <td class="mono">{x.before.join(", ") || "—"}</td>
                 <td class="mono">{x.after.join(", ") || "—"}</td>
