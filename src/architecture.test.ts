@@ -4,7 +4,11 @@
 //   re-export and dynamic `import("./…")`; `import type` carries no code and
 //   is left out) under src/ and views/ and fails on any cycle, naming it;
 // - storage owns SQL: query building (kysely's selectFrom/insertInto/
-//   updateTable/deleteFrom, sql``) happens in src/store/ only.
+//   updateTable/deleteFrom, sql``) happens in src/store/ only;
+// - the layers: core at the bottom, then events (the one event shape), the
+//   pure differ (rules and types, no I/O), protocol (validated shapes at the
+//   edges), store (SQL), triage (load → decide → persist), then the roles on
+//   top. A folder imports only from the layers below it.
 import { expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -73,13 +77,7 @@ test("the cycle finder sees a loop through a dynamic import and ignores type-onl
  * 15). The list only shrinks: a file that no longer builds queries must leave
  * it, and a file not on it must not start.
  */
-const QUERIES_NOT_YET_IN_STORE = new Set([
-  "src/differ/run.ts",
-  "src/differ/promote.ts",
-  "src/orchestrator/metrics.ts",
-  "src/orchestrator/watcher.ts",
-  "src/orchestrator/routes/runner_protocol.ts",
-]);
+const QUERIES_NOT_YET_IN_STORE = new Set<string>([]);
 
 test("query building lives in src/store/ only", () => {
   const QUERY = /\.(selectFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto)\(|\bsql(`|\.raw\()/;
@@ -89,4 +87,32 @@ test("query building lives in src/store/ only", () => {
   const building = files.filter((f) => QUERY.test(readFileSync(join(ROOT, f), "utf8")));
   expect(building.filter((f) => !QUERIES_NOT_YET_IN_STORE.has(f))).toEqual([]);
   expect([...QUERIES_NOT_YET_IN_STORE].filter((f) => !building.includes(f))).toEqual([]);
+});
+
+/** Each folder of src/ and the folders it may import values and types from. */
+const LAYERS: Record<string, readonly string[]> = {
+  core: [],
+  events: ["core"],
+  differ: ["core", "events"],
+  protocol: ["core", "events", "differ"],
+  store: ["core", "events", "differ", "protocol"],
+  triage: ["core", "events", "differ", "protocol", "store"],
+};
+
+test("the lower layers import nothing from above them", () => {
+  const files = sources(join(ROOT, "src")).map((f) => relative(join(ROOT, "src"), f));
+  const wrong: string[] = [];
+  const IMPORT = /^\s*(?:import|export)\s[^;]*?\bfrom\s+"(\.[^"]+)"|\bimport\(\s*"(\.[^"]+)"\s*\)/gm;
+  for (const f of files) {
+    const layer = f.split("/")[0]!;
+    const allowed = LAYERS[layer];
+    if (!allowed) continue;
+    for (const m of readFileSync(join(ROOT, "src", f), "utf8").matchAll(IMPORT)) {
+      const target = relative(join(ROOT, "src"), resolve(dirname(join(ROOT, "src", f)), (m[1] ?? m[2])!));
+      if (target.startsWith("..")) continue; // embedded assets (migrations/*.sql)
+      const to = target.split("/")[0]!;
+      if (to !== layer && !allowed.includes(to)) wrong.push(`${f} → ${target}`);
+    }
+  }
+  expect(wrong).toEqual([]);
 });

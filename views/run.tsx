@@ -88,6 +88,13 @@ export function RunPage(p: { run: Run; devs: Deviation[]; signedIn?: boolean; di
         <a href={`${runHref(r.id)}/events`}>All events of this run →</a>{" · "}
         <a href={`/ui/audit?target_kind=run&target_id=${encodeURIComponent(r.id)}`}>Audit trail →</a>
       </p>
+      {r.verdict === "seeded_with_findings" ? (
+        <p class="warn-text" id="held-seed">
+          First run of this package, held: the findings below were judged by absolute rules (there was no baseline to compare with).
+          Its behaviour is the baseline later runs are compared with, but the baseline is trusted only once you promote a run
+          {r.is_baseline === 1 ? " — this one has been promoted." : ` (fangs baseline promote ${r.id.slice(0, 12)}).`}
+        </p>
+      ) : null}
       <h2>Deviations <span class="muted">({p.devs.length})</span></h2>
       {p.devs.length === 0 ? (
         <p class="muted">{r.verdict === "no-install-code" ? "No sandbox: nothing in this release's installed closure runs install code (recorded by the watcher; fangs scan submit runs it anyway)." : <>No deviations{r.verdict === "seeded" ? ": this run seeded the baseline." : r.verdict === "incomplete" ? " in what was captured (the evidence is incomplete)." : "."}</>}</p>

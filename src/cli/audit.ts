@@ -6,14 +6,12 @@ import { FangsError } from "../core/errors.ts";
 import { AUDIT_TARGETS, listAudit } from "../store/audit.ts";
 import { verifyAuditChain, type ChainReport } from "../store/audit_chain.ts";
 import { printJson, printTable, iso } from "./output.ts";
+import { intFlag } from "./flags.ts";
 
 export const MAX_AUDIT_LIMIT = 10_000;
 
 export function parseLimit(raw: unknown, dflt = 50): number {
-  if (raw === undefined || raw === "") return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_AUDIT_LIMIT) throw new FangsError(`-limit must be a whole number from 1 to ${MAX_AUDIT_LIMIT} (got ${JSON.stringify(raw)})`);
-  return n;
+  return intFlag(raw, { name: "limit", min: 1, max: MAX_AUDIT_LIMIT, example: 50 }) ?? dflt;
 }
 
 export function parseTargetKind(raw: unknown): string | undefined {

@@ -151,6 +151,11 @@ export class ActorResolver {
     return actor;
   }
 
+  /** True when `pid` is the npm process (the outermost `npm install`). */
+  isNpm(pid: number): boolean {
+    return this.#npm.has(pid);
+  }
+
   /** True for the exec by which npm's child became a script's `sh -c`. */
   isScriptSpawn(e: ExecEvent): boolean {
     return this.#scripts.has(e.pid) && this.#npm.has(e.ppid) && SHELL.test(e.filename) && e.argv[1] === "-c";

@@ -7,6 +7,7 @@ import { allowChecker } from "./allow.ts";
 import { findDeviations } from "./compare.ts";
 import { extractFingerprints } from "./fingerprint.ts";
 import { firstSightFindings } from "./first_sight.ts";
+import { loadFixture } from "../../tests/fixtures/events/load.ts";
 
 let seq = 0;
 const N = "/usr/local/bin/node";
@@ -54,10 +55,36 @@ describe("bait exfiltration", () => {
     expect(hits([ev()])).toHaveLength(1);
   });
 
+  test("base32 (the DNS-safe choice) at every byte offset of a longer blob, split into labels", () => {
+    // A reference RFC 4648 encoder, independent of the one under test.
+    const b32 = (buf: Buffer) => {
+      let bits = "";
+      for (const b of buf) bits += b.toString(2).padStart(8, "0");
+      return (bits.match(/.{1,5}/g) ?? []).map((c) => "abcdefghijklmnopqrstuvwxyz234567"[parseInt(c.padEnd(5, "0"), 2)]).join("");
+    };
+    for (let k = 0; k < 5; k++) {
+      const blob = Buffer.concat([Buffer.from("user=root;tok=".slice(0, 9 + k)), Buffer.from(bait.npm_token), Buffer.from(";end")]);
+      expect(hits([dns(`${labels(b32(blob))}.exfil.example`)])).toHaveLength(1);
+    }
+  });
+
+  test("a value broken up with dashes, dots or spaces in what leaves the box", () => {
+    const t = bait.github_token;
+    expect(hits([tls(`${t.slice(0, 10)}-${t.slice(10, 20)}.${t.slice(20)}.c2.example`)])).toHaveLength(1);
+    expect(hits([exec("/usr/bin/env", ["env", `X=${t.slice(0, 15)}-${t.slice(15)}`])])).toHaveLength(1);
+  });
+
   test("another run's bait, and honest strings, are not hits", () => {
     const other = baitValues(newBait());
     expect(hits([dns(`${labels(b64(bait.npm_token).toLowerCase())}.exfil.example`)], other)).toEqual([]);
     expect(hits([dns("registry.npmjs.org"), tls("objects.githubusercontent.com"), file("/root/.npm/_cacache/index-v5/aa/bb/0123456789abcdef0123456789abcdef")])).toEqual([]);
+  });
+
+  test("no recorded real install hits a fresh bait (no false positives over six recorded runs)", () => {
+    for (const name of ["real-widget-1.0.0-1", "real-widget-1.2.0-1", "real-banner-1.1.0-1", "real-probe-1.0.0-1", "upgrade-1.1.0", "malicious-1.0.1"]) {
+      const got = extractFingerprints(loadFixture(name), { bait: baitValues(newBait()) }).filter((f) => f.category === "bait_exfiltration");
+      expect(got).toEqual([]);
+    }
   });
 
   test("without bait values (a run from an older runner) nothing is looked for", () => {

@@ -5,7 +5,6 @@
 // and the runner reported the end. Each kind of loss is its own reason, so
 // the operator sees which level failed (and an attacker who floods the ring
 // buffer gets "incomplete", never "clean").
-import type { Run } from "../store/schema.ts";
 
 /** The counters a runner reports with the end of a run, one per level. */
 export interface EvidenceLosses {
@@ -22,7 +21,7 @@ export interface EvidenceLosses {
 }
 
 export interface EvidenceInput {
-  status: Run["status"];
+  status: string;
   exit_code: number | null;
   losses: EvidenceLosses;
   /** Events the runner's sensor delivered for the run (null: not reported). */
@@ -54,8 +53,22 @@ export function assessEvidence(e: EvidenceInput): Evidence {
   return { complete: issues.length === 0, issues };
 }
 
+/** The columns of a stored run (store/schema.ts Run) the evidence is read from. */
+export interface EvidenceColumns {
+  status: string;
+  exit_code: number | null;
+  finished_at: number | null;
+  drops_ringbuf: number;
+  drops_read: number;
+  drops_decode: number;
+  drops_unrouted: number;
+  events_unacked: number;
+  events_emitted: number | null;
+  events_count: number;
+}
+
 /** The evidence of a stored run that reached the differ (its runner reported the end). */
-export function runEvidence(run: Run): Evidence {
+export function runEvidence(run: EvidenceColumns): Evidence {
   return assessEvidence({
     status: run.status,
     exit_code: run.exit_code,

@@ -41,11 +41,12 @@ export const EXFIL_SUFFIXES: Readonly<Record<string, readonly string[]>> = {
 
 const all = Object.values(EXFIL_SUFFIXES).flat();
 
-export const EXFIL_CHANNELS = {
-  suffixes: all,
-  /** `name` equal to a suffix or ending in `.suffix` (names are lower case, no trailing dot). */
-  pattern: new RegExp(`(^|\\.)(${all.map((s) => s.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")).join("|")})$`),
-};
+/** `name` equal to a suffix or ending in `.suffix` (names are lower case, no trailing dot). */
+function suffixPattern(list: readonly string[]): RegExp {
+  return new RegExp(`(^|\\.)(${list.map((s) => s.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")).join("|")})$`);
+}
+
+export const EXFIL_CHANNELS = { suffixes: all, pattern: suffixPattern(all) };
 
 /** Which channel kind a name belongs to, or undefined. */
 export function exfilChannel(name: string): string | undefined {
@@ -54,3 +55,21 @@ export function exfilChannel(name: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Free app and function hosting where a collector costs an attacker nothing
+ * and sits behind a CDN address the built-in list hides (a Cloudflare Worker,
+ * a Vercel or Netlify function). Rarely what an install fetches from, so a
+ * new contact is high: it holds a first run, and a delta says why. Object
+ * stores and generic CDN names (cloudfront.net, s3.amazonaws.com,
+ * storage.googleapis.com) are where honest prebuilt binaries come from and
+ * stay medium — a collector there is visible, not held.
+ */
+export const APP_HOSTING_SUFFIXES: readonly string[] = [
+  "workers.dev", "pages.dev", "vercel.app", "now.sh", "netlify.app", "netlify.com", "herokuapp.com", "glitch.me",
+  "repl.co", "replit.dev", "replit.app", "deno.dev", "onrender.com", "fly.dev", "up.railway.app", "azurewebsites.net",
+  "appspot.com", "web.app", "firebaseapp.com", "surge.sh", "github.io", "gitlab.io", "cloudfunctions.net", "run.app",
+  "lambda-url.us-east-1.on.aws", "on.aws", "val.run", "web.val.run",
+];
+
+export const APP_HOSTING = { pattern: suffixPattern(APP_HOSTING_SUFFIXES) };

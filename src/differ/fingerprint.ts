@@ -3,7 +3,7 @@ import type { FangsEvent } from "../events/types.ts";
 import { ActorResolver, NPM_ACTOR } from "./actors.ts";
 import { canonicalAddress, endpointValue, lexicalResolve, normalizeHost, normalizePath } from "./normalize.ts";
 import { TRUNCATED, UNREADABLE } from "./severity.ts";
-import { baitMatcher, baitValue, capturedStrings } from "./bait.ts";
+import { baitMatcher, baitValue, eachCaptured } from "./bait.ts";
 import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
 
 const NPM_SEARCH_DIR = /\/node_modules\/(?:.*\/)?(?:\.bin|node-gyp-bin)\/[^/]+$/;
@@ -26,6 +26,25 @@ function marked(e: PathMarks, value: string): string {
 function exactPath(p: string): string {
   const q = p.replace(/\/{2,}/g, "/");
   return q.startsWith("/") ? lexicalResolve(q) : q;
+}
+
+/** A written path that could hold a program: not a device (`>/dev/null`), /proc or /sys; /dev/shm is a file system. */
+function droppable(p: string): boolean {
+  return !/^\/(proc|sys)\/|^\/dev\/(?!shm\/)/.test(p);
+}
+
+/**
+ * Absolute paths named anywhere in an exec's arguments (exact form): `sh
+ * /tmp/x`, `node --require=/tmp/x.js`, `sh -c "chmod +x /tmp/x; /tmp/x"`,
+ * `ld-linux.so /tmp/x`. A relative name (`cd /tmp && ./x`) is not resolved:
+ * the events carry no cwd.
+ */
+function argvPaths(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    for (const m of argv[i].matchAll(/(?:^|[\s=:;,'"(&|>])(\/[^\s'"=:;,()&|<>]+)/g)) out.push(exactPath(m[1]));
+  }
+  return out;
 }
 
 /** npm extracting and reading package files is npm doing its job: not compared. */
@@ -65,13 +84,20 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
   // own extraction into node_modules is how packages ship binaries, not a drop.
   const written = new Set<string>();
   const findBait = opts.bait?.length ? baitMatcher(opts.bait) : undefined;
+  // The sensor's exit events (shared contract: new kinds may appear): a
+  // process that exits after npm did was left running by the install.
+  let npmExited: number | undefined;
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
     if (findBait) {
-      for (const [where, text] of capturedStrings(e)) {
+      eachCaptured(e, (where, text) => {
         const hit = findBait(where, text);
         if (hit) add("bait_exfiltration", actors.actorOf(who), baitValue(hit, where, text), e.seq);
-      }
+      });
+    }
+    if ((e as { kind: string }).kind === "exit") {
+      if (actors.isNpm(e.pid)) npmExited ??= e.seq;
+      else if (npmExited !== undefined) add("proc_outlived_install", actors.actorOf(who), norm(who.exe || e.comm), e.seq);
     }
     switch (e.kind) {
       case "exec": {
@@ -90,7 +116,7 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
         // Exec (or a failed attempt: noexec /tmp) of a file this run wrote, or
         // an interpreter handed one: keeps its exact name, never normalized.
         const target = exactPath(e.filename);
-        const dropped = m.fileless ? target : written.has(target) ? target : e.argv.slice(1).find((a) => a.startsWith("/") && written.has(exactPath(a)));
+        const dropped = m.fileless ? target : written.has(target) ? target : written.size ? argvPaths(e.argv).find((a) => written.has(a)) : undefined;
         if (dropped !== undefined && !m.path_truncated && !m.unreadable) {
           add("proc_exec_written", actor, m.fileless ? `<fileless> ${dropped}` : exactPath(dropped), e.seq);
           if (dropped === target || m.fileless) break;
@@ -105,8 +131,7 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
         const m = e as PathMarks;
         // Any access but a read makes the name (symlink, link, rename, chmod, …).
         if (e.access !== "read") {
-          written.add(exactPath(e.path));
-          if (m.requested) written.add(exactPath(m.requested));
+          for (const w of [e.path, m.requested]) if (w && droppable(w)) written.add(exactPath(w));
         }
         add(e.access === "read" ? "fs_new_path_read" : "fs_new_path_write", actor, marked(m, norm(e.path)), e.seq);
         break;

@@ -14,6 +14,7 @@
 // reads ~/.npmrc by design) and the runtime's set-up before npm (`proc:…`)
 // are the same for every package.
 import type { AllowCheck } from "./allow.ts";
+import { NPM_ACTOR } from "./actors.ts";
 import type { Finding } from "./compare.ts";
 import { classify, severityRank } from "./severity.ts";
 import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
@@ -32,7 +33,8 @@ export const ORDINARY: readonly Ordinary[] = [
   // `sh -c` from child_process.exec/execSync, make recipes, node-gyp actions.
   { category: "proc_new_exec", match: /(^|\/)(sh|bash|dash|ash|busybox)$/, why: "scripts and build tools run shell commands" },
   // A name lookup through the resolver npm itself used, and the package's
-  // own loopback traffic (a test server it starts and talks to).
+  // own loopback traffic (a test server it starts and talks to). Addresses
+  // npm itself fetched from (the registry) are admitted in firstSightFindings.
   { category: "net_new_destination", match: /^<resolver>:53(\/udp)?$|^127\.|^\[::1\]:/, why: "the sandbox's resolver, loopback" },
   // git (prepare scripts, version stamps) reads the user's git identity.
   { category: "fs_new_path_read", match: /(^|\/)\.gitconfig$/, actor: /:git$/, why: "git reading its own configuration" },
@@ -51,9 +53,14 @@ function packageActor(actor: string): boolean {
 /** The absolute findings of a run: ≥ HOLD_AT, by the package's scripts, not allowlisted, not ordinary. Worst first. */
 export function firstSightFindings(fps: readonly Fingerprint[], allowed: AllowCheck): Finding[] {
   const hold = severityRank(HOLD_AT);
+  // The registry's address space: wherever npm itself fetched from in this
+  // run (a script downloading its prebuilt binary from the same registry or
+  // mirror is how packages install).
+  const registry = new Set(fps.filter((f) => f.actor === NPM_ACTOR && f.category === "net_new_destination").map((f) => f.value));
   const out: Finding[] = [];
   for (const f of fps) {
     if (!packageActor(f.actor) || allowed(f) || ordinary(f)) continue;
+    if (f.category === "net_new_destination" && registry.has(f.value)) continue;
     const c = classify(f.category, f.value, f.actor);
     if (c.rank >= hold) out.push({ ...f, ...c, reason: `first sight: ${c.reason}` });
   }

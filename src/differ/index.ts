@@ -1,5 +1,5 @@
-// The pure differ: no I/O in this folder except run.ts and promote.ts, which
-// bind it to the store.
+// The pure differ: no I/O in this folder. src/triage/ binds it to the store
+// (load → decide → persist).
 export { extractFingerprints } from "./fingerprint.ts";
 export { findDeviations, maxSeverity, type Finding } from "./compare.ts";
 export { allowChecker, allowValueError, type AllowRule } from "./allow.ts";

@@ -4,7 +4,13 @@
 // names made every run look new, so each rule below names the noise it kills.
 // Rules never touch host names, addresses or ports: those are the signal.
 
-type Rule = [RegExp, string];
+/** [pattern, replacement, cheap test that must pass for the pattern to be tried]. */
+type Rule = [RegExp, string, ((p: string) => boolean)?];
+
+// Most paths touch none of the rules below; a substring test first skips the
+// regex (normalization is most of the differ's extraction time).
+const has = (s: string) => (p: string) => p.includes(s);
+const under = (...roots: string[]) => (p: string) => roots.some((r) => p.startsWith(r));
 
 /** Marks the rule whose replacement is computed (numbers under a package dir). */
 const PKG_NUMBERS = "<pkg-numbers>";
@@ -12,29 +18,29 @@ const PKG_NUMBERS = "<pkg-numbers>";
 // Applied in order to every path (file opens, exec targets, unix sockets).
 const PATH_RULES: Rule[] = [
   // npm's content-addressed cache and its logs: names are hashes and times.
-  [/(^|\/)\.npm\/_cacache(\/.*)?$/, "$1.npm/_cacache/<cache>"],
-  [/(^|\/)\.npm\/_logs\/[^/]*$/, "$1.npm/_logs/<log>"],
-  [/(^|\/)\.npm\/_npx\/[^/]+/, "$1.npm/_npx/<hash>"],
-  [/(^|\/)\.npm\/_update-notifier-last-checked$/, "$1.npm/_update-notifier-last-checked"],
+  [/(^|\/)\.npm\/_cacache(\/.*)?$/, "$1.npm/_cacache/<cache>", has(".npm/")],
+  [/(^|\/)\.npm\/_logs\/[^/]*$/, "$1.npm/_logs/<log>", has(".npm/")],
+  [/(^|\/)\.npm\/_npx\/[^/]+/, "$1.npm/_npx/<hash>", has(".npm/")],
+  [/(^|\/)\.npm\/_update-notifier-last-checked$/, "$1.npm/_update-notifier-last-checked", has(".npm/")],
   // Hoisting: where npm places a dependency (node_modules/a/node_modules/b
   // or node_modules/b) changes between honest releases; the package does not.
-  [/\/node_modules\/(?:(?:@[^/]+\/)?[^/.][^/]*\/node_modules\/)+/g, "/node_modules/"],
+  [/\/node_modules\/(?:(?:@[^/]+\/)?[^/.][^/]*\/node_modules\/)+/g, "/node_modules/", has("node_modules/")],
   // Staging dirs of old npm and the `.name-XXXXXXXX` rename dirs of npm 7+.
-  [/(^|\/)node_modules\/\.staging(\/.*)?$/, "$1node_modules/.staging/<staging>"],
-  [/(^|\/node_modules\/(?:@[^/]+\/)?)\.([^/]+?)-[A-Za-z0-9]{8}(?=\/|$)/, "$1.$2-<rand>"],
+  [/(^|\/)node_modules\/\.staging(\/.*)?$/, "$1node_modules/.staging/<staging>", has("node_modules/")],
+  [/(^|\/node_modules\/(?:@[^/]+\/)?)\.([^/]+?)-[A-Za-z0-9]{8}(?=\/|$)/, "$1.$2-<rand>", has("node_modules/")],
   // Per-process kernel views: /proc/1234/..., thread ids, fds, pts.
-  [/^\/proc\/\d+(?=\/|$)/, "/proc/<pid>"],
-  [/\/task\/\d+(?=\/|$)/, "/task/<tid>"],
-  [/^\/proc\/(<pid>|self|thread-self)\/fd\/\d+$/, "/proc/$1/fd/<fd>"],
-  [/^\/dev\/pts\/\d+$/, "/dev/pts/<n>"],
+  [/^\/proc\/\d+(?=\/|$)/, "/proc/<pid>", under("/proc/")],
+  [/\/task\/\d+(?=\/|$)/, "/task/<tid>", has("/task/")],
+  [/^\/proc\/(<pid>|self|thread-self)\/fd\/\d+$/, "/proc/$1/fd/<fd>", under("/proc/")],
+  [/^\/dev\/pts\/\d+$/, "/dev/pts/<n>", under("/dev/pts/")],
   // Temp dirs: npm-<pid>-<hex>, mkdtemp's 6-char suffixes, pids in names.
-  [/^(\/tmp|\/var\/tmp|\/dev\/shm)\/npm-[^/]+/, "$1/npm-<tmp>"],
-  [/^(\/tmp|\/var\/tmp|\/dev\/shm)(\/.*)$/, "<tmpdir>"],
+  [/^(\/tmp|\/var\/tmp|\/dev\/shm)\/npm-[^/]+/, "$1/npm-<tmp>", under("/tmp/", "/var/tmp/", "/dev/shm/")],
+  [/^(\/tmp|\/var\/tmp|\/dev\/shm)(\/.*)$/, "<tmpdir>", under("/tmp/", "/var/tmp/", "/dev/shm/")],
   // Timestamps and hashes anywhere.
   [/\d{4}-\d{2}-\d{2}T\d{2}[_:]\d{2}[_:]\d{2}(?:[_.:]\d+)?Z/g, "<time>"],
   [/(?<![0-9a-f])[0-9a-f]{16,}(?![0-9a-f])/gi, "<hash>"],
   // runc's view of the container root on the host: Docker's data root varies by host.
-  [/^\/.*\/overlay2\/<hash>\/merged(?=\/|$)/, "<rootfs>"],
+  [/^\/.*\/overlay2\/<hash>\/merged(?=\/|$)/, "<rootfs>", has("/overlay2/")],
   // Versions: node-v20.11.1, pkg@1.2.3, 1.2.3-beta.4.
   // A prerelease tag is taken only when it looks like one (-beta.2, -rc1,
   // -0): "-linux" in node-v20.11.1-linux-x64 is part of the name.
@@ -44,7 +50,7 @@ const PATH_RULES: Rule[] = [
   // Only there: a package's own tree is info-level either way, while a name
   // chosen elsewhere (/tmp, $HOME, the project) keeps its digits. The package
   // name itself is kept (es6-shim, base64-js).
-  [/(\/node_modules\/(?:@[^/]+\/)?[^/.<][^/]*\/)(.+)$/, PKG_NUMBERS],
+  [/(\/node_modules\/(?:@[^/]+\/)?[^/.<][^/]*\/)(.+)$/, PKG_NUMBERS, has("/node_modules/")],
 ];
 
 // A temp-name suffix is taken as random only when it looks random (a digit
@@ -70,7 +76,8 @@ export function normalizePath(raw: string): string {
   let p = raw.replace(/\/{2,}/g, "/");
   // Collapse "./" and resolve ".." lexically so a path cannot dodge a rule.
   if (p.startsWith("/")) p = lexicalResolve(p);
-  for (const [re, to] of PATH_RULES) {
+  for (const [re, to, when] of PATH_RULES) {
+    if (when && !when(p)) continue;
     if (to === "<tmpdir>") {
       const m = re.exec(p);
       if (m) p = normalizeTmp(m[2], m[1]);
@@ -87,6 +94,8 @@ export function normalizePath(raw: string): string {
 
 /** `/a//b/./c/../d` → `/a/b/d`: the path as written, with no rule applied. */
 export function lexicalResolve(p: string): string {
+  // Most paths have nothing to resolve.
+  if (!p.includes("/.") && !p.includes("//")) return p;
   const out: string[] = [];
   for (const s of p.split("/")) {
     if (s === "" || s === ".") continue;

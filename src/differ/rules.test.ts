@@ -9,6 +9,7 @@ import { findDeviations } from "./compare.ts";
 import { extractFingerprints } from "./fingerprint.ts";
 import { classify, PROJECT_DIR } from "./severity.ts";
 import { fingerprintKey } from "./types.ts";
+import { firstSightFindings } from "./first_sight.ts";
 import { WORKDIR } from "../runner/sandbox/spec.ts";
 
 let seq = 0;
@@ -50,6 +51,8 @@ describe("names stay visible; exfiltration channels are critical", () => {
     ["a Firebase database", tls(31, "x-default-rtdb.firebaseio.com"), "critical net_new_https_host x-default-rtdb.firebaseio.com"],
     ["a paste site", tls(31, "pastebin.com"), "critical net_new_https_host pastebin.com"],
     ["an attacker's own CloudFront distribution", tls(31, "d111111abcdef8.cloudfront.net"), "medium net_new_https_host d111111abcdef8.cloudfront.net"],
+    ["a collector on a Cloudflare Worker (address hidden by the CDN list)", tls(31, "collect.evil.workers.dev"), "high net_new_https_host collect.evil.workers.dev"],
+    ["a Vercel function", dns(31, "x-evil.vercel.app"), "high net_new_dns_name x-evil.vercel.app"],
     ["a look-alike is visible but not the channel", tls(31, "evilwebhook.site"), "medium net_new_https_host evilwebhook.site"],
   ])("%s", (_n, ev, want) => expect(devs([ev])).toContain(want));
 
@@ -79,6 +82,11 @@ describe("what attackers do", () => {
     expect(devs([file(31, "/dev/shm/stage2.sh", "write"), exec(32, "/bin/sh", ["sh", "/dev/shm/stage2.sh"])])).toContain("critical proc_exec_written /dev/shm/stage2.sh");
     expect(devs([file(31, "/root/.local/bin/node", "symlink" as never), exec(32, "/root/.local/bin/node", ["node"])])).toContain("critical proc_exec_written /root/.local/bin/node");
     expect(devs([exec(32, "/proc/self/fd/3", ["x"], { fileless: true })])).toContain("critical proc_exec_written <fileless> /proc/self/fd/3");
+    expect(devs([file(31, "/tmp/s3.js", "write"), exec(32, N, ["node", "--require=/tmp/s3.js", "-e", "0"])])).toContain("critical proc_exec_written /tmp/s3.js");
+    expect(devs([file(31, "/tmp/s4", "write"), exec(32, "/bin/sh", ["sh", "-c", "chmod +x /tmp/s4; /tmp/s4 &"])])).toContain("critical proc_exec_written /tmp/s4");
+    expect(devs([file(31, "/tmp/s5", "write"), exec(32, "/lib64/ld-linux-x86-64.so.2", ["ld.so", "/tmp/s5"])])).toContain("critical proc_exec_written /tmp/s5");
+    // Writing to a device and naming it again is not a drop.
+    expect(devs([file(31, "/dev/null", "write"), exec(32, "/bin/sh", ["sh", "-c", "echo hi >/dev/null"])]).filter((x) => x.includes("proc_exec_written"))).toEqual([]);
   });
 
   test("a binary npm extracted (a platform-binary check) is not a drop", () => {
@@ -100,6 +108,9 @@ describe("what attackers do", () => {
     [file(31, "/root/.bashrc", "write"), "critical fs_new_path_write /root/.bashrc"],
     [file(31, "/root/.npmrc", "write"), "critical fs_new_path_write /root/.npmrc"],
     [file(31, `${PROJECT_DIR}/index.js`, "write"), `high fs_new_path_write ${PROJECT_DIR}/index.js`],
+    [file(31, `${PROJECT_DIR}/node_modules/lodash/index.js`, "write"), `high fs_new_path_write ${PROJECT_DIR}/node_modules/lodash/index.js`],
+    [file(31, `${PROJECT_DIR}/node_modules/.bin/tsc`, "write"), `high fs_new_path_write ${PROJECT_DIR}/node_modules/.bin/tsc`],
+    [file(31, `${PROJECT_DIR}/node_modules/evil/build/out.node`, "write"), `info fs_new_path_write ${PROJECT_DIR}/node_modules/evil/build/out.node`],
     [file(31, "/proc/1/mem", "read"), "critical fs_new_path_read /proc/<pid>/mem"],
     [file(31, "/proc/7/task/8/mem", "write"), "critical fs_new_path_write /proc/<pid>/task/<tid>/mem"],
     [file(31, "/proc/self/environ", "read"), "critical fs_new_path_read /proc/self/environ"],
@@ -116,5 +127,33 @@ describe("what attackers do", () => {
     expect(findDeviations(fps, new Set(fps.map(fingerprintKey)), allowChecker([], "evil")).map((f) => f.value)).toEqual(["<truncated> /usr/share/very/long/pa"]);
     // A truncated credential path does not fall below medium either.
     expect(classify("fs_new_path_read", "<truncated> /root/.np").severity).toBe("medium");
+  });
+});
+
+describe("first sight admits the registry, not the world", () => {
+  const first = (events: FangsEvent[]) =>
+    firstSightFindings(extractFingerprints([...start(), ...events].map((e, i) => ({ ...e, seq: i }))), allowChecker([], "evil")).map((f) => `${f.severity} ${f.category} ${f.value}`);
+  const npmConnect = (address: string): FangsEvent => ({ ...connect(10, "inet", address, 443), comm: "npm install" });
+  test("a script fetching from the address npm itself fetched from (a registry mirror) is ordinary", () => {
+    expect(first([npmConnect("198.51.100.20"), connect(31, "inet", "198.51.100.20", 443)])).toEqual([]);
+  });
+  test("another address, or another port on it, is a finding", () => {
+    expect(first([npmConnect("198.51.100.20"), connect(31, "inet", "198.51.100.21", 443)])).toEqual(["high net_new_destination 198.51.100.21:443"]);
+    expect(first([npmConnect("198.51.100.20"), connect(31, "inet", "198.51.100.20", 22)])).toEqual(["high net_new_destination 198.51.100.20:22"]);
+  });
+});
+
+describe("a process the install leaves running (sensor exit events)", () => {
+  const exit = (pid: number, exe = N): FangsEvent => ({ ...base(pid, pid - 1, "node", exe), kind: "exit", exit_code: 0 } as unknown as FangsEvent);
+  test("exiting after npm did is high, with the program's name", () => {
+    // install.js (31) double-forks a detached payload (40) that npm never waits for.
+    const d = devs([file(40, "/tmp/.x", "create"), exit(31), exit(10), exit(40, "/usr/local/bin/node")]);
+    expect(d).toContain("high proc_outlived_install /usr/local/bin/node");
+  });
+  test("every process done before npm exits: nothing", () => {
+    expect(devs([exit(31), exit(30), exit(10)]).filter((x) => x.includes("outlived"))).toEqual([]);
+  });
+  test("without exit events (today's sensor) nothing is inferred", () => {
+    expect(devs([file(40, "/tmp/.x", "create")]).filter((x) => x.includes("outlived"))).toEqual([]);
   });
 });

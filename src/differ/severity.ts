@@ -4,7 +4,8 @@
 // name rules use lives here too (exfil.ts holds its data), so what an attacker
 // does is graded in one place.
 import type { Category } from "./types.ts";
-import { EXFIL_CHANNELS } from "./exfil.ts";
+import { APP_HOSTING, EXFIL_CHANNELS } from "./exfil.ts";
+import { packageFromPath } from "./actors.ts";
 
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -25,6 +26,8 @@ interface Rule {
   match: RegExp;
   /** When set, the rule applies only to fingerprints of a matching actor. */
   actor?: RegExp;
+  /** When set, a further test of the value against the actor. */
+  test?: (value: string, actor: string) => boolean;
   severity: Severity;
   reason: string;
 }
@@ -56,10 +59,12 @@ export const RULES: readonly Rule[] = [
   // What no honest install does.
   { categories: ["bait_exfiltration"], match: /./, severity: "critical", reason: "bait exfiltration: a planted credential left in a captured string" },
   { categories: ["proc_exec_written"], match: /./, severity: "critical", reason: "exec of a file written during the same run" },
+  { categories: ["proc_outlived_install"], match: /./, severity: "high", reason: "a process still alive after npm install exited (left running by the install)" },
   { categories: ["net_new_destination"], match: new RegExp(`^unix:.*(${RUNTIME_SOCKET.source})`), severity: "critical", reason: "container-runtime socket (sandbox escape)" },
   { categories: FS, match: RUNTIME_SOCKET, severity: "critical", reason: "container-runtime socket (sandbox escape)" },
   { categories: FS, match: /^\/proc\/[^/]+\/(task\/[^/]+\/)?(mem|environ)$/, severity: "critical", reason: "another process's memory or environment (/proc/*/mem, /proc/*/environ)" },
   { categories: NAMES, match: EXFIL_CHANNELS.pattern, severity: "critical", reason: "exfiltration or tunnelling channel (paste site, webhook collector, chat webhook, tunnel, GitHub API, form endpoint, out-of-band testing domain)" },
+  { categories: NAMES, match: APP_HOSTING.pattern, severity: "high", reason: "free app or function hosting (where collectors are hosted behind CDN addresses)" },
   // Credentials and secrets.
   { categories: FS, match: /(^|\/)\.npmrc$|\/etc\/npmrc$/, severity: "critical", reason: "npm credentials file (.npmrc)" },
   { categories: FS, match: /(^|\/)\.ssh(\/|$)/, severity: "critical", reason: "SSH keys or config" },
@@ -72,6 +77,7 @@ export const RULES: readonly Rule[] = [
   { categories: WRITE, match: /^\/etc\/(cron|profile|rc\.local|ld\.so\.preload|systemd\/|environment$|bash\.bashrc$)|^\/var\/spool\/cron|(^|\/)\.config\/(autostart|systemd)\//, severity: "high", reason: "cron, service, loader or login file (persistence)" },
   { categories: WRITE, match: new RegExp(`^${PROJECT}/(?!node_modules/)`), severity: "high", reason: "write into the consuming project (INIT_CWD) outside node_modules" },
   { categories: FS, match: /^\/etc\/(passwd|group|hosts|resolv\.conf)$/, severity: "medium", reason: "system account or name-resolution file" },
+  { categories: WRITE, match: /(^|\/)node_modules\//, test: writesAnotherPackage, severity: "high", reason: "a script writes into another package's files or node_modules/.bin (tampering, shim hijack)" },
   { categories: FS, match: /(^|\/)node_modules\//, severity: "info", reason: "file under node_modules" },
   { categories: FS, match: /^\/dev\/(null|zero|full|u?random|tty|ptmx|pts\/|std(in|out|err)$)|^\/proc\/self\/fd\//, severity: "info", reason: "standard device or own descriptor" },
   { categories: WRITE, match: /./, severity: "medium", reason: "new file written outside node_modules" },
@@ -93,9 +99,18 @@ export const RULES: readonly Rule[] = [
   { categories: ["net_new_dns_name"], match: /./, severity: "medium", reason: "new DNS name" },
 ];
 
+/** A script (`script:<pkg>:<bin>`) writing under node_modules/.bin or into a package other than its own. */
+function writesAnotherPackage(value: string, actor: string): boolean {
+  const m = /^script:(.+):[^:]*$/.exec(actor);
+  if (!m || m[1] === "?") return false;
+  if (/\/node_modules\/\.bin\//.test(value)) return true;
+  const target = packageFromPath(value);
+  return target !== undefined && target !== m[1];
+}
+
 export function classify(category: Category, value: string, actor = ""): { severity: Severity; rank: number; reason: string } {
   for (const r of RULES) {
-    if (r.categories.includes(category) && r.match.test(value) && (!r.actor || r.actor.test(actor))) return { severity: r.severity, rank: severityRank(r.severity), reason: r.reason };
+    if (r.categories.includes(category) && r.match.test(value) && (!r.actor || r.actor.test(actor)) && (!r.test || r.test(value, actor))) return { severity: r.severity, rank: severityRank(r.severity), reason: r.reason };
   }
   return { severity: "low", rank: 1, reason: "new behaviour" };
 }

@@ -13,6 +13,9 @@ export const CATEGORIES = [
   "proc_exec_written",
   // A planted bait credential found in a captured string (bait.ts).
   "bait_exfiltration",
+  // A process that exited after `npm install` did: something the install
+  // left running (a detached payload). Needs the sensor's exit events.
+  "proc_outlived_install",
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

@@ -5,7 +5,7 @@
 // Every string here is attacker-controlled: it is decoded as text, never
 // interpreted; output layers escape or JSON-encode it.
 import type { Ancestor, ConnectEvent, DnsEvent, EventCommon, ExecEvent, FileEvent, ListenEvent, TlsEvent } from "./types.ts";
-import type { SensorEvent } from "../sensor/types.ts";
+import type { SensorEvent } from "./types.ts";
 import { ANCESTORS, FLAG, LAYOUT, OP, PAYLOAD, SOURCES } from "./opcodes.ts";
 
 export class DecodeError extends Error {

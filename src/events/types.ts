@@ -81,3 +81,6 @@ export interface ListenEvent extends EventCommon {
 export type FangsEvent = ExecEvent | FileEvent | ConnectEvent | DnsEvent | TlsEvent | ListenEvent;
 export type EventKind = FangsEvent["kind"];
 export const EVENT_KINDS: readonly EventKind[] = ["exec", "file", "connect", "dns", "tls", "listen"];
+
+/** An event as the sensor delivers it (no `seq` yet: the runner numbers them), still a union narrowable by `kind`. */
+export type SensorEvent = FangsEvent extends infer E ? (E extends FangsEvent ? Omit<E, "seq"> : never) : never;

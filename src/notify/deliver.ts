@@ -8,7 +8,7 @@ import { recordDelivery, type DeliveryOutcome } from "../store/notifiers.ts";
 import { VERSION } from "../core/version.ts";
 import { oneLine } from "../core/errors.ts";
 import { readSecret, sign, SIGNATURE_HEADER, type SecretLookup } from "./sign.ts";
-import { parseHeaders, redactUrl, urlError, type Template } from "./policy.ts";
+import { parseHeaders, redactUrl, urlError, type Template } from "../protocol/notifier.ts";
 
 export interface Target {
   id: string;

@@ -2,7 +2,7 @@
 // attacker-controlled: every body is built with JSON.stringify (never by
 // pasting strings into JSON), and the chat templates escape their markup so a
 // file name cannot become a link, a mention or formatting.
-import type { Template } from "./policy.ts";
+import type { Template } from "../protocol/notifier.ts";
 
 export interface NotifyDeviation { category: string; actor: string; value: string; severity: string }
 

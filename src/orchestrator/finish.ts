@@ -6,7 +6,7 @@ import type { Run } from "../store/schema.ts";
 import type { FinishRequest } from "../protocol/runner.ts";
 import { finishRun } from "../store/queue.ts";
 import { EXIT_DOCKER_START } from "../protocol/sandbox.ts";
-import { diffRun } from "../differ/run.ts";
+import { diffRun } from "../triage/diff.ts";
 import { getRun } from "../store/runs.ts";
 import { FangsError } from "../core/errors.ts";
 import { inBackground } from "./deps.ts";

@@ -4,6 +4,8 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Kysely } from "kysely";
 import type { DB } from "../store/schema.ts";
+import { countAliveRunners } from "../store/runners.ts";
+import { countNoInstallCode, countOpenDeviations, countRunsQueued, deliveriesByOutcome, evidenceLosses, runsByStatus, runsByVerdict, sumEventsDropped } from "../store/overview.ts";
 
 export class Metrics {
   readonly registry = new Registry();
@@ -34,105 +36,27 @@ export class Metrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [r],
     });
-    new Gauge({
-      name: "fangs_runs",
-      help: "runs by status",
-      labelNames: ["status"],
-      registers: [r],
-      async collect() {
-        const rows = await db.selectFrom("runs").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("status").execute();
-        this.reset();
-        for (const s of ["queued", "running", "finished", "failed", "timed_out"]) this.set({ status: s }, 0);
-        for (const row of rows) this.set({ status: row.status }, Number(row.n));
-      },
-    });
-    new Gauge({
-      name: "fangs_releases_no_install_code",
-      help: "releases recorded without a sandbox because nothing in their installed closure runs install code",
-      registers: [r],
-      async collect() {
-        const row = await db.selectFrom("runs").select((eb) => eb.fn.countAll<number>().as("n")).where("verdict", "=", "no-install-code").executeTakeFirst();
-        this.set(Number(row?.n ?? 0));
-      },
-    });
-    new Gauge({
-      name: "fangs_scans_queued",
-      help: "scans waiting for a runner",
-      registers: [r],
-      async collect() {
-        const row = await db.selectFrom("runs").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "queued").executeTakeFirst();
-        this.set(Number(row?.n ?? 0));
-      },
-    });
-    new Gauge({
-      name: "fangs_deviations_open",
-      help: "deviations not yet cleared by promotion",
-      registers: [r],
-      async collect() {
-        const row = await db.selectFrom("deviations").select((eb) => eb.fn.countAll<number>().as("n")).where("cleared", "=", 0).executeTakeFirst();
-        this.set(Number(row?.n ?? 0));
-      },
-    });
-    new Gauge({
-      name: "fangs_events_dropped_lifetime",
-      help: "events the sensors dropped over all runs (ring buffer overflow indicator)",
-      registers: [r],
-      async collect() {
-        const row = await db.selectFrom("runs").select((eb) => eb.fn.sum<number>("events_dropped").as("n")).executeTakeFirst();
-        this.set(Number(row?.n ?? 0));
-      },
-    });
-    new Gauge({
-      name: "fangs_evidence_lost_events",
-      help: "events lost over all stored runs, by level (ringbuf, read, decode, unrouted, unacked): any loss makes a run's verdict incomplete",
-      labelNames: ["kind"],
-      registers: [r],
-      async collect() {
-        const row = await db
-          .selectFrom("runs")
-          .select((eb) => [
-            eb.fn.sum<number>("drops_ringbuf").as("ringbuf"),
-            eb.fn.sum<number>("drops_read").as("read"),
-            eb.fn.sum<number>("drops_decode").as("decode"),
-            eb.fn.sum<number>("drops_unrouted").as("unrouted"),
-            eb.fn.sum<number>("events_unacked").as("unacked"),
-          ])
-          .executeTakeFirst();
-        for (const k of ["ringbuf", "read", "decode", "unrouted", "unacked"] as const) this.set({ kind: k }, Number(row?.[k] ?? 0));
-      },
-    });
-    new Gauge({
-      name: "fangs_runs_by_verdict",
-      help: "diffed runs by verdict (incomplete: evidence not whole, never seeds or promotes)",
-      labelNames: ["verdict"],
-      registers: [r],
-      async collect() {
-        const rows = await db.selectFrom("runs").select(["verdict", (eb) => eb.fn.countAll<number>().as("n")]).where("verdict", "is not", null).groupBy("verdict").execute();
-        this.reset();
-        for (const v of ["seeded", "clean", "deviations", "incomplete"]) this.set({ verdict: v }, 0);
-        for (const row of rows) this.set({ verdict: String(row.verdict) }, Number(row.n));
-      },
-    });
-    new Gauge({
-      name: "fangs_runners_alive",
-      help: "runners with a fresh heartbeat",
-      registers: [r],
-      async collect() {
-        const row = await db.selectFrom("runners").select((eb) => eb.fn.countAll<number>().as("n")).where("last_heartbeat_at", ">=", Date.now() - staleAfterMs()).executeTakeFirst();
-        this.set(Number(row?.n ?? 0));
-      },
-    });
-    new Gauge({
-      name: "fangs_notifier_deliveries",
-      help: "notifier delivery attempts recorded, by outcome",
-      labelNames: ["outcome"],
-      registers: [r],
-      async collect() {
-        const rows = await db.selectFrom("notifier_deliveries").select(["outcome", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("outcome").execute();
-        this.reset();
-        for (const o of ["delivered", "failed", "skipped"]) this.set({ outcome: o }, 0);
-        for (const row of rows) this.set({ outcome: row.outcome }, Number(row.n));
-      },
-    });
+    // Gauges of stored state, counted by store/overview.ts (the overview's own queries).
+    const gauge = (name: string, help: string, read: () => Promise<number>) =>
+      new Gauge({ name, help, registers: [r], async collect() { this.set(await read()); } });
+    const labelled = <K extends string>(name: string, help: string, label: string, all: readonly K[], read: () => Promise<Map<K, number> | Record<K, number>>) =>
+      new Gauge({
+        name, help, labelNames: [label], registers: [r],
+        async collect() {
+          const got = await read();
+          const get = (k: K) => (got instanceof Map ? got.get(k) : got[k]) ?? 0;
+          this.reset();
+          for (const k of new Set([...all, ...(got instanceof Map ? got.keys() : [])])) this.set({ [label]: k }, get(k));
+        },
+      });
+    labelled("fangs_runs", "runs by status", "status", ["queued", "running", "finished", "failed", "timed_out"], () => runsByStatus(db));
+    gauge("fangs_releases_no_install_code", "releases recorded without a sandbox because nothing in their installed closure runs install code", () => countNoInstallCode(db));
+    gauge("fangs_scans_queued", "scans waiting for a runner", () => countRunsQueued(db));
+    gauge("fangs_deviations_open", "deviations not yet cleared by promotion", () => countOpenDeviations(db));
+    gauge("fangs_events_dropped_lifetime", "events the sensors dropped over all runs (ring buffer overflow indicator)", () => sumEventsDropped(db));
+    labelled("fangs_evidence_lost_events", "events lost over all stored runs, by level (ringbuf, read, decode, unrouted, unacked): any loss makes a run's verdict incomplete", "kind", ["ringbuf", "read", "decode", "unrouted", "unacked"], () => evidenceLosses(db));
+    labelled("fangs_runs_by_verdict", "diffed runs by verdict (incomplete: evidence not whole, never seeds or promotes)", "verdict", ["seeded", "clean", "deviations", "incomplete"], () => runsByVerdict(db));
+    gauge("fangs_runners_alive", "runners with a fresh heartbeat", () => countAliveRunners(db, Date.now() - staleAfterMs()));
+    labelled("fangs_notifier_deliveries", "notifier delivery attempts recorded, by outcome", "outcome", ["delivered", "failed", "skipped"], () => deliveriesByOutcome(db));
   }
 }

@@ -17,6 +17,8 @@ import { enqueueScan, recordNoInstallCode } from "../store/runs.ts";
 import { audit } from "../store/audit.ts";
 import { Ticker } from "./ticker.ts";
 import { mustScan, packageRegistry, parseSettings } from "../protocol/package_settings.ts";
+import { getPackage, listWatched, recordPoll, recordSeen } from "../store/packages.ts";
+import { releaseKnown } from "../store/releases.ts";
 
 const CONCURRENCY = 4;
 const POLL_TIMEOUT_MS = 30_000;
@@ -43,7 +45,7 @@ export class Watcher {
   }
 
   async pollAll(now = Date.now()): Promise<PollOutcome[]> {
-    const pkgs = await this.d.db.selectFrom("packages").selectAll().where("watched", "=", 1).orderBy("name").execute();
+    const pkgs = await listWatched(this.d.db);
     const out: PollOutcome[] = [];
     let next = 0;
     const worker = async () => {
@@ -67,11 +69,11 @@ export class Watcher {
       d.metrics.watcherPolls.inc({ result: r.status });
       this.#backoff.delete(p.name);
       if (r.status === "not_modified") {
-        await d.db.updateTable("packages").set({ last_polled_at: Date.now(), poll_error: null }).where("name", "=", p.name).execute();
+        await recordPoll(d.db, p.name, null);
         return { package: p.name, result: "not_modified", queued: [] };
       }
       if (r.status === "not_found") {
-        await d.db.updateTable("packages").set({ last_polled_at: Date.now(), poll_error: "not found on the registry" }).where("name", "=", p.name).execute();
+        await recordPoll(d.db, p.name, "not found on the registry");
         return { package: p.name, result: "not_found", queued: [] };
       }
       const settings = parseSettings(p.settings);
@@ -90,7 +92,7 @@ export class Watcher {
       d.metrics.watcherErrors.inc();
       const msg = err.message.slice(0, 500);
       d.log(`watcher: poll of ${JSON.stringify(p.name)} failed (${msg}); next try in ${Math.round(delay / 1000)}s`);
-      await d.db.updateTable("packages").set({ last_polled_at: Date.now(), poll_error: msg }).where("name", "=", p.name).execute().catch(() => {});
+      await recordPoll(d.db, p.name, msg).catch(() => {});
       return { package: p.name, result: "error", queued: [] };
     }
   }
@@ -117,13 +119,12 @@ export class Watcher {
     const { d } = this;
     const latest = doc["dist-tags"]?.latest;
     return d.db.transaction().execute(async (trx) => {
-      const pkg = await trx.selectFrom("packages").selectAll().where("name", "=", name).executeTakeFirst();
+      const pkg = await getPackage(trx, name);
       if (!pkg) return [];
       const candidates = newVersions(pkg, doc, d.cfg["watch-all-versions"]);
       const queued: string[] = [];
       for (const version of candidates) {
-        const known = await trx.selectFrom("releases").select("version").where("package", "=", name).where("version", "=", version).executeTakeFirst();
-        if (known) continue;
+        if (await releaseKnown(trx, name, version)) continue;
         const answer = answers.get(version);
         if (answer?.runsCode === false) {
           const run = await recordNoInstallCode(trx, { package: name, version, defaultRegistry: d.cfg.registry, reason: answer.reason, checked: answer.checked, actor: "system:watcher" });
@@ -140,7 +141,7 @@ export class Watcher {
       if (seen !== pkg.last_seen_version) {
         await audit(trx, { actor: "system:watcher", action: "package.last_seen_version", target_kind: "package", target_id: name, before: { last_seen_version: pkg.last_seen_version }, after: { last_seen_version: seen } });
       }
-      await trx.updateTable("packages").set({ last_seen_version: seen, etag, last_modified: lastModified, last_polled_at: Date.now(), poll_error: null }).where("name", "=", name).execute();
+      await recordSeen(trx, name, { lastSeenVersion: seen, etag, lastModified });
       return queued;
     });
   }

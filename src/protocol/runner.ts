@@ -17,6 +17,7 @@
 // is calling (under mTLS the certificate CN must match it).
 import * as v from "valibot";
 import { SandboxSpec } from "./sandbox.ts";
+import { CATEGORIES } from "../differ/types.ts";
 
 export const RUNNER_ID_HEADER = "X-Fangs-Runner";
 
@@ -103,5 +104,10 @@ export const FinishRequest = v.object({
   timings: v.optional(v.record(str(64), v.number()), {}),
   /** The bait values planted in this run (src/runner/bait.ts), for the differ's bait-exfiltration rule. */
   bait: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(8), v.maxLength(256))), v.maxLength(16))),
+  /** The image's runtime baseline as the runner's control install learned it (src/differ/runtime.ts). */
+  runtime: v.optional(v.object({
+    image_id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9:._-]{1,128}$/, "image id")),
+    fingerprints: v.pipe(v.array(v.object({ category: v.picklist(CATEGORIES), actor: v.pipe(str(300), v.startsWith("script:*:")), value: str(4096) })), v.maxLength(2000)),
+  })),
 });
 export type FinishRequest = v.InferOutput<typeof FinishRequest>;

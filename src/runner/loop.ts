@@ -15,6 +15,13 @@ import type { Docker } from "./docker.ts";
 import { EventPump } from "./pump.ts";
 import { runSandbox } from "./sandbox/run.ts";
 import { baitValues } from "./bait.ts";
+import { CONTROL_PACKAGE, controlPlant } from "./control.ts";
+import { DEFAULT_SPEC } from "../protocol/sandbox.ts";
+import { newId } from "../core/ids.ts";
+import type { FangsEvent } from "../events/types.ts";
+import type { SensorEvent } from "../sensor/types.ts";
+import { extractFingerprints } from "../differ/fingerprint.ts";
+import { runtimeFingerprints } from "../differ/runtime.ts";
 import { RUN_LABEL, RUNNER_LABEL } from "./sandbox/spec.ts";
 import { deliver, EventStreamer, isFinal, type Batch } from "./streamer.ts";
 import { npmFailureReason } from "./npm_error.ts";
@@ -56,6 +63,8 @@ export class Runner {
   private serverHeartbeatS: number | undefined;
   private registered = false;
   private beatFailures = 0;
+  /** The runtime baseline per sandbox image id, learned once by a control install. */
+  private readonly runtimes = new Map<string, Promise<FinishRequest["runtime"]>>();
 
   constructor(private readonly o: RunnerOptions) {
     this.pump = new EventPump(o.sensor);
@@ -84,6 +93,9 @@ export class Runner {
     this.pump.start();
     const every = Math.max(0.5, Math.min(this.o.heartbeatS ?? 5, this.serverHeartbeatS ?? 5));
     this.heartbeat = setInterval(() => void this.beat(), every * 1000);
+    // Learn the default image's runtime now, before any run's clock is ticking
+    // (a scan claimed meanwhile waits for the same promise).
+    void this.runtimeFor(this.o.image);
     for (let i = 0; i < Math.max(1, this.o.concurrency); i++) this.workers.push(this.work(i));
     log(`runner ${this.id}: ready (concurrency ${this.o.concurrency}, image ${this.o.image}, orchestrator ${this.o.client.base})`);
   }
@@ -181,6 +193,8 @@ export class Runner {
     this.ownRuns.add(runId);
     this.owners.claim(runId); // before the cgroup exists: a runner starting now leaves it alone
     log(`run ${runId}: claimed ${JSON.stringify(pkg)}@${JSON.stringify(version)} network=${spec.network} registry=${spec.registry_url}`);
+    // The image's runtime baseline first (a control install, once per image id).
+    const runtime = await this.runtimeFor(spec.image ?? this.o.image);
     const streamer = new EventStreamer(client, runId, log, { spool: this.o.spool, signal: this.giveUp.signal });
     let cgroupId: bigint | null = null;
     const drops = { ringbuf: 0, read: 0, decode: 0, unrouted: 0 };
@@ -233,6 +247,7 @@ export class Runner {
       losses: { ...drops, unacked: 0 },
       batch_send_errors: 0,
       bait: baitValues(result.bait),
+      runtime,
       timings: { ...result.timings },
     };
     this.o.spool?.putFinish(runId, req);
@@ -296,6 +311,52 @@ export class Runner {
       req.events_dropped += lost;
     }
     await this.reportFinish(runId, req);
+  }
+
+  /** The runtime baseline of `image`, learning it on first use of its image id; undefined when it cannot be learned (the run goes on without it: more deviations, never fewer). */
+  private async runtimeFor(image: string): Promise<FinishRequest["runtime"]> {
+    const img = await this.o.docker.imageInspect(image).catch(() => undefined);
+    if (!img) return undefined;
+    let p = this.runtimes.get(img.Id);
+    if (!p) {
+      p = this.learnRuntime(image, img.Id).catch((e) => {
+        // Runs go on without the layer; try again in a while, not before every run.
+        this.o.log(`runner: could not learn the runtime of image ${image} (retry in 10 min): ${oneLine(e)}`);
+        setTimeout(() => this.runtimes.delete(img.Id), 600_000).unref();
+        return undefined;
+      });
+      this.runtimes.set(img.Id, p);
+    }
+    return p;
+  }
+
+  private async learnRuntime(image: string, imageId: string): Promise<FinishRequest["runtime"]> {
+    const { docker, sensor, log } = this.o;
+    const got: SensorEvent[] = [];
+    const r = await runSandbox({
+      docker, runId: newId(), pkg: CONTROL_PACKAGE, version: "1.0.0", image, runnerId: this.id, signal: this.stopping.signal, log,
+      spec: { ...DEFAULT_SPEC, network: "none", duration_s: 30 },
+      plant: controlPlant(),
+      watch: (id) => {
+        this.pump.add(id, (evs) => got.push(...evs));
+        try {
+          sensor.watchCgroup(id);
+        } catch (e) {
+          this.pump.remove(id);
+          throw e;
+        }
+      },
+      beforeCleanup: async (id) => {
+        await this.pump.drain();
+        sensor.unwatchCgroup(id);
+        this.pump.remove(id);
+      },
+    });
+    if (r.status !== "finished" || r.exitCode !== 0) throw new Error(`control install ${r.status}, exit ${r.exitCode ?? "-"}${r.failureReason ? `: ${r.failureReason}` : ""}`);
+    const fingerprints = runtimeFingerprints(extractFingerprints(got.map((e, seq) => ({ ...e, seq }) as FangsEvent)), CONTROL_PACKAGE);
+    if (!fingerprints.length) throw new Error("the control install showed no script activity");
+    log(`runner: learned the runtime of image ${image} (${imageId.slice(0, 19)}): ${fingerprints.length} fingerprints`);
+    return { image_id: imageId, fingerprints };
   }
 
   /** SIGTERM: stop active containers (their runs finish as failed), clean

@@ -1,12 +1,10 @@
 // The contract between the eBPF sensor (src/sensor/, owned with bpf/ and
 // native/) and its users (the runner, `fangs runner doctor`, tests). The
 // implementation is src/sensor/sensor.ts (`openSensor`).
-import type { FangsEvent } from "../events/types.ts";
+import type { SensorEvent } from "../events/types.ts";
 import type { ProbeStatus } from "../protocol/runner.ts";
 
-/** An event as the sensor delivers it (no `seq` yet), still a union narrowable by `kind`. */
-export type SensorEvent = FangsEvent extends infer E ? (E extends FangsEvent ? Omit<E, "seq"> : never) : never;
-export type { ProbeStatus };
+export type { ProbeStatus, SensorEvent };
 
 export interface SensorOptions {
   /** Ring buffer size in bytes (power of two, multiple of the page size). Default 64 MiB. */

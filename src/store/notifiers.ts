@@ -6,7 +6,7 @@ import type { DB, NotifiersTable, NotifierDeliveriesTable } from "./schema.ts";
 import { newId } from "../core/ids.ts";
 import { FangsError, NotFoundError } from "../core/errors.ts";
 import { audit } from "./audit.ts";
-import { nameError, parseHeaders, redactUrl, secretEnvError, severityError, templateError, urlError, type Template } from "../notify/policy.ts";
+import { nameError, parseHeaders, redactUrl, secretEnvError, severityError, templateError, urlError, type Template } from "../protocol/notifier.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type Notifier = Selectable<NotifiersTable>;

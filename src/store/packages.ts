@@ -137,3 +137,13 @@ export async function assertKnownPackage(db: Db, name: string): Promise<void> {
   if (await db.selectFrom("runs").select("id").where("package", "=", name).limit(1).executeTakeFirst()) return;
   throw new NotFoundError(`package ${name}`, "fangs package watched / fangs package list");
 }
+
+/** The watcher's poll of a package ended: when, and the error if it failed (null clears it). */
+export async function recordPoll(db: Db, name: string, error: string | null, at = Date.now()): Promise<void> {
+  await db.updateTable("packages").set({ last_polled_at: at, poll_error: error }).where("name", "=", name).execute();
+}
+
+/** The watcher saw the registry's document: what it says is latest and the cache validators for the next poll. */
+export async function recordSeen(db: Db, name: string, s: { lastSeenVersion: string | null; etag: string | null; lastModified: string | null }, at = Date.now()): Promise<void> {
+  await db.updateTable("packages").set({ last_seen_version: s.lastSeenVersion, etag: s.etag, last_modified: s.lastModified, last_polled_at: at, poll_error: null }).where("name", "=", name).execute();
+}

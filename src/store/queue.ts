@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB, Run, Runner } from "./schema.ts";
 import { audit } from "./audit.ts";
 import { insertEvents } from "./events.ts";
+import { saveRuntimeBaseline } from "./runtime.ts";
 import type { FangsEvent } from "../events/types.ts";
 import type { FinishRequest } from "../protocol/runner.ts";
 import { EXIT_DOCKER_START, exitReason } from "../protocol/sandbox.ts";
@@ -211,16 +212,23 @@ export async function finishRun(db: Db, runId: string, runnerId: string, f: Fini
         events_emitted: f.events_emitted ?? null,
         timings: JSON.stringify({ ...(f.timings ?? {}), events_sent: f.events_sent }),
         bait: f.bait?.length ? JSON.stringify(f.bait) : null,
+        image_id: f.runtime?.image_id ?? null,
       })
       .where("id", "=", runId)
       .where("runner_id", "=", runnerId)
       .where("status", "=", "running")
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) return undefined;
+    if (f.runtime) await saveRuntimeBaseline(trx, f.runtime.image_id, f.runtime.fingerprints, `runner:${runnerId}`, now);
     // active_run_id shows one run the runner still holds (it may run several).
     const still = await trx.selectFrom("runs").select("id").where("runner_id", "=", runnerId).where("status", "=", "running").orderBy("claimed_at", "desc").limit(1).executeTakeFirst();
     await trx.updateTable("runners").set({ active_run_id: still?.id ?? null, last_heartbeat_at: now }).where("id", "=", runnerId).execute();
     await audit(trx, { actor: `runner:${runnerId}`, action: "run.finish", target_kind: "run", target_id: runId, before: { status: "running" }, after: { status, exit_code: f.exit_code, failure_reason: reason, events_dropped: f.events_dropped, losses: f.losses ?? null, events_emitted: f.events_emitted ?? null } });
     return trx.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
   });
+}
+
+/** A batch with this sequence number was stored for the run (a retry after the run ended is still acknowledged). */
+export async function batchStored(db: Kysely<DB>, runId: string, seq: number): Promise<boolean> {
+  return !!(await db.selectFrom("event_batches").select("seq").where("run_id", "=", runId).where("seq", "=", seq).executeTakeFirst());
 }

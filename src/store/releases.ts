@@ -31,3 +31,8 @@ export async function listReleases(db: Db, opts: { package?: string } = {}): Pro
     return { ...r, runs: s?.n ?? 0, last_run_id: s?.last ?? null };
   });
 }
+
+/** FANGS already knows this release (queued, scanned or recorded once). */
+export async function releaseKnown(db: Db, pkg: string, version: string): Promise<boolean> {
+  return !!(await db.selectFrom("releases").select("version").where("package", "=", pkg).where("version", "=", version).executeTakeFirst());
+}

@@ -68,7 +68,7 @@ export interface RunsTable {
   deviation_count: Generated<number>;
   max_severity: string | null;
   timings: string | null; // JSON
-  /** JSON string[]: the run's bait values (0004_run_bait.sql); null for runs from older runners. */
+  /** JSON string[]: the run's bait values (0004_verdict.sql); null for runs from older runners. */
   bait?: string | null;
   drops_ringbuf: Generated<number>;
   drops_read: Generated<number>;
@@ -77,6 +77,17 @@ export interface RunsTable {
   events_unacked: Generated<number>;
   events_emitted: number | null;
   evidence_issues: string | null; // JSON string[]
+  /** The sandbox image id the run used (0004_verdict.sql): selects the runtime baseline. */
+  image_id?: string | null;
+}
+
+export interface RuntimeBaselineTable {
+  image_id: string;
+  category: string;
+  actor: string;
+  value: string;
+  learned_at: number;
+  learned_by: string;
 }
 
 export interface EventBatchesTable {
@@ -248,6 +259,7 @@ export interface DB {
   events: EventsTable;
   run_fingerprints: RunFingerprintsTable;
   baseline_fingerprints: BaselineFingerprintsTable;
+  runtime_baseline: RuntimeBaselineTable;
   deviations: DeviationsTable;
   allowlist: AllowlistTable;
   notifiers: NotifiersTable;

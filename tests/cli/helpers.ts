@@ -6,7 +6,7 @@ import { fangsBin, tempDir, type RunResult } from "../lib/env.ts";
 import { openMigrated, type Store } from "../../src/store/index.ts";
 import { enqueueScan } from "../../src/store/runs.ts";
 import { insertEvents } from "../../src/store/events.ts";
-import { diffRun } from "../../src/differ/run.ts";
+import { diffRun } from "../../src/triage/diff.ts";
 import { markFinished } from "../lib/runs.ts";
 import { loadFixture } from "../fixtures/events/load.ts";
 

@@ -7,7 +7,7 @@ import { pgUrl, tempDir } from "../lib/env.ts";
 import { expectOneLineError, fangsAsync, withStore } from "./helpers.ts";
 import { enqueueScan } from "../../src/store/runs.ts";
 import { insertEvents } from "../../src/store/events.ts";
-import { diffRun } from "../../src/differ/run.ts";
+import { diffRun } from "../../src/triage/diff.ts";
 import { markFinished } from "../lib/runs.ts";
 import { loadFixture } from "../fixtures/events/load.ts";
 

@@ -71,7 +71,7 @@ describe("bad input: one line on stderr, exit 1", () => {
     [["release", "list", "-package", "demo-pgk"], /package demo-pgk not found/],
     [["run", "show", "zzzz"], /run zzzz not found/],
     [["run", "show", "xyz!"], /invalid run id/],
-    [["run", "list", "-limit", "ten"], /bad -limit/],
+    [["run", "list", "-limit", "ten"], /-limit must be a whole number from 1 to 100000 \(got "ten"\)/],
     [["deviation", "list"], /missing -run/],
     [["deviation", "list", "-run", "ffffffffffff0"], /not found/],
     [["deviation", "show", "0000000000000000"], /deviation 0000000000000000 not found/],

@@ -48,7 +48,8 @@ interface RunRow { id: string; version: string; status: string; verdict: string 
 function ended(pkg: string, version: string, timeoutMs = 150_000): Promise<RunRow> {
   return waitFor(`${pkg}@${version} to be scanned`, () => {
     const run = (cliJson(stack, ["run", "list", "-package", pkg]) as RunRow[]).find((r) => r.version === version);
-    return run && ["finished", "failed", "timed_out"].includes(run.status) ? run : undefined;
+    // The verdict is written just after the run ends (the differ runs once the finish is acknowledged).
+    return run && ["finished", "failed", "timed_out"].includes(run.status) && run.verdict !== null ? run : undefined;
   }, timeoutMs, () => stack.runner.err() + "\n--- serve ---\n" + stack.serve.err());
 }
 

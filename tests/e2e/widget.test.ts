@@ -33,6 +33,8 @@ afterAll(async () => {
 describe("widget releases through the whole stack", () => {
   test("the first clean release seeds the baseline, the second is auto-promoted", async () => {
     runs.v100 = await scan(stack, reg, PKG, "1.0.0");
+    // On a surprise, the deviations say why (first-sight findings of an honest release).
+    if (runs.v100.verdict !== "seeded") console.error("v100 deviations:", JSON.stringify(cliJson(stack, ["deviation", "list", "-run", runs.v100.id])));
     expect(runs.v100).toMatchObject({ status: "finished", exit_code: 0, verdict: "seeded", deviation_count: 0, is_baseline: true, events_dropped: 0 });
     expect(runs.v100.events_count).toBeGreaterThan(100);
     runs.v110 = await scan(stack, reg, PKG, "1.1.0");
@@ -81,6 +83,7 @@ describe("widget releases through the whole stack", () => {
       stop = true;
       await noise;
     }
+    if (runs.again.verdict !== "clean") console.error("again deviations:", JSON.stringify(cliJson(stack, ["deviation", "list", "-run", runs.again.id])));
     expect(runs.again).toMatchObject({ status: "finished", exit_code: 0, deviation_count: 0, verdict: "clean" });
     const all: string[] = [];
     for (let after: number | null = -1; after !== null; ) {

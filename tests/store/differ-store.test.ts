@@ -6,9 +6,9 @@ import { loadFixture } from "../fixtures/events/load.ts";
 import type { Store } from "../../src/store/index.ts";
 import { enqueueScan, getRun } from "../../src/store/runs.ts";
 import { insertEvents } from "../../src/store/events.ts";
-import { diffRun } from "../../src/differ/run.ts";
+import { diffRun } from "../../src/triage/diff.ts";
 import { markFinished } from "../lib/runs.ts";
-import { promoteRun } from "../../src/differ/promote.ts";
+import { promoteRun } from "../../src/triage/promote.ts";
 import { listPending } from "../../src/store/pending.ts";
 import { listBaseline } from "../../src/store/baseline.ts";
 import { getDeviation, listDeviations } from "../../src/store/deviations.ts";
@@ -190,6 +190,28 @@ eachBackend("differ over the store", (open) => {
     expect(bait.severity).toBe("critical");
     expect(bait.value).toContain("base64 in dns");
     expect((await getDeviation(db, bait.id))!.evidence).toMatchObject({ kind: "dns" });
+  });
+
+  test("runtime baseline: beneath every package of the image it was learned on, and no other", async () => {
+    const db = await open();
+    const { runtimeFingerprints } = await import("../../src/differ/runtime.ts");
+    const { extractFingerprints } = await import("../../src/differ/fingerprint.ts");
+    const { saveRuntimeBaseline } = await import("../../src/store/runtime.ts");
+    const rows = runtimeFingerprints(extractFingerprints(loadFixture("real-runtime-control-1")), "fangs-runtime-control");
+    await saveRuntimeBaseline(db, "sha256:aaaa", rows, "runner:test");
+    await saveRuntimeBaseline(db, "sha256:aaaa", rows, "runner:test"); // reported again with the next finish: no duplicates
+    expect(await db.selectFrom("runtime_baseline").select("value").execute()).toHaveLength(rows.length);
+    const banner = async (fixture: string, version: string, image: string) => {
+      const run = await enqueueScan(db, { package: "fangs-fixture-banner", version, source: "manual", actor: "test" });
+      await db.updateTable("runs").set({ image_id: image }).where("id", "=", run.id).execute();
+      await insertEvents(db, run.id, loadFixture(fixture));
+      await markFinished(db, run.id);
+      return run.id;
+    };
+    expect((await diffRun(db, await banner("real-banner-1.0.0-1", "1.0.0", "sha256:aaaa"))).verdict).toBe("seeded");
+    expect(await diffRun(db, await banner("real-banner-1.1.0-1", "1.1.0", "sha256:aaaa"))).toEqual({ verdict: "deviations", deviations: 5, maxSeverity: "low" });
+    // Another image has not been learned: its run shows the whole start-up.
+    expect((await diffRun(db, await banner("real-banner-1.1.0-2", "1.1.1", "sha256:bbbb"))).deviations).toBe(39);
   });
 
   test("allowlist entries (DB and config) suppress deviations", async () => {

@@ -9,7 +9,7 @@ import { REPO } from "../lib/env.ts";
 import { enqueueScan } from "../../src/store/runs.ts";
 import { claimNext, finishRun, registerRunner } from "../../src/store/queue.ts";
 import { baselineManifest, controlOf, getManifest, lastBaselineRun, latestControl, putDiff, putManifest } from "../../src/store/manifests.ts";
-import { diffRun } from "../../src/differ/run.ts";
+import { diffRun } from "../../src/triage/diff.ts";
 import { releaseDiffFor } from "../../src/orchestrator/release_diff.ts";
 import { queueControl } from "../../src/orchestrator/control.ts";
 import type { Run } from "../../src/store/schema.ts";

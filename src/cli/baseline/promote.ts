@@ -1,7 +1,7 @@
 import { command, JSON_ARG } from "../command.ts";
 import { cliActor } from "../../store/audit.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
-import { promoteRun } from "../../differ/promote.ts";
+import { promoteRun } from "../../triage/promote.ts";
 import { printJson, safe } from "../output.ts";
 
 export default command({

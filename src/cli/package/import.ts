@@ -5,7 +5,6 @@
 // ONE transaction (nothing half-written) → print the summary.
 import { resolve } from "node:path";
 import { command, JSON_ARG } from "../command.ts";
-import { FangsError } from "../../core/errors.ts";
 import { mapPool } from "../../core/pool.ts";
 import { cliActor, audit } from "../../store/audit.ts";
 import { addPackage, listWatched } from "../../store/packages.ts";
@@ -17,6 +16,7 @@ import { packageRegistry } from "../../protocol/package_settings.ts";
 import { readLockfile, type LockSkip } from "../../lockfile/index.ts";
 import { printJson, safe } from "../output.ts";
 import { SETTINGS_ARGS, settingsCell, settingsFromFlags } from "./settings.ts";
+import { intFlag } from "../flags.ts";
 
 interface Wanted { name: string; versions: string[]; installScript: boolean | undefined; resolved: string[] }
 type Lookup = PackumentResult | { status: "error"; message: string };
@@ -40,8 +40,7 @@ export default command({
     const settings = settingsFromFlags(a);
     const defaultRegistry = String(ctx.config().registry);
     const registry = packageRegistry(defaultRegistry, settings);
-    const concurrency = Number(a.concurrency ?? 8);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new FangsError(`bad -concurrency ${JSON.stringify(String(a.concurrency))}: a whole number from 1 to 32`, { hint: "-concurrency 8" });
+    const concurrency = intFlag(a.concurrency, { name: "concurrency", min: 1, max: 32, example: 8 }) ?? 8;
 
     // Load.
     const lock = readLockfile(source);

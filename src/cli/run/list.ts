@@ -1,10 +1,10 @@
 import { command, JSON_ARG } from "../command.ts";
 import { listRuns } from "../../store/runs.ts";
 import { assertKnownPackage } from "../../store/packages.ts";
-import { FangsError } from "../../core/errors.ts";
 import { ago, printJson, printTable } from "../output.ts";
 import { runJson } from "../../orchestrator/json.ts";
 import { exitLabel } from "../../protocol/sandbox.ts";
+import { intFlag } from "../flags.ts";
 
 export default command({
   meta: { name: "list", description: "runs, newest first" },
@@ -14,8 +14,7 @@ export default command({
     ...JSON_ARG,
   },
   async run(ctx) {
-    const limit = ctx.args.limit === undefined ? 20 : Number(ctx.args.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100000) throw new FangsError(`bad -limit ${JSON.stringify(ctx.args.limit)}: a whole number from 1`, { hint: "fangs run list -limit 20" });
+    const limit = intFlag(ctx.args.limit, { name: "limit", min: 1, max: 100000, example: 20 }) ?? 20;
     const db = await ctx.store();
     if (ctx.args.package !== undefined) await assertKnownPackage(db, ctx.args.package);
     const rows = await listRuns(db, { package: ctx.args.package, limit });

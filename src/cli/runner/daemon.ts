@@ -13,6 +13,7 @@ const DEFAULT_SPOOL_DIR = "/var/lib/fangs/spool";
 import { DEFAULT_IMAGE } from "../../runner/sandbox/spec.ts";
 import { imageNodePath } from "../../runner/image.ts";
 import { openSensor } from "../../sensor/sensor.ts";
+import { intFlag } from "../flags.ts";
 
 export const RUNNER_ARGS = {
   orchestrator: { type: "string", description: "orchestrator URL (default http://127.0.0.1:8443)" },
@@ -37,8 +38,7 @@ export default command({
   meta: { name: "runner", description: "run the scan-host daemon: claim scans, sandbox them, stream kernel events" },
   args: RUNNER_ARGS,
   async run({ args }) {
-    const concurrency = Number(args.concurrency ?? 1);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new FangsError(`-concurrency must be a whole number 1..64, got ${JSON.stringify(args.concurrency)}`);
+    const concurrency = intFlag(args.concurrency, { name: "concurrency", min: 1, max: 64, example: 2 }) ?? 1;
     if ((args.cert && !args.key) || (!args.cert && args.key)) throw new FangsError("-cert and -key go together", { hint: "fangs ca issue-runner writes both" });
     const docker = new Docker({ socket: args["docker-socket"] });
     await docker.ping();

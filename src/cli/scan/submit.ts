@@ -10,6 +10,7 @@ import { printJson, safe } from "../output.ts";
 import { call, orchestratorUrl } from "./client.ts";
 import { followRun } from "./follow.ts";
 import { submitControl } from "./control.ts";
+import { intFlag } from "../flags.ts";
 
 export default command({
   meta: { name: "submit", description: "queue a one-off scan of package@version on the orchestrator" },
@@ -46,11 +47,7 @@ export default command({
         throw new FangsError(`${pkg}@${version} does not exist on ${registry}`, { hint: `latest is ${r.packument["dist-tags"].latest ?? "unknown"}; or -skip-registry-validate` });
       }
     }
-    let memory: number | undefined;
-    if (a.memory !== undefined) {
-      memory = Number(a.memory);
-      if (!Number.isInteger(memory)) throw new FangsError(`-memory must be whole megabytes, got ${JSON.stringify(a.memory)}`, { hint: "-memory 1024" });
-    }
+    const memory = intFlag(a.memory, { name: "memory", min: 64, max: 65536, example: 1024 });
     const runner = a.runner === "any" ? null : (a.runner ?? (await defaultRunner(base, token)));
     const body = {
       package: pkg,

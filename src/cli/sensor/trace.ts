@@ -10,6 +10,7 @@ import { safe } from "../output.ts";
 import { openSensor } from "../../sensor/sensor.ts";
 import { cgroupId } from "../../sensor/cgroup.ts";
 import type { SensorEvent } from "../../sensor/types.ts";
+import { intFlag } from "../flags.ts";
 
 const POLL_MS = 10;
 
@@ -42,9 +43,7 @@ export default command({
     } catch (e) {
       throw new FangsError((e as Error).message, { hint: "-duration 5s" });
     }
-    const ringArg = ctx.args["ring-bytes"];
-    const ringBytes = ringArg === undefined ? undefined : Number(ringArg);
-    if (ringBytes !== undefined && !Number.isInteger(ringBytes)) throw new FangsError(`-ring-bytes ${ringArg} is not a number`, { hint: "-ring-bytes 4194304" });
+    const ringBytes = intFlag(ctx.args["ring-bytes"], { name: "ring-bytes", min: 4096, max: 1 << 30, example: 4194304 });
 
     const json = !!ctx.args.json;
     const sensor = openSensor({ ringBytes, log: (l) => process.stderr.write(l + "\n") });

@@ -8,7 +8,7 @@ import { valid } from "../validate.ts";
 import { runnerIdentity } from "../auth/runner.ts";
 import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID, RUN_ID } from "../../protocol/runner.ts";
 import { SandboxSpec } from "../../protocol/sandbox.ts";
-import { registerRunner, deregisterRunner, claimNext, storeBatch, failRun } from "../../store/queue.ts";
+import { registerRunner, deregisterRunner, claimNext, storeBatch, failRun, batchStored } from "../../store/queue.ts";
 import { getRunner, touchRunner } from "../../store/runners.ts";
 import { getRun } from "../../store/runs.ts";
 import { FangsError, NotFoundError } from "../../core/errors.ts";
@@ -103,8 +103,7 @@ export function runnerRoutes(d: AppDeps) {
     const run = await ownedRun(d, runId, runnerId);
     if (run.status !== "running") {
       // A retry of a batch stored before the run ended is still acknowledged.
-      const seen = await d.db.selectFrom("event_batches").select("seq").where("run_id", "=", runId).where("seq", "=", b.batch_seq).executeTakeFirst();
-      if (seen) return c.json({ stored: 0, duplicate: true });
+      if (await batchStored(d.db, runId, b.batch_seq)) return c.json({ stored: 0, duplicate: true });
       throw new FangsError(`run ${runId} is ${run.status}; it accepts no more events`, { status: 409 });
     }
     const ack = await storeBatch(d.db, runId, b.batch_seq, b.events as FangsEvent[]);

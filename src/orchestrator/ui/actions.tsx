@@ -9,7 +9,7 @@ import { FangsError, NotFoundError } from "../../core/errors.ts";
 import { listPending, rescanCommand, SHORT_ID, type PendingRow as Row } from "../../store/pending.ts";
 import { addAllow, findAllowByPrefix, listAllow, removeAllow } from "../../store/allowlist.ts";
 import { packageNameError } from "../../store/packages.ts";
-import { promoteRun } from "../../differ/promote.ts";
+import { promoteRun } from "../../triage/promote.ts";
 import { fragment, runIdParam, uiActor } from "./render.tsx";
 import { PendingRow, type RowState } from "../../../views/components/pending_row.tsx";
 import { AllowRow } from "../../../views/components/allow_row.tsx";

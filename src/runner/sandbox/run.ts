@@ -3,7 +3,8 @@
 // registered, start, duration limit, stop/kill, exit state, removal.
 import { EXIT_DOCKER_START, EXIT_OOM, type SandboxSpec } from "../../protocol/sandbox.ts";
 import { oneLine } from "../../core/errors.ts";
-import { baitTar, newBait, type Bait } from "../bait.ts";
+import { baitFiles, newBait, type Bait } from "../bait.ts";
+import { tar, type TarEntry } from "../tar.ts";
 import { createRunCgroup, removeRunCgroups, type RunCgroup } from "../../sensor/cgroup.ts";
 import { DockerError, type Docker, type WaitResult } from "../docker.ts";
 import { npmFeatures } from "../image.ts";
@@ -31,6 +32,8 @@ export interface SandboxRunOptions {
   stopGraceS?: number;
   /** This run's bait; a fresh one when absent (SandboxResult.bait says which). */
   bait?: Bait;
+  /** Install a planted file instead of pkg@version (the runtime control, control.ts). */
+  plant?: { target: string; files: TarEntry[] };
 }
 
 export interface SandboxResult {
@@ -62,7 +65,7 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
     o.watch?.(cg.id);
     watched = true;
     const npm = await npmFeatures(o.docker, o.image);
-    const cfg = containerConfig({ runId: o.runId, pkg: o.pkg, version: o.version, spec: o.spec, image: o.image, npm, runnerId: o.runnerId, bait: res.bait });
+    const cfg = containerConfig({ runId: o.runId, pkg: o.pkg, version: o.version, spec: o.spec, image: o.image, npm, runnerId: o.runnerId, bait: res.bait, target: o.plant?.target });
     let id: string;
     try {
       id = await o.docker.createContainer(containerName(o.runId), cfg);
@@ -71,7 +74,7 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
       throw e;
     }
     res.containerId = id;
-    await o.docker.putArchive(id, "/", baitTar(res.bait));
+    await o.docker.putArchive(id, "/", tar([...baitFiles(res.bait), ...(o.plant?.files ?? [])]));
     mark("create_ms");
     const { exited } = await o.docker.waitNextExit(id);
     const tStart = performance.now();

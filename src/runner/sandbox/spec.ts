@@ -34,6 +34,8 @@ export interface SandboxInput {
   runnerId?: string;
   /** This run's bait (bait.ts). */
   bait: Bait;
+  /** What `npm install` is given instead of pkg@version (the runtime control's planted tarball). */
+  target?: string;
 }
 
 export function containerName(runId: string): string {
@@ -42,9 +44,9 @@ export function containerName(runId: string): string {
 
 /** argv of the install: scripts must actually run, in the foreground so their
  *  output lands in the container log. */
-export function installCommand(pkg: string, version: string, registry: string, npm: NpmFeatures): string[] {
+export function installCommand(pkg: string, version: string, registry: string, npm: NpmFeatures, target?: string): string[] {
   return [
-    "npm", "install", `${pkg}@${version}`,
+    "npm", "install", target ?? `${pkg}@${version}`,
     "--registry", registry,
     "--foreground-scripts",
     ...(npm.allowAllScripts ? ["--dangerously-allow-all-scripts"] : []),
@@ -86,7 +88,7 @@ export function containerConfig(input: SandboxInput): Record<string, unknown> {
   const memory = spec.memory_mb * 1024 * 1024;
   return {
     Image: input.image,
-    Cmd: ["node", "-e", DEADLINE_WRAPPER, String(deadlineS(spec)), ...installCommand(input.pkg, input.version, spec.registry_url, input.npm)],
+    Cmd: ["node", "-e", DEADLINE_WRAPPER, String(deadlineS(spec)), ...installCommand(input.pkg, input.version, spec.registry_url, input.npm, input.target)],
     WorkingDir: WORKDIR,
     User: "0:0",
     Env: [

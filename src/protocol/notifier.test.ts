@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { isLoopbackHost, nameError, parseHeaders, redactUrl, secretEnvError, severityError, templateError, urlError } from "./policy.ts";
+import { isLoopbackHost, nameError, parseHeaders, redactUrl, secretEnvError, severityError, templateError, urlError } from "./notifier.ts";
 
 describe("URL policy: https only, loopback http exempted", () => {
   const cases: Array<[string, string | null]> = [

@@ -1,0 +1,63 @@
+// First sight end to end: a package whose FIRST release FANGS sees is already
+// a stealer that read this repo (no shell, no curl; the token base64-encoded
+// into DNS labels; a stage two dropped under a cache-like name in /tmp). The
+// run plants its own bait, the runner reports it with the finish, and the
+// seed is held in pending as seeded_with_findings until an operator promotes it.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { fangs } from "../lib/env.ts";
+import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
+import { cliJson, scan, startStack, type Stack } from "./lib.ts";
+
+const IMAGE = "fangs-sandbox:e2e";
+let reg: FakeRegistry;
+let stack: Stack;
+
+beforeAll(async () => {
+  const b = fangs(["sandbox", "build-image", "-image", IMAGE, "--json"]);
+  if (b.code !== 0) throw new Error(`fangs sandbox build-image failed: ${b.stderr}`);
+  reg = await startFakeRegistry({ image: IMAGE });
+  stack = await startStack({ image: IMAGE });
+}, 120_000);
+
+afterAll(async () => {
+  const codes = await stack?.stop();
+  await reg?.stop();
+  expect(codes).toEqual({ serve: 0, runner: 0 });
+}, 60_000);
+
+describe("a malicious first release", () => {
+  test("is held as seeded_with_findings: bait exfiltration and the dropped stage two, by their real names", async () => {
+    const run = await scan(stack, reg, "fangs-fixture-stealer", "1.0.0");
+    expect(run).toMatchObject({ status: "finished", exit_code: 0, verdict: "seeded_with_findings", is_baseline: false, max_severity: "critical" });
+    const devs: any[] = cliJson(stack, ["deviation", "list", "-run", run.id]);
+    const bait = devs.find((d) => d.category === "bait_exfiltration");
+    expect(bait ? { severity: bait.severity, how: /base64 in dns: .*\.t\.exfil\.example$/.test(bait.value) } : "no bait_exfiltration deviation").toEqual({ severity: "critical", how: true });
+    expect(bait.actor).toBe("script:fangs-fixture-stealer:node");
+    expect(devs.find((d) => d.category === "proc_exec_written")).toMatchObject({ severity: "critical", value: "/tmp/.cache-x8Kd9a" });
+    expect(devs.find((d) => d.value === "/root/.npmrc")).toMatchObject({ severity: "critical" });
+    expect(devs.every((d) => d.reason.startsWith("first sight: "))).toBe(true);
+    const shown = cliJson(stack, ["deviation", "show", bait.id]);
+    expect(shown.evidence.kind).toBe("dns");
+    expect(shown.evidence_pinned).toBe(true);
+    // Held in pending, with the command that would trust it.
+    const pending: any[] = cliJson(stack, ["pending"]);
+    expect(pending.find((p) => p.run_id === run.id)).toMatchObject({ max_severity: "critical" });
+
+    // The operator promotes the held seed: trusted, out of pending.
+    const p = fangs(["baseline", "promote", run.id.slice(0, 12), "-db", stack.db], { cwd: stack.dir });
+    expect(p.code).toBe(0);
+    expect(cliJson(stack, ["run", "show", run.id.slice(0, 12)])).toMatchObject({ is_baseline: true });
+    expect((cliJson(stack, ["pending"]) as any[]).some((x) => x.run_id === run.id)).toBe(false);
+  }, 200_000);
+
+  test("the runner learned the image's runtime baseline before its first scan, and the orchestrator shows it", () => {
+    expect(stack.runner.err()).toMatch(/learned the runtime of image .*: \d+ fingerprints/);
+    const rows: any[] = cliJson(stack, ["baseline", "list", "-runtime"]);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(new Set(rows.map((r) => r.image_id)).size).toBe(1);
+    expect(rows.every((r) => r.actor.startsWith("script:*:"))).toBe(true);
+    expect(rows.some((r) => r.actor === "script:*:node" && r.value === "/etc/ld.so.cache")).toBe(true);
+    // Nothing the stealer did is part of it.
+    expect(rows.some((r) => /npmrc|cache-x8Kd9a|exfil/.test(r.value))).toBe(false);
+  });
+});
