@@ -4,6 +4,8 @@ import type { Run, Deviation } from "../src/store/schema.ts";
 import { Layout } from "./layout.tsx";
 import { rescanCommand } from "../src/store/pending.ts";
 import { Num, PkgLink, Sev, Status, Time, exitMeaning, runHref } from "./components/format.tsx";
+import { WhatChanged } from "./components/what_changed.tsx";
+import type { RunDiffJson } from "../src/releasediff/json.ts";
 
 const LIVE = new Set(["queued", "running"]);
 
@@ -76,7 +78,7 @@ function DeviationRows(p: { d: Deviation }) {
   );
 }
 
-export function RunPage(p: { run: Run; devs: Deviation[]; signedIn?: boolean }) {
+export function RunPage(p: { run: Run; devs: Deviation[]; signedIn?: boolean; diff?: RunDiffJson }) {
   const r = p.run;
   return (
     <Layout title={`Run ${r.id.slice(0, 12)}`} signedIn={p.signedIn}>
@@ -102,6 +104,7 @@ export function RunPage(p: { run: Run; devs: Deviation[]; signedIn?: boolean }) 
           <tbody>{p.devs.map((d) => <DeviationRows d={d} />)}</tbody>
         </table>
       )}
+      {p.diff ? <WhatChanged d={p.diff} ended={!LIVE.has(r.status)} /> : null}
     </Layout>
   );
 }

@@ -10,6 +10,8 @@ import { severityRank } from "../differ/severity.ts";
 import { VERSION } from "../core/version.ts";
 import { deliver, type DeliverOptions, type DeliveryResult, type Target } from "./deliver.ts";
 import { render, TOP_DEVIATIONS, type NotifyMessage } from "./templates.ts";
+import { getManifest } from "../store/manifests.ts";
+import { notifyLine } from "../releasediff/json.ts";
 
 export interface DispatchOptions extends Omit<DeliverOptions, "runId"> {
   /** Where the orchestrator is reached, for the UI/API links (no trailing slash). */
@@ -46,6 +48,7 @@ export async function runMessage(db: Kysely<DB>, run: Run, o: Pick<DispatchOptio
     max_severity: run.max_severity,
     deviations: devs.slice(0, TOP_DEVIATIONS).map((d) => ({ category: d.category, actor: d.actor, value: d.value, severity: d.severity })),
     urls: links(o.baseUrl, run.id),
+    release_diff: notifyLine(await getManifest(db, run.id)),
     time_unix_nano: (o.now ?? nowUnixNano)().toString(),
     fangs_version: VERSION,
   };

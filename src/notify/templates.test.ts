@@ -88,3 +88,25 @@ test("test messages say they are synthetic", () => {
   expect(slack(msg({ kind: "test" })).text).toContain("test notification");
   expect(JSON.parse(render("generic", msg({ kind: "test" }))).type).toBe("fangs.test");
 });
+
+describe("the release diff line (issue 14)", () => {
+  const line = "What changed: since evil-pkg@1.0.0: 1 new dependency. Cause: new dependency x@1.2.3 (postinstall `node setup.js --tag '<img src=x onerror=alert(1)>' @everyone`, new in this release) → read /root/.aws/credentials\n* forged line";
+  test("one line in every template, escaped for its markup, capped", () => {
+    const s = slack(msg({ release_diff: line })).text;
+    expect(s).toContain("What changed: since evil-pkg@1.0.0");
+    expect(s).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(s).not.toContain("<img");
+    expect(s).not.toContain("\n* forged line");
+    const d = discord(msg({ release_diff: line })).content;
+    expect(d).toContain("What changed\\: since evil\\-pkg\\@1.0.0");
+    expect(d).toContain("\\@everyone");
+    expect(d).not.toContain("\n* forged line");
+    expect(JSON.parse(render("generic", msg({ release_diff: line }))).release_diff).toBe(line);
+    expect(JSON.parse(render("generic", msg({ release_diff: "x".repeat(5000) }))).release_diff.length).toBe(600);
+    expect(slack(msg({ release_diff: "y".repeat(5000) })).text.length).toBeLessThan(1200);
+  });
+  test("absent without a manifest", () => {
+    expect(slack(msg()).text).not.toContain("What changed");
+    expect(JSON.parse(render("generic", msg())).release_diff).toBeNull();
+  });
+});

@@ -17,6 +17,8 @@ export interface NotifyMessage {
   /** Worst first, at most TOP_DEVIATIONS. */
   deviations: NotifyDeviation[];
   urls: { ui: string; api: string };
+  /** Issue 14: what changed in the release and why (src/releasediff/json.ts notifyLine); null without a manifest. */
+  release_diff?: string | null;
   /** Nanoseconds since the epoch, as a decimal string (exceeds 2^53). */
   time_unix_nano: string;
   fangs_version: string;
@@ -25,6 +27,7 @@ export interface NotifyMessage {
 export const TOP_DEVIATIONS = 10;
 const MAX_VALUE = 200;
 const DISCORD_MAX = 2000;
+const MAX_RELEASE_DIFF = 600;
 
 export function render(template: Template, m: NotifyMessage): string {
   switch (template) {
@@ -45,6 +48,7 @@ export function generic(m: NotifyMessage) {
     max_severity: m.max_severity,
     deviations: m.deviations,
     urls: m.urls,
+    release_diff: m.release_diff ? m.release_diff.slice(0, MAX_RELEASE_DIFF) : null,
     time_unix_nano: m.time_unix_nano,
     fangs_version: m.fangs_version,
   };
@@ -74,6 +78,7 @@ export function slack(m: NotifyMessage) {
     `*${heading(m)}* in ${e(m.package)}@${e(m.version)}`,
     ...m.deviations.map((d) => `• [${d.severity}] ${d.category}: ${e(d.value)} (by ${e(d.actor)})`),
     ...(m.deviation_count > m.deviations.length ? [`… and ${m.deviation_count - m.deviations.length} more`] : []),
+    ...(m.release_diff ? [slackEscape(clip(m.release_diff, MAX_RELEASE_DIFF))] : []),
     `<${m.urls.ui}|Open run ${m.run_id}> · API: ${m.urls.api}`,
   ];
   return { text: lines.join("\n"), unfurl_links: false, unfurl_media: false };
@@ -92,6 +97,7 @@ export function discord(m: NotifyMessage) {
     `**${heading(m)}** in ${e(m.package)}@${e(m.version)}`,
     ...m.deviations.map((d) => `- [${d.severity}] ${d.category}: ${e(d.value)} (by ${e(d.actor)})`),
     ...(m.deviation_count > m.deviations.length ? [`… and ${m.deviation_count - m.deviations.length} more`] : []),
+    ...(m.release_diff ? [discordEscape(clip(m.release_diff, MAX_RELEASE_DIFF))] : []),
     `Run ${m.run_id}: ${m.urls.ui} (API ${m.urls.api})`,
   ];
   let content = lines.join("\n");

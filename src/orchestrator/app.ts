@@ -12,6 +12,7 @@ import { installTrust } from "./auth/install.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { uiHeaders, uiRoutes } from "./ui/index.tsx";
 import { notifierRoutes } from "./routes/notifiers.ts";
+import { releaseDiffRoutes } from "./routes/release_diff.ts";
 
 export function createApp(d: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -35,6 +36,7 @@ export function createApp(d: AppDeps): Hono<AppEnv> {
   app.get("/metrics", async (c) => c.text(await d.metrics.registry.metrics(), 200, { "content-type": d.metrics.registry.contentType }));
   app.route("/", scanRoutes(d));
   app.route("/", runnerRoutes(d));
+  app.route("/", releaseDiffRoutes(d));
   app.route("/", readRoutes(d));
   app.route("/", auditRoutes(d));
   app.route("/", uiRoutes(d));

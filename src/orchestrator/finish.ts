@@ -11,6 +11,7 @@ import { getRun } from "../store/runs.ts";
 import { FangsError } from "../core/errors.ts";
 import { inBackground } from "./deps.ts";
 import { unwritableReason } from "../store/unwritable.ts";
+import { releaseDiffFor } from "./release_diff.ts";
 
 export interface FinishResult {
   status: Run["status"];
@@ -51,6 +52,8 @@ async function diffEnded(d: AppDeps, run: Run): Promise<FinishResult> {
     d.metrics.runsCompleted.inc({ status: ended.status, verdict: r.verdict });
     d.log(`run ${run.id} verdict ${r.verdict} (${r.deviations} deviations${r.maxSeverity ? `, max ${r.maxSeverity}` : ""})`);
     if (r.verdict === "incomplete") d.log(`run ${run.id} evidence incomplete: ${r.issues?.join("; ")}`);
+    // Issue 14: the release diff and the join, once, before the notifiers read them.
+    await releaseDiffFor(d.db, run).catch((e) => d.log(`release diff failed for run ${run.id}: ${(e as Error).stack ?? e}`));
     if (r.deviations > 0) {
       const fresh = (await getRun(d.db, run.id)) ?? ended;
       inBackground(d, d.hooks.runDeviations(fresh, d.log));

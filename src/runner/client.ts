@@ -104,6 +104,11 @@ export class OrchestratorClient {
     return (await this.call("finish", "POST", `/v1/runs/${runId}/finish`, req, { timeoutMs: 60_000 })).json();
   }
 
+  /** The run's install manifest (src/protocol/manifest.ts), before its finish. */
+  async sendManifest(runId: string, manifest: unknown): Promise<unknown> {
+    return (await this.call("manifest", "POST", `/v1/runs/${runId}/manifest`, manifest, { timeoutMs: 60_000 })).json();
+  }
+
   async deregister(): Promise<void> {
     await (await this.call("deregister", "DELETE", `/v1/runners/${this.o.runnerId}`)).text();
   }

@@ -25,6 +25,7 @@ import { runtimeFingerprints } from "../differ/runtime.ts";
 import { RUN_LABEL, RUNNER_LABEL } from "./sandbox/spec.ts";
 import { deliver, EventStreamer, isFinal, type Batch } from "./streamer.ts";
 import { npmFailureReason } from "./npm_error.ts";
+import { reportManifest } from "../manifest/report.ts";
 
 /** Run ids are 16 hex digits (core/ids.ts newId); other fangs/* names are not ours to remove. */
 const RUN_ID = /^[0-9a-f]{16}$/;
@@ -252,12 +253,14 @@ export class Runner {
     this.o.spool?.putFinish(runId, req);
     log(`run ${runId}: ${result.status} exit_code=${result.exitCode ?? "-"} events_emitted=${streamer.received} cgroup=${cgroupId ?? "-"}${failureReason ? ` reason=${JSON.stringify(failureReason)}` : ""}${this.o.spool ? "; end of run spooled" : ""}`);
     if (result.status !== "finished" && result.logTail) log(`run ${runId}: container log tail: ${JSON.stringify(result.logTail.slice(-500))}`);
+    // Issue 14: the install manifest, from its own script-free container, before the finish.
+    const manifestMs = result.status === "failed" ? 0 : await reportManifest({ runId, pkg, version, spec, image: spec.image ?? this.o.image, runnerId: this.id, client, docker, log, signal: this.giveUp.signal });
     const stats = await streamer.close();
     req.events_sent = stats.events_sent;
     req.losses = { ...drops, unacked: stats.events_lost };
     req.events_dropped += stats.events_lost;
     req.batch_send_errors = stats.batch_send_errors;
-    req.timings = { ...result.timings, stream_flush_ms: Math.round(performance.now() - tStream), claim_to_finish_ms: Math.round(performance.now() - tClaim) };
+    req.timings = { ...result.timings, stream_flush_ms: Math.round(performance.now() - tStream - manifestMs), manifest_ms: manifestMs, claim_to_finish_ms: Math.round(performance.now() - tClaim) };
     log(`run ${runId}: events_sent=${stats.events_sent} events_dropped=${req.events_dropped}`);
     if (stats.events_lost) this.o.spool?.putFinish(runId, req); // a resumed report must count them too
     await this.reportFinish(runId, req);

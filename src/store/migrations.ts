@@ -6,6 +6,7 @@ import m0003 from "../../migrations/0003_run_evidence.sql" with { type: "text" }
 import m0004 from "../../migrations/0004_verdict.sql" with { type: "text" };
 import m0006 from "../../migrations/0006_watch_settings.sql" with { type: "text" };
 import m0007 from "../../migrations/0007_audit_chain.sql" with { type: "text" };
+import m0008 from "../../migrations/0008_install_manifests.sql" with { type: "text" };
 
 export const MIGRATIONS: ReadonlyArray<{ version: string; sql: string }> = [
   { version: "0001_init", sql: m0001 },
@@ -14,4 +15,5 @@ export const MIGRATIONS: ReadonlyArray<{ version: string; sql: string }> = [
   { version: "0004_verdict", sql: m0004 },
   { version: "0006_watch_settings", sql: m0006 },
   { version: "0007_audit_chain", sql: m0007 },
+  { version: "0008_install_manifests", sql: m0008 },
 ];

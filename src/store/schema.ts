@@ -226,7 +226,30 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+/** 0008: a run's install manifest and its release diff (issue 14). */
+export interface RunManifestsTable {
+  run_id: string;
+  manifest: string; // JSON InstallManifest
+  bytes: number;
+  collect_ms: number | null;
+  received_at: number;
+  diff: string | null; // JSON ReleaseDiff
+  diff_base_run: string | null;
+  diff_us: number | null;
+  diffed_at: number | null;
+}
+
+/** 0008: control re-runs of a baseline release beside a suspect run. */
+export interface RunControlsTable {
+  run_id: string;
+  control_of: string;
+  created_at: number;
+  actor: string;
+}
+
 export interface DB {
+  run_manifests: RunManifestsTable;
+  run_controls: RunControlsTable;
   packages: PackagesTable;
   package_sources: PackageSourcesTable;
   run_confirmations: RunConfirmationsTable;

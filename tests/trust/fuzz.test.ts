@@ -16,6 +16,7 @@ import * as v from "valibot";
 import { call, makePki, startServe, type Pki, type Serve } from "./lib.ts";
 import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID_HEADER } from "../../src/protocol/runner.ts";
 import { ScanRequest } from "../../src/orchestrator/routes/scans.ts";
+import { InstallManifest } from "../../src/protocol/manifest.ts";
 import { writeFileSync } from "node:fs";
 import { createApp } from "../../src/orchestrator/app.ts";
 import { makeDeps } from "../../src/orchestrator/deps.ts";
@@ -92,6 +93,9 @@ function targets(m: Mode, runId: string): Target[] {
     { method: "POST", path: () => "/v1/runners/fz-1/heartbeat", creds: m.runner("fz-1"), runner: true, schema: HeartbeatRequest, valid: { active_run_id: runId } },
     { method: "POST", path: () => `/v1/runs/${runId}/events`, creds: m.runner("fz-1"), runner: true, schema: EventBatch, valid: { batch_seq: 1, events: [event] } },
     { method: "POST", path: () => `/v1/runs/${runId}/finish`, creds: m.runner("fz-1"), runner: true, schema: FinishRequest, valid: { status: "finished", exit_code: 0, events_sent: 1, events_dropped: 0 } },
+    // a control re-run of a run still running is refused (409) whatever the body
+    { method: "POST", path: () => `/v1/runs/${runId}/control`, creds: m.operator(), runner: false, schema: v.object({}), valid: {} },
+    { method: "POST", path: () => `/v1/runs/${runId}/manifest`, creds: m.runner("fz-1"), runner: true, schema: InstallManifest, valid: { format: 1, package: "left-pad", version: "1.3.0", method: "script-free-install", npm_exit: 0, truncated: false, packages: [{ path: "node_modules/left-pad", name: "left-pad", version: "1.3.0", resolved: null, integrity: null, install_scripts: false, binding_gyp: false, scripts: [], files: [{ path: "index.js", size: 1, sha256: "0".repeat(64) }] }] } },
     // sign-in: the body is the credential, so its "valid" form carries a wrong token (401)
     { method: "POST", path: () => "/v1/session", creds: m.operator(), runner: false, schema: v.strictObject({ token: v.literal(OP) }), valid: { token: "not-the-operator-token" } },
   ];
@@ -159,6 +163,7 @@ const UI_TARGETS: readonly UiTarget[] = [
       () => ({ kind: "cidr", value: pick(["not-a-cidr", "300.1.1.1/8", "198.51.100.0/99", "::g/64"]) }),
     ],
   },
+  { route: "POST /ui/runs/:id/control", path: (runId) => `/ui/runs/${pick([...UI_IDS, runId])}/control`, base: {}, breakers: [() => ({})] }, // the world's run is still running: no control re-run (409)
   { route: "POST /ui/allowlist/:id/remove", path: () => `/ui/allowlist/${pick([...UI_IDS, "a", "deadbeef", "0"])}/remove`, base: {}, breakers: [() => ({})] }, // no allowlist entries exist
   {
     route: "POST /ui/login", path: () => "/ui/login", base: { token: "not-the-operator-token", next: "/ui/pending" },
@@ -225,7 +230,7 @@ function junkReadPaths(runId: string): string[] {
     "/v1/baselines/" + "@".repeat(300), "/v1/audit?target_kind=nope", "/v1/audit?limit=0", "/v1/audit?limit=99999999", "/v1/audit?zzz=1",
     "/v1/audit/verify?anchor=1:zz", "/v1/audit/verify?anchor=" + "9".repeat(40) + ":" + "a".repeat(64), "/v1/audit/verify?x=1",
     "/v1/runners/fz-1/claim?wait=abc", "/v1/runners/fz-1/claim?wait=-1",
-    "/v1/overview?x=%00", "/v1/packages?limit=-1", "/v1/packages/%00", "/v1/packages/..%2f..%2fetc", "/v1/packages/%2e%2e%2f%00", "/v1/packages/" + "a".repeat(5000), "/v1/packages/@scope", "/v1/runners?x=%ff", "/v1/notifiers?x=1", "/v1/runs/zzzz/deviations", `/v1/runs/${"f".repeat(17)}/notifications`,
+    "/v1/overview?x=%00", "/v1/packages?limit=-1", "/v1/packages/%00", "/v1/packages/..%2f..%2fetc", "/v1/packages/%2e%2e%2f%00", "/v1/packages/" + "a".repeat(5000), "/v1/packages/@scope", "/v1/runners?x=%ff", "/v1/notifiers?x=1", "/v1/runs/zzzz/deviations", `/v1/runs/${"f".repeat(17)}/notifications`, "/v1/runs/zzzz/diff", `/v1/runs/${"f".repeat(17)}/diff`,
   ];
 }
 

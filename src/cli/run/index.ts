@@ -7,5 +7,6 @@ export default defineCommand({
     show: () => import("./show.ts").then((m) => m.default),
     confirm: () => import("./confirm.ts").then((m) => m.default),
     report: () => import("./report.ts").then((m) => m.default),
+    diff: () => import("./diff.ts").then((m) => m.default),
   },
 });

@@ -10,6 +10,7 @@ import { isExactVersion, packageNameError, resolveVersion } from "../../protocol
 import { printJson, safe } from "../output.ts";
 import { call, orchestratorUrl } from "./client.ts";
 import { followRun } from "./follow.ts";
+import { submitControl } from "./control.ts";
 import { intFlag } from "../flags.ts";
 
 export default command({
@@ -25,10 +26,13 @@ export default command({
     memory: { type: "string", description: "sandbox memory limit in MB (default 512)" },
     "skip-registry-validate": { type: "boolean", description: "do not check package@version on the registry first" },
     wait: { type: "boolean", description: "follow the run until it has a verdict" },
+    control: { type: "string", description: "PACKAGE: re-scan its last baseline release now on the runner and spec of its newest suspect run (-run PREFIX to pick it), shown beside it" },
+    run: { type: "string", description: "with -control: the suspect run (id prefix)" },
     ...JSON_ARG,
   },
   async run(ctx) {
     const a = ctx.args;
+    if (a.control !== undefined) return submitControl(orchestratorUrl(a.orchestrator), String(a.control), ctx.config()["operator-token"], { json: a.json, wait: a.wait, run: a.run });
     const pkg = need(a.package, "package", "fangs scan submit -package axios -version 1.7.7");
     const asked = need(a.version, "version", "fangs scan submit -package axios -version 1.7.7");
     const nameErr = packageNameError(pkg);

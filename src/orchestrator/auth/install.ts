@@ -26,7 +26,7 @@ const RUNNER_ROUTES: ReadonlyArray<[string, RegExp]> = [
   ["POST", /^\/v1\/runners\/register$/],
   ["POST", /^\/v1\/runners\/[^/]+\/(heartbeat|claim)$/],
   ["DELETE", /^\/v1\/runners\/[^/]+$/],
-  ["POST", /^\/v1\/runs\/[^/]+\/(events|finish)$/],
+  ["POST", /^\/v1\/runs\/[^/]+\/(events|finish|manifest)$/],
 ];
 const OPEN_ROUTES: ReadonlyArray<[string, RegExp]> = [
   ["GET", /^\/healthz$/],
@@ -35,7 +35,7 @@ const OPEN_ROUTES: ReadonlyArray<[string, RegExp]> = [
   ["POST", /^\/ui\/login$/],
   ["GET", /^\/ui\/static\/[^/]+$/],
 ];
-const EVENTS_ROUTE = /^\/v1\/runs\/[^/]+\/events$/;
+const EVENTS_ROUTE = /^\/v1\/runs\/[^/]+\/(events|manifest)$/; // the big bodies (the manifest: src/protocol/manifest.ts)
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 // The UI's forms and htmx send form-encoded bodies; only /ui/ routes take them.

@@ -27,7 +27,7 @@ function safeJson(text: string): unknown {
 }
 
 /** The run exists and the caller claimed it. */
-async function ownedRun(d: AppDeps, runId: string, runnerId: string | undefined) {
+export async function ownedRun(d: AppDeps, runId: string, runnerId: string | undefined) {
   if (!runnerId) throw new FangsError("name the runner in the X-Fangs-Runner header", { status: 401 });
   const run = await getRun(d.db, runId);
   if (!run) throw new NotFoundError(`run ${runId}`);

@@ -10,6 +10,7 @@ import { page, fragment } from "./render.tsx";
 import { pageRoutes } from "./pages.tsx";
 import { actionRoutes } from "./actions.tsx";
 import { loginRoutes } from "./login.tsx";
+import { controlRoutes } from "./control.tsx";
 export { uiHeaders } from "./headers.ts";
 
 export function uiRoutes(d: AppDeps) {
@@ -31,6 +32,7 @@ export function uiRoutes(d: AppDeps) {
   app.route("/", loginRoutes(d));
   app.route("/", pageRoutes(d));
   app.route("/", actionRoutes(d));
+  app.route("/", controlRoutes(d));
   app.all("/ui/*", (c) => page(c, <ErrorPage status={404} message={`no such page: ${c.req.path}`} hint="start at /ui/" />, 404));
   return app;
 }

@@ -26,6 +26,7 @@ import { OverviewPage } from "../../../views/overview.tsx";
 import { PendingPage } from "../../../views/pending.tsx";
 import { PendingRows } from "../../../views/components/pending_rows.tsx";
 import { RunPage, RunFacts, Evidence, LineageMount } from "../../../views/run.tsx";
+import { loadRunDiff } from "../run_diff.ts";
 import { EventsPage } from "../../../views/events.tsx";
 import { EventRows, type EventItem } from "../../../views/components/event_rows.tsx";
 import { PackagesPage } from "../../../views/packages.tsx";
@@ -91,7 +92,7 @@ export function pageRoutes(d: AppDeps) {
 
   app.get("/ui/runs/:id", async (c) => {
     const run = await mustRun(runIdParam(c));
-    return page(c, <RunPage run={run} devs={await listDeviations(d.db, { runId: run.id, includeCleared: true })} signedIn={signedIn(c)} />);
+    return page(c, <RunPage run={run} devs={await listDeviations(d.db, { runId: run.id, includeCleared: true })} signedIn={signedIn(c)} diff={await loadRunDiff(d.db, run)} />);
   });
 
   app.get("/ui/runs/:id/live", async (c) => {
