@@ -163,6 +163,19 @@ export class ActorResolver {
     return actor;
   }
 
+  /**
+   * seq of the exec that started npm, or undefined. Everything recorded
+   * before it is the container runtime setting up (runc init, the
+   * entrypoint before npm): no package code exists yet, and how much of it
+   * the sensor sees depends on when the cgroup was watched (runc's memfd
+   * re-exec is caught on some runs, not others).
+   */
+  npmStart(): number | undefined {
+    let first: number | undefined;
+    for (const s of this.#npmSince.values()) if (first === undefined || s < first) first = s;
+    return first;
+  }
+
   /** True when `pid` is the npm process (the outermost `npm install`). */
   isNpm(pid: number): boolean {
     return this.#npm.has(pid);

@@ -47,6 +47,15 @@ function argvPaths(argv: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Reads the C library makes on its own at moments set by thread scheduling:
+ * glibc's malloc sizes its arena limit from get_nprocs() (which reads this
+ * file) the first time two threads contend for an arena, so npm or node
+ * reads it on some runs and not others (measured: real re-runs of sharp,
+ * msw). It tells a reader only the CPU count. Reads only: a write is kept.
+ */
+const LIBC_READS = new Set(["/sys/devices/system/cpu/online"]);
+
 /** npm extracting and reading package files is npm doing its job: not compared. */
 function npmHousekeeping(actor: string, path: string): boolean {
   return actor === NPM_ACTOR && (path.includes("/node_modules/") || path.startsWith("node_modules/"));
@@ -100,6 +109,11 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
     const as = invoked !== undefined && norm(invoked) !== norm(e.filename) ? ` as ${norm(invoked)}` : "";
     return pathValue(e.filename, e, as);
   };
+  // The container runtime's set-up before npm starts (actors.npmStart): not
+  // the package's, and seen whole on some runs only. Only a `proc:` actor's
+  // events are set-up: anything npm or a script did stays whatever its seq.
+  // A bait value is still looked for everywhere.
+  const npmStart = actors.npmStart();
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
     if (findBait) {
@@ -107,6 +121,10 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
         const hit = findBait(where, text);
         if (hit) add("bait_exfiltration", actors.actorOf(who), baitValue(hit, where, text), e.seq);
       });
+    }
+    if (npmStart !== undefined && e.seq < npmStart && actors.actorOf(who).startsWith("proc:")) {
+      lastExe.set(e.pid, e.kind === "exec" && e.source === "sched_process_exec" ? e.exe : who.exe);
+      continue;
     }
     if ((e as { kind: string }).kind === "exit") {
       if (actors.isNpm(e.pid)) npmExited ??= e.seq;
@@ -141,6 +159,7 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
       case "file": {
         const actor = actors.actorOf(who);
         if (npmHousekeeping(actor, e.path)) break;
+        if (e.access === "read" && LIBC_READS.has(e.path)) break;
         const m = e as PathMarks;
         // Any access but a read makes the name (symlink, link, rename, chmod, …).
         if (e.access !== "read") {

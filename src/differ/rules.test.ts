@@ -157,3 +157,42 @@ describe("a process the install leaves running (sensor exit events)", () => {
     expect(devs([file(40, "/tmp/.x", "create")]).filter((x) => x.includes("outlived"))).toEqual([]);
   });
 });
+
+// Run-to-run noise measured on real re-runs (src/differ/real_packages.test.ts):
+// what is dropped, and what an attacker cannot hide behind it.
+describe("run-to-run noise that is not the package's", () => {
+  const fpsOf = (events: FangsEvent[]) => extractFingerprints(events.map((e, i) => ({ ...e, seq: i })));
+  /** runc's set-up in the container's cgroup before npm starts (caught on some runs only). */
+  const runcSetup = (): FangsEvent[] => [
+    { ...base(5, 4, "runc", "/usr/bin/runc"), kind: "exec", filename: "/dev/fd/6", argv: ["runc", "init"] },
+    { ...base(5, 4, "runc:[2:INIT]", ""), kind: "file", path: "/proc/self/oom_score_adj", flags: 0, access: "write" },
+  ];
+  test("runc's set-up before npm starts is not fingerprinted", () => {
+    const values = fpsOf([...runcSetup(), ...start()]).map((f) => `${f.actor} ${f.value}`);
+    expect(values.some((v) => v.includes("oom_score_adj") || v.includes("/dev/fd/6"))).toBe(false);
+    // With or without it seen, one set of fingerprints.
+    expect(fpsOf([...runcSetup(), ...start()]).map(fingerprintKey).sort()).toEqual(fpsOf(start()).map(fingerprintKey).sort());
+  });
+  test("evasion: a script's process named like runc, after npm started, is still the script's", () => {
+    const fake: FangsEvent[] = [
+      { ...base(32, 31, "runc:[2:INIT]", "/dev/fd/6"), kind: "file", path: "/root/.npmrc", flags: 0, access: "read" },
+      { ...base(32, 31, "runc", "/dev/fd/6"), kind: "file", path: "/proc/self/oom_score_adj", flags: 0, access: "write" },
+    ];
+    expect(devs(fake)).toContain("critical fs_new_path_read /root/.npmrc");
+    expect(first(fake)).toContain("critical fs_new_path_read /root/.npmrc");
+  });
+  test("evasion: a process outside npm's tree after npm started keeps its fingerprints", () => {
+    const stray: FangsEvent = { ...base(77, 1, "runc", ""), kind: "file", path: "/etc/shadow", flags: 0, access: "read" };
+    expect(fpsOf([...start(), stray]).some((f) => f.actor.startsWith("proc:") && f.value === "/etc/shadow")).toBe(true);
+  });
+  test("glibc's CPU count read (malloc arenas) is dropped; a write there, or any other /sys read, is kept", () => {
+    expect(devs([file(31, "/sys/devices/system/cpu/online"), file(10, "/sys/devices/system/cpu/online")])).toEqual([]);
+    expect(devs([file(31, "/sys/devices/system/cpu/online", "write")])).toEqual(["medium fs_new_path_write /sys/devices/system/cpu/online"]);
+    expect(devs([file(31, "/sys/devices/system/cpu/possible"), file(31, "/sys/class/dmi/id/product_name")])).toEqual([
+      "low fs_new_path_read /sys/devices/system/cpu/possible", "low fs_new_path_read /sys/class/dmi/id/product_name",
+    ]);
+  });
+});
+
+const first = (events: FangsEvent[]) =>
+  firstSightFindings(extractFingerprints([...start(), ...events].map((e, i) => ({ ...e, seq: i }))), allowChecker([], "evil")).map((f) => `${f.severity} ${f.category} ${f.value}`);
