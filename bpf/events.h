@@ -41,7 +41,7 @@ enum fangs_op {
 };
 
 /* Which kernel hook wrote the record. KEEP IN SYNC with SOURCES in
- * src/events/opcodes.ts and with the program table in native/probes.c. */
+ * src/events/opcodes.ts; each hook in bpf/hooks/ writes its own. */
 enum fangs_source {
 	FANGS_SRC_SYS_ENTER_OPENAT = 1,
 	FANGS_SRC_SYS_ENTER_OPENAT2 = 2,

@@ -1,5 +1,5 @@
 /* The C shim's API, called from exactly one TypeScript module
- * (src/sensor/fangs-ffi.ts). One sensor per process. Every function that can
+ * (src/sensor/ffi.ts). One sensor per process. Every function that can
  * fail returns a negative errno; fangs_last_error() names the step. PULL API:
  * no callbacks, no threads — TS drains the ring into a buffer it owns. */
 #ifndef FANGS_SHIM_H
