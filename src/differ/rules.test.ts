@@ -196,3 +196,15 @@ describe("run-to-run noise that is not the package's", () => {
 
 const first = (events: FangsEvent[]) =>
   firstSightFindings(extractFingerprints([...start(), ...events].map((e, i) => ({ ...e, seq: i }))), allowChecker([], "evil")).map((f) => `${f.severity} ${f.category} ${f.value}`);
+
+describe("sockets the sensor sees created", () => {
+  const socket = (family: string, type: string, protocol: number): FangsEvent => ({ ...base(31, 30, "node", N), kind: "socket", family, type, protocol } as FangsEvent);
+  test("a packet or raw IP socket is high: it sniffs or forges traffic no listen() shows", () => {
+    expect(devs([socket("packet", "raw", 768)])).toContain("high net_new_listen socket:packet/raw/768");
+    expect(devs([socket("inet", "raw", 1)])).toContain("high net_new_listen socket:inet/raw/1");
+  });
+  test("the routing netlink socket glibc's getaddrinfo opens is low; another netlink family is not", () => {
+    expect(devs([socket("netlink", "raw", 0)])).toEqual(["low net_new_listen socket:netlink/raw/0"]);
+    expect(devs([socket("netlink", "raw", 9)])).toEqual(["high net_new_listen socket:netlink/raw/9"]); // NETLINK_AUDIT
+  });
+});

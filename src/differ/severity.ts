@@ -92,6 +92,11 @@ export const RULES: readonly Rule[] = [
   { categories: ["proc_new_exec"], match: /(^|\/)(node|nodejs|npm|npx|node-gyp)$/, severity: "low", reason: "new node child" },
   { categories: ["proc_new_exec"], match: /./, severity: "medium", reason: "exec of a new program" },
   // Network.
+  // glibc's getaddrinfo asks the kernel for the host's addresses over a
+  // NETLINK_ROUTE socket (protocol 0) before any lookup: every DNS-using
+  // program opens one. Other netlink families (audit, uevents) stay graded.
+  { categories: ["net_new_listen"], match: /^socket:netlink\/[a-z]+\/0$/, severity: "low", reason: "routing netlink socket (as glibc's getaddrinfo opens before a lookup)" },
+  { categories: ["net_new_listen"], match: /^socket:/, severity: "high", reason: "raw, packet or netlink socket (sees traffic no listen() announces)" },
   { categories: ["net_new_listen"], match: /./, severity: "high", reason: "starts listening on a port" },
   { categories: ["net_new_destination"], match: /^unix:/, severity: "low", reason: "new unix socket peer" },
   { categories: ["net_new_destination"], match: /./, severity: "high", reason: "new network destination" },
