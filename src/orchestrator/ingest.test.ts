@@ -3,31 +3,19 @@
 // under a new batch_seq whose events (by seq) are already stored stores
 // nothing, says so, and counts nowhere (run events_count, ingest metric).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openMigrated, type Store } from "../store/index.ts";
-import { loadConfig } from "../core/config.ts";
-import { createApp } from "./app.ts";
-import { makeDeps, type AppDeps } from "./deps.ts";
+import type { Store } from "../store/index.ts";
+import { openTestApp, type TestApp } from "./testing.ts";
+import type { AppDeps } from "./deps.ts";
 
 let db: Store;
 let d: AppDeps;
-let app: ReturnType<typeof createApp>;
+let app: TestApp["app"];
+let post: TestApp["post"];
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "fangs-ingest-"));
-  writeFileSync(join(dir, "o.yaml"), "allowlist: []\n");
-  db = await openMigrated(":memory:");
-  d = makeDeps(db, loadConfig({ config: join(dir, "o.yaml"), "ingest-rate-limit": 0 }, {}));
-  app = createApp(d);
+  ({ db, d, app, post } = await openTestApp("ingest-runner"));
 });
 afterAll(async () => db.destroy());
 
-const H = { "content-type": "application/json", "X-Fangs-Runner": "ingest-runner" };
-const post = async (path: string, body: unknown) => {
-  const r = await app.request(path, { method: "POST", headers: H, body: JSON.stringify(body) });
-  return { status: r.status, json: (await r.json()) as any };
-};
 const ev = (seq: number) => ({ seq, kind: "file", path: `/app/f${seq}`, flags: 0, access: "read", ts_ns: 1, pid: 300, ppid: 1, uid: 0, comm: "x", exe: "/usr/bin/x", cgroup_id: "1", ancestry: [], source: "t" });
 const count = async (id: string) => Number((await db.selectFrom("runs").select("events_count").where("id", "=", id).executeTakeFirstOrThrow()).events_count);
 const stored = async (id: string) => Number((await db.selectFrom("events").select((eb) => eb.fn.countAll().as("n")).where("run_id", "=", id).executeTakeFirstOrThrow()).n);

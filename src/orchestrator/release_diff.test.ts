@@ -2,13 +2,11 @@
 // SQLite, with the golden manifests a real `npm install --ignore-scripts`
 // produced (tests/manifest/collector.test.ts keeps them equal).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openMigrated, type Store } from "../store/index.ts";
-import { loadConfig } from "../core/config.ts";
-import { createApp } from "./app.ts";
-import { makeDeps, type AppDeps } from "./deps.ts";
+import type { Store } from "../store/index.ts";
+import { openTestApp, type TestApp } from "./testing.ts";
+import type { AppDeps } from "./deps.ts";
 import type { FangsEvent } from "../events/types.ts";
 import { ev, installEvents } from "../../tests/manifest/events.ts";
 import { runMessage } from "../notify/dispatch.ts";
@@ -18,13 +16,9 @@ const golden = (k: string) => JSON.parse(readFileSync(join(import.meta.dir, "../
 
 let db: Store;
 let d: AppDeps;
-let app: ReturnType<typeof createApp>;
+let app: TestApp["app"];
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "fangs-reldiff-"));
-  writeFileSync(join(dir, "o.yaml"), "allowlist: []\n");
-  db = await openMigrated(":memory:");
-  d = makeDeps(db, loadConfig({ config: join(dir, "o.yaml"), "ingest-rate-limit": 0 }, {}));
-  app = createApp(d);
+  ({ db, d, app } = await openTestApp("rd-runner"));
 });
 afterAll(async () => db.destroy());
 

@@ -149,7 +149,8 @@ export function pageRoutes(d: AppDeps) {
     const id = c.req.query("target_id")?.slice(0, 256) || undefined;
     if (kind && !(AUDIT_TARGETS as readonly string[]).includes(kind)) throw new NotFoundError(`audit target kind ${kind}`, `use one of ${AUDIT_TARGETS.join(", ")}`);
     const rows = await listAudit(d.db, { targetKind: kind, targetId: id, limit: 200 });
-    const chain = await verifyAuditChain(d.db);
+    // Re-walked only after a write (ReadCache: this process, or another via data_version).
+    const chain = await d.reads.get(d.db, "audit-chain", () => verifyAuditChain(d.db));
     return page(c, <AuditPage rows={rows} chain={chain} filter={{ target_kind: kind, target_id: id }} signedIn={signedIn(c)} />);
   });
   return app;
