@@ -96,6 +96,9 @@ export function allowChecker(rules: readonly AllowRule[], pkg: string): AllowChe
   const paths = mine.filter((r) => r.kind === "path").map((r) => pathGlob(normalizeAllowValue("path", r.value)));
   const memo = new Map<string, boolean>();
   return (f) => {
+    // Most runs have no path or host entries: answer without building a key.
+    const isPath = f.category === "fs_new_path_read" || f.category === "fs_new_path_write";
+    if (isPath ? paths.length === 0 : f.category !== "net_new_destination" && hosts.length === 0) return false;
     const key = f.category + "\u0000" + f.value;
     let hit = memo.get(key);
     if (hit !== undefined) return hit;

@@ -89,11 +89,15 @@ export async function getEventRow(db: Kysely<DB> | Transaction<DB>, runId: strin
 }
 
 /** Mark evidence events so retention never prunes them. */
-export async function pinEvents(db: Kysely<DB> | Transaction<DB>, runId: string, seqs: readonly number[]): Promise<void> {
-  const uniq = [...new Set(seqs)];
-  for (let i = 0; i < uniq.length; i += ROWS_PER_INSERT) {
-    await db.updateTable("events").set({ pinned: 1 }).where("run_id", "=", runId).where("seq", "in", uniq.slice(i, i + ROWS_PER_INSERT)).execute();
-  }
+/** Keep the evidence of the run's deviations from retention: one statement, whatever their number. */
+export async function pinDeviationEvidence(db: Kysely<DB> | Transaction<DB>, runId: string): Promise<void> {
+  await db
+    .updateTable("events")
+    .set({ pinned: 1 })
+    .where("run_id", "=", runId)
+    .where("pinned", "=", 0)
+    .where("seq", "in", (eb) => eb.selectFrom("deviations").select("evidence_seq").where("run_id", "=", runId))
+    .execute();
 }
 
 /** Retention: delete raw events received before `cutoff` (ms), keeping pinned evidence. Returns how many went. */

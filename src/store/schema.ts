@@ -109,12 +109,20 @@ export interface EventsTable {
   received_at: number;
 }
 
+/** Before 0012: one row per fingerprint (read for runs diffed before then). */
 export interface RunFingerprintsTable {
   run_id: string;
   category: string;
   actor: string;
   value: string;
   evidence_seq: number;
+}
+
+/** A run's fingerprints as one JSON document: [category, actor, value, evidence_seq][]. */
+export interface RunFingerprintSetsTable {
+  run_id: string;
+  count: number;
+  body: string;
 }
 
 export interface BaselineFingerprintsTable {
@@ -258,6 +266,7 @@ export interface DB {
   event_batches: EventBatchesTable;
   events: EventsTable;
   run_fingerprints: RunFingerprintsTable;
+  run_fingerprint_sets: RunFingerprintSetsTable;
   baseline_fingerprints: BaselineFingerprintsTable;
   runtime_baseline: RuntimeBaselineTable;
   deviations: DeviationsTable;

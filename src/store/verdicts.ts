@@ -8,7 +8,7 @@ import type { Fingerprint } from "../differ/types.ts";
 import type { Finding } from "../differ/compare.ts";
 import { maxSeverity } from "../differ/compare.ts";
 import { audit } from "./audit.ts";
-import { pinEvents } from "./events.ts";
+import { pinDeviationEvidence } from "./events.ts";
 import { mergeIntoBaseline } from "./baseline.ts";
 import { clearRunDeviations, insertDeviations } from "./deviations.ts";
 import { replaceRunFingerprints } from "./fingerprints.ts";
@@ -60,7 +60,7 @@ export async function persistVerdict(tx: Transaction<DB>, w: VerdictWrite, now =
   await tx.deleteFrom("deviations").where("run_id", "=", runId).where("cleared", "=", 0).execute();
   if (w.findings.length) {
     await insertDeviations(tx, w.run, w.findings, now);
-    await pinEvents(tx, runId, w.findings.map((f) => f.evidenceSeq));
+    await pinDeviationEvidence(tx, runId);
   }
   if (w.merge) await mergeIntoBaseline(tx, w.run.package, runId, w.merge, now);
   if (w.alsoTrusted.length) await tx.updateTable("runs").set({ is_baseline: 1 }).where("id", "in", [...w.alsoTrusted]).execute();

@@ -13,6 +13,7 @@ import { listPending } from "../../src/store/pending.ts";
 import { listBaseline } from "../../src/store/baseline.ts";
 import { getDeviation, listDeviations } from "../../src/store/deviations.ts";
 import { addAllow } from "../../src/store/allowlist.ts";
+import { loadRunFingerprints } from "../../src/store/fingerprints.ts";
 
 async function scan(db: Store, fixture: string, version = "1.0.0"): Promise<string> {
   const run = await enqueueScan(db, { package: "demo-pkg", version, source: "manual", actor: "test" });
@@ -75,7 +76,7 @@ eachBackend("differ over the store", (open) => {
     await db.deleteFrom("events").where("run_id", "=", bad).where("pinned", "=", 0).execute();
     const p = await promoteRun(db, bad, "cli:test");
     expect(p.cleared).toBe(11);
-    expect(p.merged + p.allowlisted).toBe((await db.selectFrom("run_fingerprints").select("value").where("run_id", "=", bad).execute()).length);
+    expect(p.merged + p.allowlisted).toBe((await loadRunFingerprints(db, bad)).length);
     expect(p.merged).toBeGreaterThan(50);
     expect(await listPending(db)).toEqual([]);
     expect((await getRun(db, bad))!.is_baseline).toBe(1);
@@ -91,7 +92,7 @@ eachBackend("differ over the store", (open) => {
     expect(await count()).toBe(before);
 
     // After retention pruned the raw events (evidence stays pinned), a re-diff keeps its fingerprints.
-    const fpCount = async (id: string) => (await db.selectFrom("run_fingerprints").select("value").where("run_id", "=", id).execute()).length;
+    const fpCount = async (id: string) => (await loadRunFingerprints(db, id)).length;
     const stored = await fpCount(upgrade);
     await db.deleteFrom("events").where("run_id", "=", upgrade).where("pinned", "=", 0).execute();
     expect((await diffRun(db, upgrade)).verdict).toBe("clean");
