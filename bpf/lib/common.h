@@ -182,6 +182,16 @@ static __always_inline void fill_hdr(struct fangs_hdr *h, struct watch_ctx *w, _
 	h->n_ancestors = n;
 }
 
+/* A record of `size` bytes for the watched process, its header filled; NULL
+ * when the ring is full (the drop is counted). */
+static __always_inline void *reserve_event(struct watch_ctx *w, __u64 size, __u32 op, __u32 source)
+{
+	struct fangs_hdr *h = reserve(w, size);
+	if (h)
+		fill_hdr(h, w, op, source);
+	return h;
+}
+
 /* The struct file behind fd in the current task, or NULL. */
 static __always_inline struct file *file_of_fd(int fd)
 {
@@ -239,37 +249,23 @@ static __always_inline bool read_user_sockaddr(const void *uaddr, int len, __u16
 	return true;
 }
 
-/* The peer of a connected socket (for send/write without an address). */
-static __always_inline void read_sock_peer(struct socket *s, __u16 *family, __u16 *port, __u8 *addr)
+/* An address of a socket: its peer's (send/write without an address) or,
+ * with `local`, its own (listen). `local` is a constant at each call site. */
+static __always_inline void read_sock_addr(struct socket *s, const bool local, __u16 *family, __u16 *port, __u8 *addr)
 {
 	struct sock *sk = BPF_CORE_READ(s, sk);
 	if (!sk)
 		return;
 	__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
 	*family = fam;
-	*port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	*port = local ? BPF_CORE_READ(sk, __sk_common.skc_num) : bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	if (fam == AF_INET) {
-		__u32 a = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		__u32 a = local ? BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr) : BPF_CORE_READ(sk, __sk_common.skc_daddr);
 		__builtin_memcpy(addr, &a, 4);
+	} else if (fam == AF_INET6 && local) {
+		BPF_CORE_READ_INTO(addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
 	} else if (fam == AF_INET6) {
 		BPF_CORE_READ_INTO(addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
-	}
-}
-
-/* Local address of a socket (for listen). */
-static __always_inline void read_sock_local(struct socket *s, __u16 *family, __u16 *port, __u8 *addr)
-{
-	struct sock *sk = BPF_CORE_READ(s, sk);
-	if (!sk)
-		return;
-	__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
-	*family = fam;
-	*port = BPF_CORE_READ(sk, __sk_common.skc_num);
-	if (fam == AF_INET) {
-		__u32 a = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-		__builtin_memcpy(addr, &a, 4);
-	} else if (fam == AF_INET6) {
-		BPF_CORE_READ_INTO(addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
 	}
 }
 
