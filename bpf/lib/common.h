@@ -73,33 +73,32 @@ static __always_inline bool current_watched(struct watch_ctx *w)
 	return false;
 }
 
+/* One more of `field` (struct fangs_counters) for the watched cgroup and in
+ * the global totals. A macro: the field is a name, not a value. */
+#define COUNT(w, field)                                                              \
+	do {                                                                             \
+		__u32 zero = 0;                                                              \
+		struct fangs_counters *g = bpf_map_lookup_elem(&global_counters, &zero);     \
+		__sync_fetch_and_add(&(w)->c->field, 1);                                     \
+		if (g)                                                                       \
+			__sync_fetch_and_add(&g->field, 1);                                      \
+	} while (0)
+
 static __always_inline void count_drop(struct watch_ctx *w)
 {
-	__u32 zero = 0;
-	struct fangs_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
-	__sync_fetch_and_add(&w->c->ringbuf_drops, 1);
-	if (g)
-		__sync_fetch_and_add(&g->ringbuf_drops, 1);
+	COUNT(w, ringbuf_drops);
 }
 
 static __always_inline void count_read_failure(struct watch_ctx *w, struct fangs_hdr *h)
 {
-	__u32 zero = 0;
-	struct fangs_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
 	h->flags |= FANGS_F_READ_FAILED;
-	__sync_fetch_and_add(&w->c->read_failures, 1);
-	if (g)
-		__sync_fetch_and_add(&g->read_failures, 1);
+	COUNT(w, read_failures);
 }
 
 /* A repeat folded into an earlier record is counted, so a flood shows. */
 static __always_inline void count_aggregated(struct watch_ctx *w)
 {
-	__u32 zero = 0;
-	struct fangs_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
-	__sync_fetch_and_add(&w->c->aggregated, 1);
-	if (g)
-		__sync_fetch_and_add(&g->aggregated, 1);
+	COUNT(w, aggregated);
 }
 
 /* Reserve a record; a failed reservation is counted, never silently lost. */
@@ -113,11 +112,7 @@ static __always_inline void *reserve(struct watch_ctx *w, __u64 size)
 
 static __always_inline void submit(struct watch_ctx *w, void *e)
 {
-	__u32 zero = 0;
-	struct fangs_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
-	__sync_fetch_and_add(&w->c->events, 1);
-	if (g)
-		__sync_fetch_and_add(&g->events, 1);
+	COUNT(w, events);
 	/* user space polls; no wakeup needed (saves an irq_work per event) */
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
