@@ -126,3 +126,21 @@ test("-version at the root prints the version; elsewhere it is a flag like any o
   expect(await parse("--version")).toMatchObject({ kind: "version" });
   expect((await ran("package add x -version 2.0.0")).args.version).toBe("2.0.0");
 });
+
+test("every command in the tree loads, shows its usage, and leaves -h/-help to the parser", async () => {
+  const seen: string[] = [];
+  const walk = async (words: string[]) => {
+    const p = await parse([...words, "--help"].join(" "));
+    if (p.kind !== "help") throw new Error(`${words.join(" ")}: ${p.kind}`);
+    expect(p.path.join(" ")).toBe(["fangs", ...words].join(" "));
+    const args = (await (typeof p.cmd.args === "function" ? p.cmd.args() : p.cmd.args)) ?? {};
+    expect(Object.keys(args).filter((k) => k === "h" || k === "help")).toEqual([]);
+    seen.push(words.join(" "));
+    const subs = (await (typeof p.cmd.subCommands === "function" ? p.cmd.subCommands() : p.cmd.subCommands)) ?? {};
+    for (const name of Object.keys(subs)) await walk([...words, name]);
+  };
+  await walk([]);
+  expect(seen).toContain("runner doctor");
+  expect(seen).toContain("package add");
+  expect(seen.length).toBeGreaterThan(50);
+});

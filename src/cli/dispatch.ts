@@ -59,8 +59,9 @@ export async function parseCommandLine(root: AnyCommand, argv: string[]): Promis
   let values: Record<string, unknown> = {};
   let positionals: string[] = [];
   let rawStart = 0;
+  // -h/-help are reserved (no command defines them) and win over wrong words.
   const end = argv.indexOf("--");
-  const help = (end < 0 ? argv : argv.slice(0, end)).some((a) => /^--?(h|help)$/.test(a) && !defs[a.replace(/^--?/, "")]);
+  const help = (end < 0 ? argv : argv.slice(0, end)).some((a) => /^--?(h|help)$/.test(a));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const where = path.join(" ");
@@ -71,7 +72,7 @@ export async function parseCommandLine(root: AnyCommand, argv: string[]): Promis
     const flag = FLAG.exec(a);
     if (flag) {
       const [, given, inline] = flag;
-      if (HELP.has(given) && !defs[given]) continue;
+      if (HELP.has(given)) continue;
       if (path.length === 1 && given === "version" && argv.length === 1) {
         return { kind: "version", version: (await resolve(root.meta))?.version ?? "" };
       }
