@@ -83,10 +83,9 @@ static __always_inline int emit_exec_exit(long ret, __u32 source)
 	}
 	if (ret >= 0)
 		return 0;
-	struct fangs_exec_ev *e = reserve(&w, sizeof(*e));
+	struct fangs_exec_ev *e = reserve_event(&w, sizeof(*e), FANGS_OP_EXEC, source);
 	if (!e)
 		return 0;
-	fill_hdr(&e->h, &w, FANGS_OP_EXEC, source);
 	e->ret = (__s32)ret;
 	e->dirfd = p.dirfd;
 	e->at_flags = p.at_flags;
@@ -223,10 +222,9 @@ int BPF_PROG(tp_sched_process_fork, struct task_struct *parent, struct task_stru
 	char *exe = bpf_map_lookup_elem(&exe_by_tgid, &ptgid);
 	if (exe)
 		bpf_map_update_elem(&exe_by_tgid, &child_tgid, exe, BPF_ANY);
-	struct fangs_fork_ev *e = reserve(&w, sizeof(*e));
+	struct fangs_fork_ev *e = reserve_event(&w, sizeof(*e), FANGS_OP_FORK, FANGS_SRC_SCHED_PROCESS_FORK);
 	if (!e)
 		return 0;
-	fill_hdr(&e->h, &w, FANGS_OP_FORK, FANGS_SRC_SCHED_PROCESS_FORK);
 	e->child_pid = child_tgid;
 	e->_pad = 0;
 	submit(&w, e);
@@ -246,9 +244,8 @@ int tp_sched_process_exit(void *ctx)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct watch_ctx w;
 	if (current_watched(&w)) {
-		struct fangs_exit_ev *e = reserve(&w, sizeof(*e));
+		struct fangs_exit_ev *e = reserve_event(&w, sizeof(*e), FANGS_OP_EXIT, FANGS_SRC_SCHED_PROCESS_EXIT);
 		if (e) {
-			fill_hdr(&e->h, &w, FANGS_OP_EXIT, FANGS_SRC_SCHED_PROCESS_EXIT);
 			e->exit_code = BPF_CORE_READ(t, exit_code);
 			e->_pad = 0;
 			submit(&w, e);

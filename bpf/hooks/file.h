@@ -104,10 +104,9 @@ static __always_inline int emit_open_exit(long ret, __u32 source)
 	struct file *f = ret >= 0 ? file_of_fd((int)ret) : NULL;
 	if (have_args && open_seen(&w, f, args.flags))
 		return 0;
-	struct fangs_file_ev *e = reserve(&w, sizeof(*e));
+	struct fangs_file_ev *e = reserve_event(&w, sizeof(*e), FANGS_OP_FILE, source);
 	if (!e)
 		return 0;
-	fill_hdr(&e->h, &w, FANGS_OP_FILE, source);
 	e->dirfd = args.dirfd;
 	e->flags = args.flags;
 	e->mode = args.mode;

@@ -41,10 +41,9 @@ static __always_inline int emit_fileop_exit(long ret)
 		return 0; /* enter not seen (attached mid-call): nothing to name */
 	struct pending_fileop p = *pp;
 	bpf_map_delete_elem(&pending_fileops, &id);
-	struct fangs_fileop_ev *e = reserve(&w, sizeof(*e));
+	struct fangs_fileop_ev *e = reserve_event(&w, sizeof(*e), FANGS_OP_FILEOP, FANGS_SRC_SYS_EXIT_FILEOP);
 	if (!e)
 		return 0;
-	fill_hdr(&e->h, &w, FANGS_OP_FILEOP, FANGS_SRC_SYS_EXIT_FILEOP);
 	e->fop = p.fop;
 	e->ret = (__s32)ret;
 	e->dirfd = p.dirfd;

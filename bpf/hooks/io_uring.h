@@ -7,10 +7,9 @@
 /* symlinkat/linkat/renameat/unlinkat/mkdirat from the prepared request. */
 static __always_inline int emit_uring_fileop(struct watch_ctx *w, __u32 fop, int dirfd, struct filename *f1, int dirfd2, struct filename *f2, __u32 mode)
 {
-	struct fangs_fileop_ev *e = reserve(w, sizeof(*e));
+	struct fangs_fileop_ev *e = reserve_event(w, sizeof(*e), FANGS_OP_FILEOP, FANGS_SRC_IO_URING_SUBMIT_REQ);
 	if (!e)
 		return 0;
-	fill_hdr(&e->h, w, FANGS_OP_FILEOP, FANGS_SRC_IO_URING_SUBMIT_REQ);
 	e->fop = fop;
 	e->ret = 0;
 	e->dirfd = dirfd;
@@ -132,10 +131,9 @@ int tp_io_uring_submit_req(struct trace_event_raw_io_uring_submit_req *ctx)
 		return 0;
 	}
 	struct io_open *o = (struct io_open *)&req->cmd;
-	struct fangs_file_ev *e = reserve(&w, sizeof(*e));
+	struct fangs_file_ev *e = reserve_event(&w, sizeof(*e), FANGS_OP_FILE, FANGS_SRC_IO_URING_SUBMIT_REQ);
 	if (!e)
 		return 0;
-	fill_hdr(&e->h, &w, FANGS_OP_FILE, FANGS_SRC_IO_URING_SUBMIT_REQ);
 	e->dirfd = BPF_CORE_READ(o, dfd);
 	e->flags = (__u32)BPF_CORE_READ(o, how.flags);
 	e->mode = (__u32)BPF_CORE_READ(o, how.mode);
@@ -189,10 +187,9 @@ int tp_io_uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 	__u32 flags = (__u32)BPF_CORE_READ(o, how.flags);
 	if (open_seen(&w, f, flags))
 		return 0;
-	struct fangs_file_ev *e = reserve(&w, sizeof(*e));
+	struct fangs_file_ev *e = reserve_event(&w, sizeof(*e), FANGS_OP_FILE, FANGS_SRC_IO_URING_COMPLETE);
 	if (!e)
 		return 0;
-	fill_hdr(&e->h, &w, FANGS_OP_FILE, FANGS_SRC_IO_URING_COMPLETE);
 	e->dirfd = BPF_CORE_READ(o, dfd);
 	e->flags = flags;
 	e->mode = (__u32)BPF_CORE_READ(o, how.mode);

@@ -5,10 +5,9 @@
 
 static __always_inline struct fangs_net_ev *net_reserve(struct watch_ctx *w, __u32 op, __u32 source)
 {
-	struct fangs_net_ev *e = reserve(w, sizeof(*e));
+	struct fangs_net_ev *e = reserve_event(w, sizeof(*e), op, source);
 	if (!e)
 		return NULL;
-	fill_hdr(&e->h, w, op, source);
 	e->family = 0;
 	e->port = 0;
 	e->sock_type = 0;
@@ -124,10 +123,9 @@ int tp_sys_enter_socket(struct trace_event_raw_sys_enter *ctx)
 	struct watch_ctx w;
 	if (!current_watched(&w))
 		return 0;
-	struct fangs_socket_ev *e = reserve(&w, sizeof(*e));
+	struct fangs_socket_ev *e = reserve_event(&w, sizeof(*e), FANGS_OP_SOCKET, FANGS_SRC_SYS_ENTER_SOCKET);
 	if (!e)
 		return 0;
-	fill_hdr(&e->h, &w, FANGS_OP_SOCKET, FANGS_SRC_SYS_ENTER_SOCKET);
 	e->family = family;
 	e->type = type;
 	e->protocol = (__u32)ctx->args[2];
@@ -154,7 +152,7 @@ int tp_sys_enter_listen(struct trace_event_raw_sys_enter *ctx)
 		return 0;
 	if (s) {
 		e->sock_type = socket_type(s);
-		read_sock_local(s, &e->family, &e->port, e->addr);
+		read_sock_addr(s, true, &e->family, &e->port, e->addr);
 	}
 	submit(&w, e);
 	return 0;

@@ -92,10 +92,9 @@ struct payload_args {
  * constant at each call site, so the verifier bounds the copy. */
 static __always_inline int emit_payload_sized(struct watch_ctx *w, struct payload_args *a, const __u32 cap)
 {
-	struct fangs_payload_ev *e = reserve(w, offsetof(struct fangs_payload_ev, data) + cap);
+	struct fangs_payload_ev *e = reserve_event(w, offsetof(struct fangs_payload_ev, data) + cap, FANGS_OP_PAYLOAD, a->source);
 	if (!e)
 		return 0;
-	fill_hdr(&e->h, w, FANGS_OP_PAYLOAD, a->source);
 	e->family = a->family;
 	e->port = a->port;
 	e->sock_type = a->sock_type;
@@ -130,7 +129,7 @@ static __always_inline int emit_payload(int fd, const void *ubuf, __u64 len, con
 	if (uaddr)
 		read_user_sockaddr(uaddr, addrlen, &a.family, &a.port, a.addr, NULL);
 	else if (s)
-		read_sock_peer(s, &a.family, &a.port, a.addr);
+		read_sock_addr(s, false, &a.family, &a.port, a.addr);
 
 	__u8 head[6] = {};
 	if (bpf_probe_read_user(head, sizeof(head), ubuf))
@@ -260,10 +259,9 @@ int BPF_KPROBE(up_ssl_ctrl, void *ssl, int cmd, long larg, const char *parg)
 	struct watch_ctx w;
 	if (!current_watched(&w))
 		return 0;
-	struct fangs_sni_ev *e = reserve(&w, sizeof(*e));
+	struct fangs_sni_ev *e = reserve_event(&w, sizeof(*e), FANGS_OP_SNI, FANGS_SRC_UPROBE_SSL_CTRL);
 	if (!e)
 		return 0;
-	fill_hdr(&e->h, &w, FANGS_OP_SNI, FANGS_SRC_UPROBE_SSL_CTRL);
 	if (bpf_probe_read_user_str(e->sni, sizeof(e->sni), parg) < 0) {
 		e->sni[0] = 0;
 		count_read_failure(&w, &e->h);

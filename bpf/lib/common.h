@@ -73,33 +73,32 @@ static __always_inline bool current_watched(struct watch_ctx *w)
 	return false;
 }
 
+/* One more of `field` (struct fangs_counters) for the watched cgroup and in
+ * the global totals. A macro: the field is a name, not a value. */
+#define COUNT(w, field)                                                              \
+	do {                                                                             \
+		__u32 zero = 0;                                                              \
+		struct fangs_counters *g = bpf_map_lookup_elem(&global_counters, &zero);     \
+		__sync_fetch_and_add(&(w)->c->field, 1);                                     \
+		if (g)                                                                       \
+			__sync_fetch_and_add(&g->field, 1);                                      \
+	} while (0)
+
 static __always_inline void count_drop(struct watch_ctx *w)
 {
-	__u32 zero = 0;
-	struct fangs_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
-	__sync_fetch_and_add(&w->c->ringbuf_drops, 1);
-	if (g)
-		__sync_fetch_and_add(&g->ringbuf_drops, 1);
+	COUNT(w, ringbuf_drops);
 }
 
 static __always_inline void count_read_failure(struct watch_ctx *w, struct fangs_hdr *h)
 {
-	__u32 zero = 0;
-	struct fangs_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
 	h->flags |= FANGS_F_READ_FAILED;
-	__sync_fetch_and_add(&w->c->read_failures, 1);
-	if (g)
-		__sync_fetch_and_add(&g->read_failures, 1);
+	COUNT(w, read_failures);
 }
 
 /* A repeat folded into an earlier record is counted, so a flood shows. */
 static __always_inline void count_aggregated(struct watch_ctx *w)
 {
-	__u32 zero = 0;
-	struct fangs_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
-	__sync_fetch_and_add(&w->c->aggregated, 1);
-	if (g)
-		__sync_fetch_and_add(&g->aggregated, 1);
+	COUNT(w, aggregated);
 }
 
 /* Reserve a record; a failed reservation is counted, never silently lost. */
@@ -113,11 +112,7 @@ static __always_inline void *reserve(struct watch_ctx *w, __u64 size)
 
 static __always_inline void submit(struct watch_ctx *w, void *e)
 {
-	__u32 zero = 0;
-	struct fangs_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
-	__sync_fetch_and_add(&w->c->events, 1);
-	if (g)
-		__sync_fetch_and_add(&g->events, 1);
+	COUNT(w, events);
 	/* user space polls; no wakeup needed (saves an irq_work per event) */
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
@@ -182,6 +177,16 @@ static __always_inline void fill_hdr(struct fangs_hdr *h, struct watch_ctx *w, _
 	h->n_ancestors = n;
 }
 
+/* A record of `size` bytes for the watched process, its header filled; NULL
+ * when the ring is full (the drop is counted). */
+static __always_inline void *reserve_event(struct watch_ctx *w, __u64 size, __u32 op, __u32 source)
+{
+	struct fangs_hdr *h = reserve(w, size);
+	if (h)
+		fill_hdr(h, w, op, source);
+	return h;
+}
+
 /* The struct file behind fd in the current task, or NULL. */
 static __always_inline struct file *file_of_fd(int fd)
 {
@@ -239,37 +244,23 @@ static __always_inline bool read_user_sockaddr(const void *uaddr, int len, __u16
 	return true;
 }
 
-/* The peer of a connected socket (for send/write without an address). */
-static __always_inline void read_sock_peer(struct socket *s, __u16 *family, __u16 *port, __u8 *addr)
+/* An address of a socket: its peer's (send/write without an address) or,
+ * with `local`, its own (listen). `local` is a constant at each call site. */
+static __always_inline void read_sock_addr(struct socket *s, const bool local, __u16 *family, __u16 *port, __u8 *addr)
 {
 	struct sock *sk = BPF_CORE_READ(s, sk);
 	if (!sk)
 		return;
 	__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
 	*family = fam;
-	*port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	*port = local ? BPF_CORE_READ(sk, __sk_common.skc_num) : bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	if (fam == AF_INET) {
-		__u32 a = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		__u32 a = local ? BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr) : BPF_CORE_READ(sk, __sk_common.skc_daddr);
 		__builtin_memcpy(addr, &a, 4);
+	} else if (fam == AF_INET6 && local) {
+		BPF_CORE_READ_INTO(addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
 	} else if (fam == AF_INET6) {
 		BPF_CORE_READ_INTO(addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
-	}
-}
-
-/* Local address of a socket (for listen). */
-static __always_inline void read_sock_local(struct socket *s, __u16 *family, __u16 *port, __u8 *addr)
-{
-	struct sock *sk = BPF_CORE_READ(s, sk);
-	if (!sk)
-		return;
-	__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
-	*family = fam;
-	*port = BPF_CORE_READ(sk, __sk_common.skc_num);
-	if (fam == AF_INET) {
-		__u32 a = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-		__builtin_memcpy(addr, &a, 4);
-	} else if (fam == AF_INET6) {
-		BPF_CORE_READ_INTO(addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
 	}
 }
 

@@ -1,7 +1,7 @@
 // The shape every CLI command file takes: `export default command({...})`.
 // Adds the global flags (-db, -config) and gives run() an opened, migrated
 // store on demand (created if new; a schema that is behind is refused, see
-// store/index.ts). Unknown flags are refused before dispatch (dispatch.ts).
+// store/index.ts). The words are read by dispatch.ts, the one parser.
 import { defineCommand, type ArgsDef, type CommandContext, type CommandDef } from "citty";
 import { FangsError } from "../core/errors.ts";
 import { loadConfig, type Config } from "../core/config.ts";
@@ -42,6 +42,15 @@ export function command<const T extends ArgsDef>(def: {
       }
     },
   }) as CommandDef<T & typeof GLOBAL_ARGS>;
+}
+
+type Loader = () => Promise<{ default: unknown }>;
+
+/** A command made only of verbs (`fangs allow add|list|remove`); each verb's
+ *  file is loaded when it is named. */
+export function group(meta: { name: string; description: string; version?: string }, verbs: Record<string, Loader>): CommandDef {
+  const subCommands = Object.fromEntries(Object.entries(verbs).map(([verb, load]) => [verb, () => load().then((m) => m.default as CommandDef)]));
+  return defineCommand({ meta, subCommands });
 }
 
 /** Required flag, with the manual's wording for the error. */

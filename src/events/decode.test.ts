@@ -321,7 +321,7 @@ describe("malformed input", () => {
     const r = record(LAYOUT.fangs_file_ev.size, { op: 99, source: "sys_enter_openat" });
     expect(() => decodeRecord(r.b)).toThrow(/unknown event op 99/);
   });
-  test("frames: bad records are counted, a truncated frame throws", () => {
+  test("frames: bad records are counted and handed back, a truncated frame throws", () => {
     const good = record(LAYOUT.fangs_file_ev.size, { op: OP.FILE, source: "sys_enter_openat" }).b;
     const bad = new Uint8Array(16);
     const frames = new Uint8Array(8 + good.length + 8 + bad.length);
@@ -335,6 +335,10 @@ describe("malformed input", () => {
     expect(out).toMatchObject({ records: 2, errors: 1, skipped: 0 });
     expect(out.events.length).toBe(1);
     expect(() => decodeFrames(frames, frames.length - 4)).toThrow(DecodeError);
+    // The sensor counts rejected records per cgroup: it is handed each one.
+    const rejected: Uint8Array[] = [];
+    decodeFrames(frames, frames.length, undefined, (r) => rejected.push(r));
+    expect(rejected).toEqual([bad]);
   });
   test("attacker strings survive as data (control bytes, invalid UTF-8)", () => {
     const L = LAYOUT.fangs_file_ev;

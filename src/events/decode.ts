@@ -388,22 +388,27 @@ export interface DecodedBatch { events: SensorEvent[]; errors: number; skipped: 
 
 /**
  * Decode a drain buffer as the shim frames it: per record u32 length, u32 0,
- * the record, padding to 8 bytes. A malformed record is counted and skipped.
+ * the record, padding to 8 bytes. A malformed record is counted, handed to
+ * `rejected` (the sensor counts it per cgroup) and skipped; a frame that runs
+ * past `used` throws a DecodeError (the events before it are already in out).
+ * The one frame walker: the sensor drains through it.
  */
-export function decodeFrames(buf: Uint8Array, used: number, out: DecodedBatch = { events: [], errors: 0, skipped: 0, records: 0 }): DecodedBatch {
+export function decodeFrames(buf: Uint8Array, used: number, out: DecodedBatch = { events: [], errors: 0, skipped: 0, records: 0 }, rejected?: (record: Uint8Array) => void): DecodedBatch {
   const dv = new DataView(buf.buffer, buf.byteOffset, used);
   let o = 0;
   while (o + 8 <= used) {
     const len = dv.getUint32(o, true);
     if (o + 8 + len > used) throw new DecodeError(`frame at ${o} claims ${len} bytes, only ${used - o - 8} left`);
     out.records++;
+    const rec = buf.subarray(o + 8, o + 8 + len);
     try {
-      const e = decodeRecord(buf.subarray(o + 8, o + 8 + len));
+      const e = decodeRecord(rec);
       if (e) out.events.push(e);
       else out.skipped++;
     } catch (err) {
       if (!(err instanceof DecodeError)) throw err;
       out.errors++;
+      rejected?.(rec);
     }
     o += 8 + ((len + 7) & ~7);
   }

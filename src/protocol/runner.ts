@@ -18,13 +18,12 @@
 import * as v from "valibot";
 import { SandboxSpec } from "./sandbox.ts";
 import { CATEGORIES } from "../differ/types.ts";
+import { WireEvent } from "../events/types.ts";
 
 export const RUNNER_ID_HEADER = "X-Fangs-Runner";
 
 export const MAX_BATCH_EVENTS = 5000;
 const str = (max: number) => v.pipe(v.string(), v.maxLength(max));
-const u32 = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffff));
-const port = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
 export const RUNNER_ID = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "runner id: letters, digits, . _ -"));
 export const RUN_ID = v.pipe(v.string(), v.regex(/^[0-9a-f]{16}$/, "run id: 16 hex characters"));
 
@@ -54,35 +53,8 @@ export const ClaimResponse = v.object({
 });
 export type ClaimResponse = v.InferOutput<typeof ClaimResponse>;
 
-const Ancestor = v.object({ pid: u32, comm: str(16), exe: str(4096) });
-const common = {
-  seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  ts_ns: v.pipe(v.number(), v.minValue(0)),
-  pid: u32,
-  ppid: u32,
-  uid: u32,
-  comm: str(16),
-  exe: str(4096),
-  cgroup_id: str(24),
-  ancestry: v.pipe(v.array(Ancestor), v.maxLength(5)),
-  source: str(64),
-};
-const family = v.picklist(["inet", "inet6", "unix"]);
-/** src/events/types.ts PathFacts: optional, so events from older runners validate. */
-const pathFacts = { path_truncated: v.optional(v.boolean()), unreadable: v.optional(v.boolean()), requested: v.optional(str(4096)) };
-const proto = v.picklist(["tcp", "udp", "unknown"]);
-
-export const WireEvent = v.variant("kind", [
-  v.object({ ...common, ...pathFacts, kind: v.literal("exec"), filename: str(4096), argv: v.pipe(v.array(str(4096)), v.maxLength(64)), argv_truncated: v.optional(v.boolean()), errno: v.optional(u32), fileless: v.optional(v.boolean()) }),
-  v.object({ ...common, ...pathFacts, kind: v.literal("file"), path: str(4096), flags: v.pipe(v.number(), v.integer()), access: v.picklist(["read", "write", "create", "symlink", "link", "rename", "unlink", "mkdir", "chmod"]), dirfd: v.optional(v.pipe(v.number(), v.integer())), errno: v.optional(u32), target: v.optional(str(4096)), mode: v.optional(u32) }),
-  v.object({ ...common, kind: v.literal("connect"), family, address: str(4096), port, proto, unreadable: v.optional(v.boolean()), requested: v.optional(str(4096)), errno: v.optional(u32) }),
-  v.object({ ...common, kind: v.literal("fork"), child_pid: u32 }),
-  v.object({ ...common, kind: v.literal("exit"), exit_code: u32, signal: v.optional(u32) }),
-  v.object({ ...common, kind: v.literal("socket"), family: str(16), type: str(16), protocol: u32 }),
-  v.object({ ...common, kind: v.literal("dns"), qname: str(255), qtype: str(16), server: str(64), port }),
-  v.object({ ...common, kind: v.literal("tls"), sni: str(255), address: v.optional(str(64)), port: v.optional(port) }),
-  v.object({ ...common, kind: v.literal("listen"), family, address: str(256), port, proto }),
-]);
+/** The event shape is defined once, in src/events/types.ts (types are inferred from it). */
+export { WireEvent };
 
 export const EventBatch = v.object({
   /** Batch sequence number within the run, from 0: the idempotency key. */

@@ -1,12 +1,18 @@
 // A small Docker Engine API client over the unix socket (Bun's fetch speaks
 // `unix:`). The API version is pinned in every path: the engine here is 20.10
-// (API 1.41) and a newer CLI on PATH must not change what we talk.
+// (API 1.41) and a newer CLI on PATH must not change what we talk. The one
+// Docker client: the runner, `fangs sandbox build-image` and `fangs runner
+// doctor` all talk to the engine through it.
 import { FangsError } from "../core/errors.ts";
 
 export const DOCKER_SOCKET = "/var/run/docker.sock";
 const API = "/v1.41";
 
-export interface DockerOptions { socket?: string }
+export interface DockerOptions {
+  socket?: string;
+  /** Give up on a request after this long (doctor: an engine that hangs is a failed check). */
+  timeoutMs?: number;
+}
 
 export interface ContainerState {
   Status: string;
@@ -37,8 +43,10 @@ export class DockerError extends FangsError {
 
 export class Docker {
   readonly socket: string;
+  readonly timeoutMs?: number;
   constructor(opts: DockerOptions = {}) {
-    this.socket = opts.socket ?? DOCKER_SOCKET;
+    this.socket = opts.socket || DOCKER_SOCKET;
+    this.timeoutMs = opts.timeoutMs;
   }
 
   /** One request; non-2xx becomes a DockerError carrying the engine's message. */
@@ -51,7 +59,8 @@ export class Docker {
     }
     let res: Response;
     try {
-      res = await fetch(`http://docker${API}${path}`, { method, headers, body, unix: this.socket, signal: init.signal } as RequestInit);
+      const signal = init.signal ?? (this.timeoutMs ? AbortSignal.timeout(this.timeoutMs) : undefined);
+      res = await fetch(`http://docker${API}${path}`, { method, headers, body, unix: this.socket, signal } as RequestInit);
     } catch (e) {
       if ((e as Error).name === "AbortError") throw e;
       throw new DockerError(op, 0, `${this.socket}: ${(e as Error).message}`);
@@ -67,6 +76,10 @@ export class Docker {
 
   async ping(): Promise<void> {
     await (await this.request("ping", "GET", "/_ping")).text();
+  }
+
+  async version(): Promise<{ Version: string; ApiVersion: string }> {
+    return (await (await this.request("version", "GET", "/version")).json()) as { Version: string; ApiVersion: string };
   }
 
   async createContainer(name: string, config: unknown): Promise<string> {

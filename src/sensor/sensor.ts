@@ -5,7 +5,7 @@
 // -> close. Drops are counted at every level: kernel ring reservations and
 // string reads (per cgroup, in BPF), and records the decoder rejects (here).
 import { readFileSync } from "node:fs";
-import { decodeRecord, DecodeError } from "../events/decode.ts";
+import { decodeFrames, DecodeError, type DecodedBatch } from "../events/decode.ts";
 import { LAYOUT, PROBE_NAMES } from "../events/opcodes.ts";
 import { FangsError } from "../core/errors.ts";
 import * as ffi from "./ffi.ts";
@@ -95,7 +95,6 @@ export function openSensor(opts: OpenSensorOptions = {}): FangsSensor {
   for (const t of opts.sslTargets ?? defaultSslTargets()) attachSslUprobe(t);
 
   const drainBuf = new Uint8Array(DRAIN_BYTES);
-  const drainView = new DataView(drainBuf.buffer);
   const pending: SensorEvent[] = [];
   const decodeErrors = new Map<string, number>(); // cgroup id (decimal) -> rejected records
   let decodeErrorsTotal = 0;
@@ -106,24 +105,24 @@ export function openSensor(opts: OpenSensorOptions = {}): FangsSensor {
     if (closed) throw new FangsError("the sensor is closed", { hint: "open a new one with openSensor()" });
   };
 
+  const batch: DecodedBatch = { events: pending, errors: 0, skipped: 0, records: 0 };
+  const rejected = (rec: Uint8Array) => {
+    decodeErrorsTotal++;
+    if (rec.length >= LAYOUT.fangs_hdr.cgroup_id + 8) {
+      const id = new DataView(rec.buffer, rec.byteOffset, rec.length).getBigUint64(LAYOUT.fangs_hdr.cgroup_id, true).toString();
+      decodeErrors.set(id, (decodeErrors.get(id) ?? 0) + 1);
+    }
+  };
   const drainOnce = (): number => {
     const used = ffi.nativeDrain(drainBuf);
-    let o = 0;
-    while (o + 8 <= used) {
-      const len = drainView.getUint32(o, true);
-      const rec = drainBuf.subarray(o + 8, o + 8 + len);
-      try {
-        const e = decodeRecord(rec);
-        if (e) pending.push(e);
-      } catch (err) {
-        if (!(err instanceof DecodeError)) throw err;
-        decodeErrorsTotal++;
-        if (len >= LAYOUT.fangs_hdr.cgroup_id + 8) {
-          const id = drainView.getBigUint64(o + 8 + LAYOUT.fangs_hdr.cgroup_id, true).toString();
-          decodeErrors.set(id, (decodeErrors.get(id) ?? 0) + 1);
-        }
-      }
-      o += 8 + ((len + 7) & ~7);
+    try {
+      decodeFrames(drainBuf, used, batch, rejected);
+    } catch (err) {
+      // A frame that runs past what the shim wrote: the rest of this drain is
+      // unreadable. Counted (the run's verdict becomes incomplete), not fatal.
+      if (!(err instanceof DecodeError)) throw err;
+      decodeErrorsTotal++;
+      log(`sensor: ${err.message}; the rest of this drain is lost`);
     }
     return used;
   };

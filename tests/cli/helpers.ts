@@ -1,6 +1,7 @@
 // Shared by the CLI tests: run dist/fangs asynchronously (so a Bun.serve fake
 // registry in this process can answer it), and prepare databases through the
 // real storage layer.
+import { afterAll, beforeAll } from "bun:test";
 import { join } from "node:path";
 import { fangsBin, tempDir, type RunResult } from "../lib/env.ts";
 import { openMigrated, type Store } from "../../src/store/index.ts";
@@ -56,4 +57,29 @@ export function expectOneLineError(r: RunResult, pattern: RegExp): void {
   if (!lines[0].startsWith("Error: ") || !pattern.test(lines[0]) || lines.length > 2 || (lines[1] && !lines[1].startsWith("Try: "))) {
     throw new Error(`unexpected stderr (exit ${r.code}): ${JSON.stringify(r.stderr)}; wanted ${pattern}`);
   }
+}
+
+/**
+ * A fake npm registry on loopback for the whole test file: serves these
+ * packuments as JSON, 404 for any other path. `first` sees every request and
+ * may answer it instead (a flaky registry, a request log). Returns the base
+ * URL, known once beforeAll has run.
+ */
+export function packumentRegistry(packuments: Record<string, unknown>, first?: (req: Request, path: string) => Response | undefined): () => string {
+  let server: ReturnType<typeof Bun.serve> | undefined;
+  beforeAll(() => {
+    server = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch(req) {
+        const path = new URL(req.url).pathname;
+        const early = first?.(req, path);
+        if (early) return early;
+        const p = packuments[path];
+        return p ? Response.json(p) : Response.json({ error: "Not found" }, { status: 404 });
+      },
+    });
+  });
+  afterAll(() => server?.stop(true));
+  return () => `http://127.0.0.1:${server!.port}/`;
 }

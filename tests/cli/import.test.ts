@@ -2,14 +2,13 @@
 // against a loopback fake registry: the closure is watched with its settings
 // and kickoff scans, -only-install-scripts and -dry-run, re-import reports
 // what left, and hostile names refuse the whole file with nothing written.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../lib/env.ts";
-import { expectOneLineError, fangsAsync, freshDb } from "./helpers.ts";
+import { expectOneLineError, fangsAsync, freshDb, packumentRegistry } from "./helpers.ts";
 
 const FIXTURES = join(import.meta.dir, "../fixtures/lockfiles");
-let server: ReturnType<typeof Bun.serve>;
 // Full-format packuments (application/json): install code is read from scripts/gypfile.
 const PACKUMENTS: Record<string, unknown> = {
   "/left-pad": { name: "left-pad", "dist-tags": { latest: "1.3.1" }, versions: { "1.3.0": { scripts: { test: "tape" } }, "1.3.1": { scripts: {} } } },
@@ -20,20 +19,7 @@ const PACKUMENTS: Record<string, unknown> = {
   "/new-pkg": { name: "new-pkg", "dist-tags": { latest: "3.0.0" }, versions: { "3.0.0": { scripts: {} } } },
 };
 
-beforeAll(() => {
-  server = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch(req) {
-      const path = new URL(req.url).pathname;
-      const p = PACKUMENTS[path];
-      return p ? Response.json(p) : Response.json({ error: "Not found" }, { status: 404 });
-    },
-  });
-});
-afterAll(() => server.stop(true));
-
-const REG = () => `http://127.0.0.1:${server.port}/`;
+const REG = packumentRegistry(PACKUMENTS);
 const env = () => ({ FANGS_REGISTRY: REG() });
 
 /** A fixture lockfile with the test registry's URL in it, in a fresh folder. */

@@ -1,8 +1,7 @@
 // `fangs package add|watched|list|remove` against a fake registry on loopback.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { expectOneLineError, fangsAsync, freshDb } from "./helpers.ts";
+import { describe, expect, test } from "bun:test";
+import { expectOneLineError, fangsAsync, freshDb, packumentRegistry } from "./helpers.ts";
 
-let server: ReturnType<typeof Bun.serve>;
 const seen: { path: string; accept: string | null }[] = [];
 const PACKUMENTS: Record<string, unknown> = {
   "/left-pad": { name: "left-pad", "dist-tags": { latest: "1.3.0" }, versions: { "1.2.0": {}, "1.3.0": {} } },
@@ -10,22 +9,11 @@ const PACKUMENTS: Record<string, unknown> = {
   "/broken": { name: "broken", versions: "nope" },
 };
 
-beforeAll(() => {
-  server = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch(req) {
-      const path = new URL(req.url).pathname;
-      seen.push({ path, accept: req.headers.get("accept") });
-      if (path === "/flaky") return new Response("busy", { status: 503, headers: { "retry-after": "7" } });
-      const p = PACKUMENTS[path];
-      return p ? Response.json(p) : Response.json({ error: "Not found" }, { status: 404 });
-    },
-  });
+const url = packumentRegistry(PACKUMENTS, (req, path) => {
+  seen.push({ path, accept: req.headers.get("accept") });
+  if (path === "/flaky") return new Response("busy", { status: 503, headers: { "retry-after": "7" } });
 });
-afterAll(() => server.stop(true));
-
-const reg = () => ({ FANGS_REGISTRY: `http://127.0.0.1:${server.port}/` });
+const reg = () => ({ FANGS_REGISTRY: url() });
 
 describe("package add", () => {
   test("validates on the registry, records latest, queues the kickoff scan", async () => {

@@ -5,23 +5,20 @@
 // seed is held in pending as seeded_with_findings until an operator promotes it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { fangs } from "../lib/env.ts";
-import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
-import { cliJson, scan, startStack, type Stack } from "./lib.ts";
+import type { FakeRegistry } from "../fixtures/registry/registry.ts";
+import { cliJson, sandboxWithRegistry, scan, startStack, stopAll, type Stack } from "./lib.ts";
 
 const IMAGE = "fangs-sandbox:e2e";
 let reg: FakeRegistry;
 let stack: Stack;
 
 beforeAll(async () => {
-  const b = fangs(["sandbox", "build-image", "-image", IMAGE, "--json"]);
-  if (b.code !== 0) throw new Error(`fangs sandbox build-image failed: ${b.stderr}`);
-  reg = await startFakeRegistry({ image: IMAGE });
+  reg = await sandboxWithRegistry(IMAGE);
   stack = await startStack({ image: IMAGE });
 }, 120_000);
 
 afterAll(async () => {
-  const codes = await stack?.stop();
-  await reg?.stop();
+  const codes = await stopAll(stack, reg);
   expect(codes).toEqual({ serve: 0, runner: 0 });
 }, 60_000);
 

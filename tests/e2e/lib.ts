@@ -146,8 +146,16 @@ export function cliJson(stack: Stack, args: string[]): any {
 
 /** Build the sandbox image (cached by `fangs sandbox build-image`) and start
  *  the sealed fake registry on it: what every full-stack test needs first. */
-export async function sandboxWithRegistry(image: string): Promise<FakeRegistry> {
+export async function sandboxWithRegistry(image: string, opts: { hold?: string[] } = {}): Promise<FakeRegistry> {
   const b = fangs(["sandbox", "build-image", "-image", image, "--json"]);
   if (b.code !== 0) throw new Error(`fangs sandbox build-image failed: ${b.stderr}`);
-  return startFakeRegistry({ image });
+  return startFakeRegistry({ image, hold: opts.hold });
+}
+
+/** Stop the stack, then the fake registry; the stack's exit codes (SIGTERM is
+ *  a clean stop for both roles: callers expect { serve: 0, runner: 0 }). */
+export async function stopAll(stack: Stack | undefined, reg: FakeRegistry | undefined): Promise<{ serve: number; runner: number } | undefined> {
+  const codes = await stack?.stop();
+  await reg?.stop();
+  return codes;
 }

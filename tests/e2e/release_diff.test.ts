@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { fangs } from "../lib/env.ts";
 import type { FakeRegistry } from "../fixtures/registry/registry.ts";
-import { api, sandboxWithRegistry, scan, startStack, type RunJson, type Stack } from "./lib.ts";
+import { api, sandboxWithRegistry, scan, startStack, stopAll, type RunJson, type Stack } from "./lib.ts";
 
 const IMAGE = "fangs-sandbox:reldiff";
 let reg: FakeRegistry;
@@ -29,8 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const f of figures) console.log(f);
   hook.stop(true);
-  const codes = await stack?.stop();
-  await reg?.stop();
+  const codes = await stopAll(stack, reg);
   expect(codes).toEqual({ serve: 0, runner: 0 });
 }, 60_000);
 

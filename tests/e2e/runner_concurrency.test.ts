@@ -2,9 +2,8 @@
 // Each run gets only its own cgroup's events: the honest release stays clean
 // while the compromised one running beside it shows its deviations.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { fangs } from "../lib/env.ts";
-import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
-import { api, cliJson, scan, startStack, type Stack } from "./lib.ts";
+import type { FakeRegistry } from "../fixtures/registry/registry.ts";
+import { api, cliJson, sandboxWithRegistry, scan, startStack, stopAll, type Stack } from "./lib.ts";
 
 const IMAGE = "fangs-sandbox:e2e";
 const PKG = "fangs-fixture-widget";
@@ -12,15 +11,12 @@ let reg: FakeRegistry;
 let stack: Stack;
 
 beforeAll(async () => {
-  const b = fangs(["sandbox", "build-image", "-image", IMAGE]);
-  if (b.code !== 0) throw new Error(`fangs sandbox build-image failed: ${b.stderr}`);
-  reg = await startFakeRegistry({ image: IMAGE });
+  reg = await sandboxWithRegistry(IMAGE);
   stack = await startStack({ image: IMAGE, runnerArgs: ["-concurrency", "2"] });
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await reg?.stop();
+  await stopAll(stack, reg);
 }, 60_000);
 
 async function allEvents(runId: string): Promise<any[]> {

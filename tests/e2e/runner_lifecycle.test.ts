@@ -3,12 +3,11 @@
 // removes the run's cgroup, reports the run, deregisters and exits 0.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdirSync, utimesSync } from "node:fs";
-import { fangs } from "../lib/env.ts";
 import { Docker } from "../../src/runner/docker.ts";
 import { runCgroupDirs } from "../../src/sensor/cgroup.ts";
 import { newId } from "../../src/core/ids.ts";
-import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
-import { api, startStack, waitFor, type Stack } from "./lib.ts";
+import type { FakeRegistry } from "../fixtures/registry/registry.ts";
+import { api, sandboxWithRegistry, startStack, stopAll, waitFor, type Stack } from "./lib.ts";
 
 const IMAGE = "fangs-sandbox:e2e";
 const docker = new Docker();
@@ -17,9 +16,7 @@ let stack: Stack | undefined;
 const orphan = newId();
 
 beforeAll(async () => {
-  const b = fangs(["sandbox", "build-image", "-image", IMAGE]);
-  if (b.code !== 0) throw new Error(`fangs sandbox build-image failed: ${b.stderr}`);
-  reg = await startFakeRegistry({ image: IMAGE });
+  reg = await sandboxWithRegistry(IMAGE);
   // What a SIGKILLed runner leaves: fangs/<run> in the v2 and a v1 hierarchy, old.
   const old = new Date(Date.now() - 10 * 60_000);
   for (const h of ["unified", "memory"]) {
@@ -30,8 +27,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await reg?.stop();
+  await stopAll(stack, reg);
 }, 60_000);
 
 test("start removes orphan cgroups; SIGTERM mid-run stops the sandbox, cleans up, deregisters, exits 0", async () => {

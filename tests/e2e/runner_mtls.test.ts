@@ -6,8 +6,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fangs, tempDir } from "../lib/env.ts";
-import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
-import { api, startStack, waitFor, type Stack } from "./lib.ts";
+import type { FakeRegistry } from "../fixtures/registry/registry.ts";
+import { api, sandboxWithRegistry, startStack, stopAll, waitFor, type Stack } from "./lib.ts";
 
 const IMAGE = "fangs-sandbox:e2e";
 const OP = "e2e-operator-token";
@@ -15,14 +15,11 @@ let reg: FakeRegistry;
 let stack: Stack | undefined;
 
 beforeAll(async () => {
-  const b = fangs(["sandbox", "build-image", "-image", IMAGE]);
-  if (b.code !== 0) throw new Error(`fangs sandbox build-image failed: ${b.stderr}`);
-  reg = await startFakeRegistry({ image: IMAGE });
+  reg = await sandboxWithRegistry(IMAGE);
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await reg?.stop();
+  await stopAll(stack, reg);
 }, 60_000);
 
 test("a runner with a client certificate registers as its CN and completes a scan", async () => {

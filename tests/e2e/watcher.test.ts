@@ -8,10 +8,9 @@
 // and the runner brings back its verdict. A release with no install code in
 // its closure is recorded without a sandbox.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { fangs } from "../lib/env.ts";
 import { Docker } from "../../src/runner/docker.ts";
-import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
-import { cliJson, startStack, waitFor, type Stack } from "./lib.ts";
+import type { FakeRegistry } from "../fixtures/registry/registry.ts";
+import { cliJson, sandboxWithRegistry, startStack, stopAll, waitFor, type Stack } from "./lib.ts";
 
 const IMAGE = "fangs-sandbox:e2e-watch";
 const PKG = "fangs-fixture-widget";
@@ -21,9 +20,7 @@ let stack: Stack;
 let netns: string;
 
 beforeAll(async () => {
-  const b = fangs(["sandbox", "build-image", "-image", IMAGE, "--json"]);
-  if (b.code !== 0) throw new Error(`fangs sandbox build-image failed: ${b.stderr}`);
-  reg = await startFakeRegistry({ image: IMAGE, hold: [`${PKG}/1.1.0`, `${PKG}/1.2.0`, `${QUIET}/1.1.0`] });
+  reg = await sandboxWithRegistry(IMAGE, { hold: [`${PKG}/1.1.0`, `${PKG}/1.2.0`, `${QUIET}/1.1.0`] });
   const pid = (await new Docker().inspect(reg.id))?.State.Pid;
   if (!pid) throw new Error("fake registry has no pid");
   netns = `/proc/${pid}/ns/net`;
@@ -31,8 +28,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  const codes = await stack?.stop();
-  await reg?.stop();
+  const codes = await stopAll(stack, reg);
   expect(codes).toEqual({ serve: 0, runner: 0 });
 }, 60_000);
 

@@ -5,9 +5,8 @@
 // deviation with its evidence event; a second honest run is clean; host
 // processes produce no events; the OOM fixture is reported as 137.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { fangs } from "../lib/env.ts";
-import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
-import { api, cliJson, scan, startStack, type RunJson, type Stack } from "./lib.ts";
+import type { FakeRegistry } from "../fixtures/registry/registry.ts";
+import { api, cliJson, sandboxWithRegistry, scan, startStack, stopAll, type RunJson, type Stack } from "./lib.ts";
 
 const IMAGE = "fangs-sandbox:e2e";
 const PKG = "fangs-fixture-widget";
@@ -16,15 +15,12 @@ let stack: Stack;
 const runs: Record<string, RunJson> = {};
 
 beforeAll(async () => {
-  const b = fangs(["sandbox", "build-image", "-image", IMAGE, "--json"]);
-  if (b.code !== 0) throw new Error(`fangs sandbox build-image failed: ${b.stderr}`);
-  reg = await startFakeRegistry({ image: IMAGE });
+  reg = await sandboxWithRegistry(IMAGE);
   stack = await startStack({ image: IMAGE });
 }, 120_000);
 
 afterAll(async () => {
-  const codes = await stack?.stop();
-  await reg?.stop();
+  const codes = await stopAll(stack, reg);
   // SIGTERM is a clean stop for both roles.
   expect(codes).toEqual({ serve: 0, runner: 0 });
   expect(stack.runner.err()).toContain("deregistered");

@@ -28,3 +28,14 @@ test("doctor for people: one line per check, a missing image fails with the fix"
   expect(r.stdout).toContain("runner host NOT ready");
   expect(r.code).toBe(1);
 }, 30_000);
+
+test("doctor with no engine behind the socket: the Docker client's one-line error names it, the image is not asked", () => {
+  const r = fangs(["runner", "doctor", "-docker-socket", "/nonexistent/docker.sock", "--json"]);
+  const { checks } = JSON.parse(r.stdout) as { checks: Check[] };
+  const docker = checks.find((c) => c.name === "docker")!;
+  expect(docker).toMatchObject({ ok: false, required: true, fix: expect.stringContaining("-docker-socket") });
+  expect(docker.detail).toContain("/nonexistent/docker.sock");
+  expect(docker.detail).not.toContain("\n");
+  expect(checks.find((c) => c.name === "sandbox image")).toMatchObject({ ok: false, detail: "Docker unreachable" });
+  expect(r.code).toBe(1);
+}, 30_000);

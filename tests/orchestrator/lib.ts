@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { createTestDatabase } from "../lib/postgres.ts";
-import { fangsBin, tempDir } from "../lib/env.ts";
+import { fangsBin, tempDir, untilListening } from "../lib/env.ts";
 import { RUNNER_ID_HEADER } from "../../src/protocol/runner.ts";
 import type { FangsEvent } from "../../src/events/types.ts";
 
@@ -43,34 +43,13 @@ export async function startServe(opts: { dir?: string; db?: string; args?: strin
   });
   started.add(proc);
   void proc.exited.then(() => started.delete(proc));
-  let errText = "";
-  (async () => {
-    for await (const chunk of proc.stderr) errText += new TextDecoder().decode(chunk);
-  })();
-  const reader = proc.stdout.getReader();
-  let out = "";
-  const deadline = Date.now() + 15_000;
-  // One read in flight at a time: a read abandoned to a timeout would lose its chunk.
-  let read = reader.read();
-  while (!/listening on (\S+)/.test(out)) {
-    if (Date.now() > deadline) {
-      proc.kill("SIGKILL"); // never leave a half-started server behind
-      throw new Error(`fangs serve did not start: ${out} ${errText}`);
-    }
-    const r = await Promise.race([read, Bun.sleep(200).then(() => null)]);
-    if (r === null) continue;
-    if (r.done) throw new Error(`fangs serve exited before listening (code ${await proc.exited}): ${errText}`);
-    out += new TextDecoder().decode(r.value);
-    if (!/listening on (\S+)/.test(out)) read = reader.read();
-  }
-  reader.releaseLock();
-  const url = /listening on (\S+)/.exec(out)![1];
+  const { url, stderr } = await untilListening(proc);
   return {
     url,
     dir,
     db,
     proc,
-    log: () => errText,
+    log: stderr,
     async stop(signal = "SIGTERM") {
       proc.kill(signal);
       return await proc.exited;

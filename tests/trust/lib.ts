@@ -3,7 +3,7 @@
 // without client certificates.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fangs, fangsBin, tempDir } from "../lib/env.ts";
+import { fangs, fangsBin, tempDir, untilListening } from "../lib/env.ts";
 import { RUNNER_ID_HEADER } from "../../src/protocol/runner.ts";
 
 export interface Serve { url: string; db: string; dir: string; stop(): Promise<void>; stderr(): string }
@@ -21,26 +21,12 @@ export async function startServe(args: string[], opts: { host?: string; dir?: st
     cwd: dir,
     env,
   });
-  let err = "";
-  (async () => {
-    for await (const chunk of proc.stderr) err += new TextDecoder().decode(chunk);
-  })();
-  const reader = proc.stdout.getReader();
-  let out = "";
-  const deadline = Date.now() + 15_000;
-  while (!/listening on (\S+)/.test(out)) {
-    if (Date.now() > deadline) throw new Error(`fangs serve did not start: ${out} ${err}`);
-    const r = await Promise.race([reader.read(), Bun.sleep(15_000).then(() => ({ done: true, value: undefined }))]);
-    if (r.done) throw new Error(`fangs serve exited (${await proc.exited}): ${err}`);
-    out += new TextDecoder().decode(r.value);
-  }
-  reader.releaseLock();
-  const url = /listening on (\S+)/.exec(out)![1];
+  const { url, stderr } = await untilListening(proc);
   return {
     url,
     db,
     dir,
-    stderr: () => err,
+    stderr,
     async stop() {
       proc.kill("SIGTERM");
       const t = setTimeout(() => proc.kill("SIGKILL"), 10_000);

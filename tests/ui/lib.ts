@@ -2,6 +2,7 @@
 // API (seed.ts), and real headless Chromium (playwright-core) that records
 // console messages, page errors and dialogs, so a test can assert that no
 // script injected through event data ran and no CSP violation happened.
+import { afterAll, beforeAll, expect } from "bun:test";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { api, startServe, type Serve } from "../orchestrator/lib.ts";
 import { seed, type Seeded } from "./seed.ts";
@@ -25,6 +26,26 @@ export async function watchedPage(b: Browser): Promise<Watched> {
     void d.dismiss();
   });
   return w;
+}
+
+/**
+ * One orchestrator and one watched Chromium page for a whole test file:
+ * `start` brings the orchestrator up (seeding it as the file needs) in
+ * beforeAll, then the browser opens and `ready` gets the page; afterAll closes
+ * the browser and stops the orchestrator, which must exit 0.
+ */
+export function browserSuite(start: () => Promise<Serve>, ready: (w: Watched) => void): void {
+  let s: Serve | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    s = await start();
+    browser = await launch();
+    ready(await watchedPage(browser));
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    expect(await s?.stop()).toBe(0);
+  });
 }
 
 /** CSP violations show up as console errors in Chromium. */

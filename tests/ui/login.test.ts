@@ -2,10 +2,9 @@
 // page without the cookie redirects to /ui/login, a wrong token is refused,
 // the right one sets the HttpOnly cookie and returns to the page asked for,
 // and htmx mutations then pass the same-origin check with that cookie.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import type { Browser } from "playwright-core";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { api, type Serve } from "../orchestrator/lib.ts";
-import { background, cspViolations, launch, seededServe, watchedPage, type Watched } from "./lib.ts";
+import { background, cspViolations, seededServe, browserSuite, type Watched } from "./lib.ts";
 import type { Seeded } from "./seed.ts";
 
 setDefaultTimeout(30_000);
@@ -13,19 +12,12 @@ const TOKEN = "ui-test-operator-token-0123456789";
 
 let s: Serve;
 let seeded: Seeded;
-let browser: Browser;
 let w: Watched;
 
-beforeAll(async () => {
+browserSuite(async () => {
   ({ s, seeded } = await seededServe({ token: TOKEN }));
-  browser = await launch();
-  w = await watchedPage(browser);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  expect(await s.stop()).toBe(0);
-});
+  return s;
+}, (page) => (w = page));
 
 describe("sign-in with -operator-token", () => {
   test("the API still wants the token", async () => {

@@ -3,29 +3,21 @@
 // run evidence + the jsx-dom lineage view, events "load more", the promote
 // flow (and `fangs pending --json` agreeing), allowlist add/remove, strict
 // CSP without violations.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import type { Browser } from "playwright-core";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { api, fangsAsync, type Serve } from "../orchestrator/lib.ts";
-import { background, cspViolations, launch, seededServe, watchedPage, type Watched } from "./lib.ts";
+import { background, cspViolations, seededServe, browserSuite, type Watched } from "./lib.ts";
 import { cleanEvents, HOSTILE_ARGV, HOSTILE_FILE, HOSTILE_SNI, PACKAGE_FILES, PKG, type Seeded } from "./seed.ts";
 
 setDefaultTimeout(30_000);
 
 let s: Serve;
 let seeded: Seeded;
-let browser: Browser;
 let w: Watched;
 
-beforeAll(async () => {
+browserSuite(async () => {
   ({ s, seeded } = await seededServe({ yaml: "allowlist:\n  - kind: cidr\n    value: 198.51.100.0/24\n    note: lab range\n" }));
-  browser = await launch();
-  w = await watchedPage(browser);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  expect(await s.stop()).toBe(0);
-});
+  return s;
+}, (page) => (w = page));
 
 const url = (p: string) => s.url + p;
 

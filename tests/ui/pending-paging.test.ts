@@ -3,21 +3,19 @@
 // (htmx swaps the load-more row for the rows after it) until the queue ends,
 // the package/min-severity filters carry over to the loaded pages, and a row
 // loaded that way promotes like any other (it is the same component).
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import type { Browser } from "playwright-core";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { fangsAsync, startServe, type Serve } from "../orchestrator/lib.ts";
 import { hex, migratedBenchDb } from "../bench/seed.ts";
-import { cspViolations, launch, watchedPage, type Watched } from "./lib.ts";
+import { cspViolations, browserSuite, type Watched } from "./lib.ts";
 
 setDefaultTimeout(30_000);
 
 const A = 180; // paged-a: high or critical
 const B = 40; // paged-b: low
 let s: Serve;
-let browser: Browser;
 let w: Watched;
 
-beforeAll(async () => {
+browserSuite(async () => {
   const { dir, raw } = await migratedBenchDb("fangs-ui-paging-");
   const now = Date.now();
   raw.transaction(() => {
@@ -32,14 +30,8 @@ beforeAll(async () => {
   })();
   raw.close();
   s = await startServe({ dir });
-  browser = await launch();
-  w = await watchedPage(browser);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  expect(await s.stop()).toBe(0);
-});
+  return s;
+}, (page) => (w = page));
 
 const url = (p: string) => s.url + p;
 const rows = () => w.page.locator("#pending tbody tr.pending-row");

@@ -3,13 +3,12 @@
 // markup and whose files have hostile names; every one stays text (no
 // dialog, no element, no CSP violation), the diffs open, and the control
 // button queues a re-run through htmx under the strict CSP.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { api, startServe, type Serve } from "../orchestrator/lib.ts";
 import { REPO } from "../lib/env.ts";
-import { cspViolations, launch, watchedPage, type Watched } from "./lib.ts";
+import { cspViolations, browserSuite, type Watched } from "./lib.ts";
 import { installEvents, type ScriptRun } from "../manifest/events.ts";
 
 setDefaultTimeout(30_000);
@@ -17,7 +16,6 @@ const HOSTILE_NAME = "<script>alert(7)</script>.js";
 const CMD = "node setup.js --tag '<img src=x onerror=alert(1)>'";
 
 let s: Serve;
-let browser: Browser;
 let w: Watched;
 let suspect: string;
 const golden = (k: string) => JSON.parse(readFileSync(join(REPO, "tests/fixtures/manifests", `${k}.json`), "utf8"));
@@ -33,7 +31,7 @@ async function scan(version: string, scripts: ScriptRun[], manifest: unknown): P
   return id;
 }
 
-beforeAll(async () => {
+browserSuite(async () => {
   s = await startServe({ args: ["-ingest-rate-limit", "0"] });
   await api(s.url, "POST", "/v1/runners/register", { id: "ui-rd", hostname: "ui-rd", version: "test", probes: [] });
   await scan("1.0.0", [{ pkg: "fangs-fixture-relscript", command: "node setup.js", file: "setup.js" }], golden("fangs-fixture-relscript@1.0.0"));
@@ -41,14 +39,8 @@ beforeAll(async () => {
   m.packages[0].files.push({ path: HOSTILE_NAME, size: 5, sha256: "2".repeat(64) });
   m.packages[0].texts[HOSTILE_NAME] = "</pre><img src=x onerror=alert(8)>\n";
   suspect = await scan("1.1.0", [{ pkg: "fangs-fixture-relscript", command: CMD, file: "setup.js", steal: true }], m);
-  browser = await launch();
-  w = await watchedPage(browser);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  expect(await s.stop()).toBe(0);
-});
+  return s;
+}, (page) => (w = page));
 
 describe("What changed, in chromium", () => {
   test("the cause, the script change and the hostile names are text; the diffs open", async () => {

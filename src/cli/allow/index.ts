@@ -1,10 +1,5 @@
-import { defineCommand } from "citty";
+import { group } from "../command.ts";
 
-export default defineCommand({
-  meta: { name: "allow", description: "allowlist entries (cidr, path, sni; global or per package)" },
-  subCommands: {
-    add: () => import("./add.ts").then((m) => m.default),
-    list: () => import("./list.ts").then((m) => m.default),
-    remove: () => import("./remove.ts").then((m) => m.default),
-  },
+export default group({ name: "allow", description: "allowlist entries (cidr, path, sni; global or per package)" }, {
+  add: () => import("./add.ts"), list: () => import("./list.ts"), remove: () => import("./remove.ts"),
 });

@@ -1,9 +1,5 @@
-import { defineCommand } from "citty";
+import { group } from "../command.ts";
 
-export default defineCommand({
-  meta: { name: "baseline", description: "the rolling per-package baseline" },
-  subCommands: {
-    list: () => import("./list.ts").then((m) => m.default),
-    promote: () => import("./promote.ts").then((m) => m.default),
-  },
+export default group({ name: "baseline", description: "the rolling per-package baseline" }, {
+  list: () => import("./list.ts"), promote: () => import("./promote.ts"),
 });

@@ -1,12 +1,7 @@
-import { defineCommand } from "citty";
+import { group } from "../command.ts";
 
-export default defineCommand({
-  meta: { name: "ca", description: "certificate authority for TLS and runner mTLS (no openssl needed)" },
-  subCommands: {
-    init: () => import("./init.ts").then((m) => m.default),
-    "issue-server": () => import("./issue-server.ts").then((m) => m.default),
-    "issue-runner": () => import("./issue-runner.ts").then((m) => m.default),
-    revoke: () => import("./revoke.ts").then((m) => m.default),
-    revoked: () => import("./revoked.ts").then((m) => m.default),
-  },
+export default group({ name: "ca", description: "certificate authority for TLS and runner mTLS (no openssl needed)" }, {
+  init: () => import("./init.ts"), "issue-server": () => import("./issue-server.ts"),
+  "issue-runner": () => import("./issue-runner.ts"), revoke: () => import("./revoke.ts"),
+  revoked: () => import("./revoked.ts"),
 });

@@ -1,9 +1,5 @@
-import { defineCommand } from "citty";
+import { group } from "../command.ts";
 
-export default defineCommand({
-  meta: { name: "db", description: "database maintenance" },
-  subCommands: {
-    migrate: () => import("./migrate.ts").then((m) => m.default),
-    backup: () => import("./backup.ts").then((m) => m.default),
-  },
+export default group({ name: "db", description: "database maintenance" }, {
+  migrate: () => import("./migrate.ts"), backup: () => import("./backup.ts"),
 });

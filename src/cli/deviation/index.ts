@@ -1,9 +1,5 @@
-import { defineCommand } from "citty";
+import { group } from "../command.ts";
 
-export default defineCommand({
-  meta: { name: "deviation", description: "what a run did that its baseline had not seen" },
-  subCommands: {
-    list: () => import("./list.ts").then((m) => m.default),
-    show: () => import("./show.ts").then((m) => m.default),
-  },
+export default group({ name: "deviation", description: "what a run did that its baseline had not seen" }, {
+  list: () => import("./list.ts"), show: () => import("./show.ts"),
 });

@@ -1,14 +1,7 @@
-import { defineCommand } from "citty";
+import { group } from "../command.ts";
 
-export default defineCommand({
-  meta: { name: "notifier", description: "webhook targets (Slack, Discord, generic/HMAC) fired for every run with deviations" },
-  subCommands: {
-    add: () => import("./add.ts").then((m) => m.default),
-    list: () => import("./list.ts").then((m) => m.default),
-    test: () => import("./test.ts").then((m) => m.default),
-    history: () => import("./history.ts").then((m) => m.default),
-    enable: () => import("./enable.ts").then((m) => m.default),
-    disable: () => import("./disable.ts").then((m) => m.default),
-    remove: () => import("./remove.ts").then((m) => m.default),
-  },
+export default group({ name: "notifier", description: "webhook targets (Slack, Discord, generic/HMAC) fired for every run with deviations" }, {
+  add: () => import("./add.ts"), list: () => import("./list.ts"), test: () => import("./test.ts"),
+  history: () => import("./history.ts"), enable: () => import("./enable.ts"),
+  disable: () => import("./disable.ts"), remove: () => import("./remove.ts"),
 });

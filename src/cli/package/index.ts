@@ -1,13 +1,6 @@
-import { defineCommand } from "citty";
+import { group } from "../command.ts";
 
-export default defineCommand({
-  meta: { name: "package", description: "the watch list" },
-  subCommands: {
-    add: () => import("./add.ts").then((m) => m.default),
-    import: () => import("./import.ts").then((m) => m.default),
-    set: () => import("./set.ts").then((m) => m.default),
-    watched: () => import("./watched.ts").then((m) => m.default),
-    list: () => import("./list.ts").then((m) => m.default),
-    remove: () => import("./remove.ts").then((m) => m.default),
-  },
+export default group({ name: "package", description: "the watch list" }, {
+  add: () => import("./add.ts"), import: () => import("./import.ts"), set: () => import("./set.ts"),
+  watched: () => import("./watched.ts"), list: () => import("./list.ts"), remove: () => import("./remove.ts"),
 });

@@ -1,6 +1,5 @@
-import { defineCommand } from "citty";
+import { group } from "../command.ts";
 
-export default defineCommand({
-  meta: { name: "release", description: "versions FANGS looked at" },
-  subCommands: { list: () => import("./list.ts").then((m) => m.default) },
+export default group({ name: "release", description: "versions FANGS looked at" }, {
+  list: () => import("./list.ts"),
 });

@@ -1,12 +1,6 @@
-import { defineCommand } from "citty";
+import { group } from "../command.ts";
 
-export default defineCommand({
-  meta: { name: "run", description: "sandboxed installs and their verdicts" },
-  subCommands: {
-    list: () => import("./list.ts").then((m) => m.default),
-    show: () => import("./show.ts").then((m) => m.default),
-    confirm: () => import("./confirm.ts").then((m) => m.default),
-    report: () => import("./report.ts").then((m) => m.default),
-    diff: () => import("./diff.ts").then((m) => m.default),
-  },
+export default group({ name: "run", description: "sandboxed installs and their verdicts" }, {
+  list: () => import("./list.ts"), show: () => import("./show.ts"), confirm: () => import("./confirm.ts"),
+  report: () => import("./report.ts"), diff: () => import("./diff.ts"),
 });

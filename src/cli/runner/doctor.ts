@@ -9,9 +9,9 @@ import { openSensor } from "../../sensor/sensor.ts";
 import { findLibssl } from "../../sensor/ssl-targets.ts";
 import { UNIFIED } from "../../sensor/cgroup.ts";
 import type { ProbeStatus } from "../../sensor/types.ts";
+import { Docker, DOCKER_SOCKET } from "../../runner/docker.ts";
+import { DEFAULT_IMAGE } from "../../runner/sandbox/spec.ts";
 
-const DEFAULT_IMAGE = "fangs-sandbox:latest";
-const DOCKER_API = "v1.41";
 // Opens and failed execs are written at syscall exit (paired with the enter
 // probe that remembers the arguments): both halves are required. The exit
 // tracepoints exist wherever the enter ones do (CONFIG_FTRACE_SYSCALLS).
@@ -28,10 +28,6 @@ function mounted(fstype: string, path: string): boolean {
   } catch {
     return false;
   }
-}
-
-async function docker(socket: string, path: string): Promise<Response> {
-  return fetch(`http://docker/${DOCKER_API}${path}`, { unix: socket, signal: AbortSignal.timeout(3000) } as RequestInit);
 }
 
 function sensorChecks(): Check[] {
@@ -73,18 +69,20 @@ export async function runChecks(opts: { image: string; socket: string }): Promis
     checks.push({ name: fs === "bpf" ? "bpffs" : "tracefs", ok, required: true, detail: ok ? `mounted at ${path}` : `not mounted at ${path}`, fix: ok ? undefined : `mount -t ${fs} ${fs} ${path}` });
   }
 
+  const docker = new Docker({ socket: opts.socket, timeoutMs: 3000 });
   let dockerOk = false;
   try {
-    const r = await docker(opts.socket, "/version");
-    const v = (await r.json()) as { Version?: string; ApiVersion?: string };
-    dockerOk = r.ok;
-    checks.push({ name: "docker", ok: r.ok, required: true, detail: r.ok ? `Engine ${v.Version} (API ${v.ApiVersion}) at ${opts.socket}` : `HTTP ${r.status}`, fix: r.ok ? undefined : "start dockerd (scripts/services)" });
+    const v = await docker.version();
+    dockerOk = true;
+    checks.push({ name: "docker", ok: true, required: true, detail: `Engine ${v.Version} (API ${v.ApiVersion}) at ${opts.socket}` });
   } catch (e) {
-    checks.push({ name: "docker", ok: false, required: true, detail: `${opts.socket}: ${(e as Error).message}`, fix: "start dockerd (scripts/services) or pass -docker-socket" });
+    const status = (e as { statusCode?: number }).statusCode;
+    checks.push(status
+      ? { name: "docker", ok: false, required: true, detail: `HTTP ${status}`, fix: "start dockerd (scripts/services)" }
+      : { name: "docker", ok: false, required: true, detail: (e as Error).message, fix: "start dockerd (scripts/services) or pass -docker-socket" });
   }
   if (dockerOk) {
-    const r = await docker(opts.socket, `/images/${encodeURIComponent(opts.image)}/json`).catch(() => undefined);
-    const ok = r?.status === 200;
+    const ok = !!(await docker.imageInspect(opts.image).catch(() => undefined));
     checks.push({ name: "sandbox image", ok, required: true, detail: ok ? opts.image : `${opts.image} not found`, fix: ok ? undefined : "fangs sandbox build-image" });
   } else {
     checks.push({ name: "sandbox image", ok: false, required: true, detail: "Docker unreachable", fix: "start dockerd first" });
@@ -103,7 +101,7 @@ export default command({
     ...JSON_ARG,
   },
   async run(ctx) {
-    const checks = await runChecks({ image: ctx.args.image || DEFAULT_IMAGE, socket: ctx.args["docker-socket"] || "/var/run/docker.sock" });
+    const checks = await runChecks({ image: ctx.args.image || DEFAULT_IMAGE, socket: ctx.args["docker-socket"] || DOCKER_SOCKET });
     const ok = checks.every((c) => c.ok || !c.required);
     if (ctx.args.json) printJson({ ok, checks });
     else {

@@ -1,8 +1,5 @@
-import { defineCommand } from "citty";
+import { group } from "../command.ts";
 
-export default defineCommand({
-  meta: { name: "sandbox", description: "the sandbox image" },
-  subCommands: {
-    "build-image": () => import("./build-image.ts").then((m) => m.default),
-  },
+export default group({ name: "sandbox", description: "the sandbox image" }, {
+  "build-image": () => import("./build-image.ts"),
 });

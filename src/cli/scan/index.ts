@@ -1,9 +1,5 @@
-import { defineCommand } from "citty";
+import { group } from "../command.ts";
 
-export default defineCommand({
-  meta: { name: "scan", description: "one-off scans through the orchestrator" },
-  subCommands: {
-    submit: () => import("./submit.ts").then((m) => m.default),
-    status: () => import("./status.ts").then((m) => m.default),
-  },
+export default group({ name: "scan", description: "one-off scans through the orchestrator" }, {
+  submit: () => import("./submit.ts"), status: () => import("./status.ts"),
 });

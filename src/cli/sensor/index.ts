@@ -1,9 +1,5 @@
-import { defineCommand } from "citty";
+import { group } from "../command.ts";
 
-export default defineCommand({
-  meta: { name: "sensor", description: "eBPF sensor diagnostics" },
-  subCommands: {
-    trace: () => import("./trace.ts").then((m) => m.default),
-    layout: () => import("./layout.ts").then((m) => m.default),
-  },
+export default group({ name: "sensor", description: "eBPF sensor diagnostics" }, {
+  trace: () => import("./trace.ts"), layout: () => import("./layout.ts"),
 });
