@@ -22,10 +22,7 @@ export function createApp(d: AppDeps): Hono<AppEnv> {
   app.use("*", async (c, next) => {
     const t = performance.now();
     await next();
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
-      d.reads.bump();
-      if (c.res.status < 400) d.storage.succeeded();
-    }
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.res.status < 400) d.storage.succeeded();
     // routePath is the matched pattern (/v1/runs/:id), so label cardinality stays bounded.
     d.metrics.httpDuration.observe({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) }, (performance.now() - t) / 1000);
   });
