@@ -13,6 +13,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import { uiHeaders, uiRoutes } from "./ui/index.tsx";
 import { notifierRoutes } from "./routes/notifiers.ts";
 import { releaseDiffRoutes } from "./routes/release_diff.ts";
+import { operatorRoutes } from "./routes/operator.ts";
 
 export function createApp(d: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -32,6 +33,7 @@ export function createApp(d: AppDeps): Hono<AppEnv> {
   app.get("/healthz", (c) => c.json({ ok: true, version: VERSION }));
   app.get("/metrics", async (c) => c.text(await d.metrics.registry.metrics(), 200, { "content-type": d.metrics.registry.contentType }));
   app.route("/", scanRoutes(d));
+  app.route("/", operatorRoutes(d));
   app.route("/", runnerRoutes(d));
   app.route("/", releaseDiffRoutes(d));
   app.route("/", readRoutes(d));

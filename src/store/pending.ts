@@ -39,7 +39,8 @@ function issuesOf(text: string | null): string[] {
 /** The short id the CLI prints in promote commands (git-style). */
 export const SHORT_ID = 12;
 
-export async function listPending(db: Db, opts: { package?: string; minSeverity?: string } = {}): Promise<PendingRow[]> {
+/** The queue, or (`runId`) the one row of a run, e.g. for the UI to re-render that row alone. */
+export async function listPending(db: Db, opts: { package?: string; minSeverity?: string; runId?: string } = {}): Promise<PendingRow[]> {
   let q = db
     .selectFrom("deviations")
     .innerJoin("runs", "runs.id", "deviations.run_id")
@@ -54,6 +55,7 @@ export async function listPending(db: Db, opts: { package?: string; minSeverity?
     .where("deviations.cleared", "=", 0)
     .groupBy(["deviations.run_id", "runs.package", "runs.version"]);
   if (opts.package) q = q.where("runs.package", "=", opts.package);
+  if (opts.runId) q = q.where("deviations.run_id", "=", opts.runId);
   if (opts.minSeverity !== undefined) {
     if (!(SEVERITIES as readonly string[]).includes(opts.minSeverity)) {
       throw new FangsError(`unknown severity ${JSON.stringify(opts.minSeverity)}`, { hint: `use one of ${SEVERITIES.join(", ")}` });
@@ -87,6 +89,7 @@ export async function listPending(db: Db, opts: { package?: string; minSeverity?
       not(exists(selectFrom("runs as later").select("later.id").whereRef("later.package", "=", "r.package").whereRef("later.version", "=", "r.version").whereRef("later.created_at", ">", "r.created_at").where("later.verdict", "is not", null).where("later.verdict", "!=", "incomplete"))),
     );
   if (opts.package) inc = inc.where("r.package", "=", opts.package);
+  if (opts.runId) inc = inc.where("r.id", "=", opts.runId);
   const floor = severityRank(INCOMPLETE_FLOOR);
   const min = opts.minSeverity === undefined ? -1 : severityRank(opts.minSeverity);
   for (const r of await inc.execute()) {

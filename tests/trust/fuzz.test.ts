@@ -15,7 +15,7 @@ import { Database } from "bun:sqlite";
 import * as v from "valibot";
 import { call, makePki, startServe, type Pki, type Serve } from "./lib.ts";
 import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID_HEADER } from "../../src/protocol/runner.ts";
-import { ScanRequest } from "../../src/orchestrator/routes/scans.ts";
+import { ScanRequest } from "../../src/protocol/operator.ts";
 import { InstallManifest } from "../../src/protocol/manifest.ts";
 import { writeFileSync } from "node:fs";
 import { createApp } from "../../src/orchestrator/app.ts";

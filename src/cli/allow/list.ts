@@ -3,7 +3,7 @@ import { command, JSON_ARG } from "../command.ts";
 import { cliActor } from "../../store/audit.ts";
 import { listAllow, syncConfigAllowlist } from "../../store/allowlist.ts";
 import { printJson, printTable } from "../output.ts";
-import { allowJson } from "./json.ts";
+import { allowJson } from "../../protocol/api.ts";
 
 export default command({
   meta: { name: "list", description: "all allowlist entries (config-managed ones have cfg… ids)" },

@@ -2,7 +2,7 @@ import { command, JSON_ARG, need } from "../command.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
 import { listDeviations } from "../../store/deviations.ts";
 import { printJson, printTable } from "../output.ts";
-import { deviationJson } from "../../orchestrator/json.ts";
+import { deviationJson } from "../../protocol/api.ts";
 
 export default command({
   meta: { name: "list", description: "a run's deviations, worst first" },

@@ -5,6 +5,6 @@ export default command({
   meta: { name: "disable", description: "stop firing a notifier without removing it (same as enable -enabled=false)" },
   args: { name: { type: "positional", description: "notifier name", required: true }, ...JSON_ARG },
   async run(ctx) {
-    await toggle(await ctx.store(), String(ctx.args.name), false, ctx.args.json);
+    await toggle(ctx, String(ctx.args.name), false, ctx.args.json);
   },
 });

@@ -10,6 +10,6 @@ export default command({
     ...JSON_ARG,
   },
   async run(ctx) {
-    await toggle(await ctx.store(), String(ctx.args.name), parseEnabled(ctx.args.enabled), ctx.args.json);
+    await toggle(ctx, String(ctx.args.name), parseEnabled(ctx.args.enabled), ctx.args.json);
   },
 });

@@ -3,10 +3,7 @@
 // stay, unless -reset starts from the defaults.
 import { command, JSON_ARG } from "../command.ts";
 import { cliActor } from "../../store/audit.ts";
-import { getPackage, setPackageSettings } from "../../store/packages.ts";
-import { NotFoundError } from "../../core/errors.ts";
-import { packageRegistry, parseSettings, PackageSettings } from "../../protocol/package_settings.ts";
-import * as v from "valibot";
+import { setPackage } from "../../service/packages.ts";
 import { printJson, safe } from "../output.ts";
 import { SETTINGS_ARGS, settingsCell, settingsFromFlags } from "./settings.ts";
 
@@ -20,13 +17,9 @@ export default command({
   },
   async run(ctx) {
     const name = String(ctx.args.name);
-    const given = settingsFromFlags(ctx.args);
-    const db = await ctx.store();
-    const p = await getPackage(db, name);
-    if (!p || p.watched !== 1) throw new NotFoundError(`watched package ${name}`, "fangs package watched");
-    const settings = v.parse(PackageSettings, { ...(ctx.args.reset ? {} : parseSettings(p.settings)), ...given });
-    await db.transaction().execute((tx) => setPackageSettings(tx, name, settings, cliActor()));
-    const registry = packageRegistry(String(ctx.config().registry), settings);
+    const req = { settings: settingsFromFlags(ctx.args), reset: ctx.args.reset === true };
+    const remote = ctx.remote();
+    const { registry, settings } = remote ? await remote.setPackage(name, req) : await setPackage(await ctx.store(), name, req, { actor: cliActor(), defaultRegistry: String(ctx.config().registry) });
     if (ctx.args.json) return printJson({ package: name, registry, settings });
     console.log(`${safe(name)}: ${safe(settingsCell(settings))} (polled on and installed from ${safe(registry)})`);
   },

@@ -5,7 +5,7 @@
 import { command, JSON_ARG } from "../command.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
 import { printJson, printTable, safe } from "../output.ts";
-import { loadRunDiff } from "../../orchestrator/run_diff.ts";
+import { loadRunDiff } from "../../service/run_diff.ts";
 
 const cap = (s: string | null | undefined, n = 100) => (s == null ? "-" : s.length > n ? s.slice(0, n - 1) + "…" : s);
 

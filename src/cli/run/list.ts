@@ -2,7 +2,7 @@ import { command, JSON_ARG } from "../command.ts";
 import { listRuns } from "../../store/runs.ts";
 import { assertKnownPackage } from "../../store/packages.ts";
 import { ago, printJson, printTable } from "../output.ts";
-import { runJson } from "../../orchestrator/json.ts";
+import { runJson } from "../../protocol/api.ts";
 import { exitLabel } from "../../protocol/sandbox.ts";
 import { intFlag } from "../flags.ts";
 

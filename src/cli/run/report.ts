@@ -9,7 +9,7 @@ import { findRunByPrefix } from "../../store/runs.ts";
 import { listDeviations } from "../../store/deviations.ts";
 import { getConfirmation } from "../../store/confirmations.ts";
 import { osvRecord } from "../../report/osv.ts";
-import { orchestratorUrl } from "../scan/client.ts";
+import { orchestratorUrl } from "../../client/orchestrator.ts";
 
 export default command({
   meta: { name: "report", description: "write the OSV record of a run confirmed malicious (fangs run confirm)" },

@@ -1,7 +1,7 @@
 import { command, JSON_ARG } from "../command.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
 import { printJson, safe } from "../output.ts";
-import { runJson } from "../../orchestrator/json.ts";
+import { runJson } from "../../protocol/api.ts";
 import { exitReason } from "../../protocol/sandbox.ts";
 import { rescanCommand } from "../../store/pending.ts";
 

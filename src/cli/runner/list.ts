@@ -2,7 +2,7 @@
 // each one holds, read from the database the orchestrator writes.
 import { command, JSON_ARG } from "../command.ts";
 import { listRunners } from "../../store/runners.ts";
-import { runnerJson } from "../../orchestrator/json.ts";
+import { runnerJson } from "../../protocol/api.ts";
 import { ago, printJson, printTable } from "../output.ts";
 
 export default command({

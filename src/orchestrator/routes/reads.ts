@@ -7,7 +7,7 @@ import { RUN_ID } from "../../protocol/runner.ts";
 import { EVENT_KINDS } from "../../events/types.ts";
 import { SEVERITIES } from "../../differ/severity.ts";
 import { NotFoundError } from "../../core/errors.ts";
-import { PACKAGE_NAME } from "./scans.ts";
+import { PACKAGE_NAME } from "../../protocol/operator.ts";
 import { getRun, listRuns } from "../../store/runs.ts";
 import { getEventRow, listEventRows } from "../../store/events.ts";
 import { getDeviationRow, listDeviations, recentDeviations } from "../../store/deviations.ts";
@@ -17,7 +17,7 @@ import { packageRegistry, parseSettings } from "../../protocol/package_settings.
 import { overviewNumbers } from "../../store/overview.ts";
 import { listRunners } from "../../store/runners.ts";
 import { listPending } from "../../store/pending.ts";
-import { runJson, runnerJson, deviationJson, packageJson, eventJson, times } from "../json.ts";
+import { runJson, runnerJson, deviationJson, packageJson, eventJson, times } from "../../protocol/api.ts";
 
 const intParam = (max: number) => v.pipe(v.string(), v.regex(/^\d{1,9}$/, "a whole number"), v.transform(Number), v.maxValue(max, `at most ${max}`));
 const RunsQuery = v.object({

@@ -1,8 +1,35 @@
-// The API's JSON shapes, in one place so the CLI, scripts and a later web UI
-// see the same stable snake_case keys. Every time is given twice: ISO-8601
-// (`x_at`) and Unix milliseconds (`x_at_ms`).
-import type { Run, Runner, Deviation, Package } from "../store/schema.ts";
-import { parseSettings } from "../protocol/package_settings.ts";
+// The API's JSON shapes, in one place so the orchestrator, the CLI (local or
+// remote), scripts and the UI see the same stable snake_case keys. Every time
+// is given twice: ISO-8601 (`x_at`) and Unix milliseconds (`x_at_ms`).
+// The rows are described by the fields the shapes read (protocol sits below
+// store/, whose table types satisfy them).
+import { parseSettings } from "./package_settings.ts";
+
+type Int = number | bigint;
+export interface RunRow {
+  id: string; package: string; version: string; status: string; verdict: string | null;
+  runner_target: string | null; runner_id: string | null; spec: string | null;
+  created_at: number; claimed_at: number | null; finished_at: number | null;
+  exit_code: number | null; failure_reason: string | null;
+  events_count: Int; events_dropped: Int; batch_send_errors: Int; is_baseline: Int;
+  deviation_count: Int; max_severity: string | null; timings: string | null;
+  evidence_issues: string | null; events_emitted: Int | null;
+  drops_ringbuf: Int; drops_read: Int; drops_decode: Int; drops_unrouted: Int; events_unacked: Int;
+}
+export interface RunnerRow {
+  id: string; hostname: string; cert_cn: string | null; version: string | null; probes: string | null;
+  registered_at: number; last_heartbeat_at: number; active_run_id: string | null;
+}
+export interface DeviationRow {
+  id: string; run_id: string; package: string; category: string; actor: string; value: string;
+  severity: string; severity_rank: Int; reason: string; evidence_seq: Int; detected_at: number;
+  cleared: Int; cleared_at: number | null; cleared_by: string | null;
+}
+export interface PackageRow {
+  name: string; watched: Int; last_seen_version: string | null; added_at: number;
+  last_polled_at: number | null; poll_error: string | null; settings: string | null;
+}
+export interface AllowRow { id: string; kind: string; value: string; package: string | null; note: string | null; source: string; created_at: number }
 
 export function times<K extends string>(key: K, ms: number | null | undefined): Record<K | `${K}_ms`, string | number | null> {
   return { [key]: ms ? new Date(ms).toISOString() : null, [`${key}_ms`]: ms ?? null } as Record<K | `${K}_ms`, string | number | null>;
@@ -21,7 +48,7 @@ export function runUrls(id: string) {
   return { api: `/v1/runs/${id}`, ui: `/ui/runs/${id}` };
 }
 
-export function runJson(r: Run) {
+export function runJson(r: RunRow) {
   return {
     id: r.id,
     package: r.package,
@@ -49,7 +76,7 @@ export function runJson(r: Run) {
 }
 
 /** Why the verdict is (or is not) "incomplete", with each kind of loss counted apart. */
-export function evidenceJson(r: Run) {
+export function evidenceJson(r: RunRow) {
   const issues = parse(r.evidence_issues);
   return {
     complete: r.verdict === null ? null : r.verdict !== "incomplete",
@@ -65,7 +92,7 @@ export function evidenceJson(r: Run) {
   };
 }
 
-export function runnerJson(r: Runner, staleAfterMs: number, now = Date.now()) {
+export function runnerJson(r: RunnerRow, staleAfterMs: number, now = Date.now()) {
   const age = now - r.last_heartbeat_at;
   return {
     id: r.id,
@@ -82,7 +109,7 @@ export function runnerJson(r: Runner, staleAfterMs: number, now = Date.now()) {
   };
 }
 
-export function deviationJson(d: Deviation) {
+export function deviationJson(d: DeviationRow) {
   return {
     id: d.id,
     run_id: d.run_id,
@@ -101,7 +128,7 @@ export function deviationJson(d: Deviation) {
   };
 }
 
-export function packageJson(p: Package) {
+export function packageJson(p: PackageRow) {
   return {
     name: p.name,
     watched: Boolean(p.watched),
@@ -116,3 +143,14 @@ export function packageJson(p: Package) {
 export function eventJson(e: { seq: number; kind: string; ts_ns: number; pid: number; comm: string; body: string; pinned: number; received_at: number }) {
   return { seq: Number(e.seq), kind: e.kind, ts_ns: Number(e.ts_ns), pid: e.pid, comm: e.comm, pinned: Boolean(e.pinned), ...times("received_at", e.received_at), event: parse(e.body) };
 }
+
+/** An allowlist entry (fangs allow add/remove/list, POST /v1/allowlist). */
+export function allowJson(e: AllowRow) {
+  return { id: e.id, kind: e.kind, value: e.value, package: e.package, note: e.note, source: e.source, created_at: e.created_at ? new Date(e.created_at).toISOString() : null };
+}
+
+export type RunJson = ReturnType<typeof runJson>;
+export type RunnerJson = ReturnType<typeof runnerJson>;
+export type DeviationJson = ReturnType<typeof deviationJson>;
+export type PackageJson = ReturnType<typeof packageJson>;
+export type AllowJson = ReturnType<typeof allowJson>;

@@ -1,5 +1,11 @@
-// The runner's side of src/protocol/runner.ts: one method per endpoint, every
-// response validated with the same valibot schemas the orchestrator uses.
+// The one typed client of the orchestrator's HTTP API, for the runner (its
+// side of src/protocol/runner.ts, every response validated with the schemas
+// the orchestrator uses) and for the CLI (scan submit/status, and every
+// operator command given -orchestrator URL: the shapes of protocol/api.ts and
+// protocol/operator.ts). One request path: base URL, bearer token, optional
+// mTLS, timeouts, and errors as the caller reads them: a runner gets an
+// OrchestratorError saying whether a retry could help; an operator gets the
+// orchestrator's own one-line message and hint, as the local command prints it.
 import * as v from "valibot";
 import { readFileSync } from "node:fs";
 import { FangsError, oneLine } from "../core/errors.ts";
@@ -7,11 +13,26 @@ import {
   BatchAck, ClaimResponse, RegisterResponse, RUNNER_ID_HEADER,
   type EventBatch, type FinishRequest, type ProbeStatus,
 } from "../protocol/runner.ts";
+import type { AllowJson, PackageJson, RunJson, RunnerJson } from "../protocol/api.ts";
+import type {
+  AllowAddRequest, AllowResult, NotifierAddRequest, NotifierJson, NotifierToggleResult, PackageAddRequest, PackageAddResult,
+  PackageRemoveResult, PackageSetRequest, PackageSetResult, PromoteResult, ScanRequest, ScanResult,
+} from "../protocol/operator.ts";
+
+export const DEFAULT_ORCHESTRATOR = "http://127.0.0.1:8443";
+
+/** The -orchestrator flag (or env FANGS_ORCHESTRATOR, or the default) as a base URL. */
+export function orchestratorUrl(flag: unknown): string {
+  const raw = String(flag ?? process.env.FANGS_ORCHESTRATOR ?? DEFAULT_ORCHESTRATOR).replace(/\/+$/, "");
+  if (!/^https?:\/\/[^/]+$/.test(raw)) throw new FangsError(`invalid -orchestrator ${JSON.stringify(raw)}`, { hint: "give the base URL, e.g. http://127.0.0.1:8443" });
+  return raw;
+}
 
 export interface ClientTls { cert?: string; key?: string; ca?: string }
 export interface ClientOptions {
   baseUrl: string;
-  runnerId: string;
+  /** A runner's id (sent as its header); absent for an operator. */
+  runnerId?: string;
   token?: string;
   /** PEM file paths (client certificate for mTLS, CA that signed the server). */
   tls?: ClientTls;
@@ -44,10 +65,11 @@ export class OrchestratorClient {
     }
   }
 
-  get runnerId(): string { return this.o.runnerId; }
+  get runnerId(): string { return this.o.runnerId ?? ""; }
   set runnerId(id: string) { this.o.runnerId = id; }
 
   private async call(op: string, method: string, path: string, body?: unknown, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Response> {
+    if (this.o.runnerId === undefined) return this.operatorCall(method, path, body);
     const headers: Record<string, string> = { [RUNNER_ID_HEADER]: this.o.runnerId, accept: "application/json" };
     if (this.o.token) headers.authorization = `Bearer ${this.o.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
@@ -69,6 +91,63 @@ export class OrchestratorClient {
     }
     return res;
   }
+
+  /** An operator's request: the orchestrator's error and hint come back as they were said. */
+  private async operatorCall(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.o.token) headers.authorization = `Bearer ${this.o.token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000), tls: this.tls } as RequestInit);
+    } catch (e) {
+      throw new FangsError(`orchestrator ${this.base} unreachable: ${oneLine(e)}`, { hint: "start it with fangs serve, or pass -orchestrator URL" });
+    }
+    if (res.ok) return res;
+    const j = (await res.json().catch(() => undefined)) as { error?: unknown; hint?: unknown } | undefined;
+    if (typeof j?.error !== "string") throw new FangsError(`orchestrator ${this.base} answered ${res.status} with a non-JSON body`, { status: res.status });
+    const hint = res.status === 401 ? "give the operator token: -operator-token TOKEN or env FANGS_OPERATOR_TOKEN" : typeof j.hint === "string" ? j.hint : undefined;
+    throw new FangsError(oneLine(j.error).slice(0, 500), { status: res.status, hint });
+  }
+
+  /** An operator's call answering JSON (the API's shapes, protocol/api.ts and protocol/operator.ts). */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.operatorCall(method, path, body);
+    try {
+      return (await res.json()) as T;
+    } catch {
+      throw new FangsError(`orchestrator ${this.base} answered ${res.status} with a non-JSON body`);
+    }
+  }
+
+  // The operator's API, one method per endpoint (src/orchestrator/API.md).
+  submitScan(b: ScanRequest): Promise<ScanResult> { return this.request("POST", "/v1/scans", b); }
+  async getRun(id: string): Promise<RunJson> { return (await this.request<{ run: RunJson }>("GET", `/v1/runs/${encodeURIComponent(id)}`)).run; }
+  async listRuns(q: { package?: string; limit?: number } = {}): Promise<RunJson[]> {
+    const qs = new URLSearchParams(Object.entries(q).filter(([, x]) => x !== undefined).map(([k, x]) => [k, String(x)] as [string, string]));
+    return (await this.request<{ runs: RunJson[] }>("GET", `/v1/runs${qs.size ? `?${qs}` : ""}`)).runs;
+  }
+  startControl(runId: string): Promise<{ run_id: string; urls: { api: string; ui: string } } & Record<string, unknown>> { return this.request("POST", `/v1/runs/${encodeURIComponent(runId)}/control`); }
+  async listRunners(): Promise<RunnerJson[]> { return (await this.request<{ runners: RunnerJson[] }>("GET", "/v1/runners")).runners; }
+  /** A package the orchestrator knows, with the registry it polls; undefined when it does not know it. */
+  async getPackage(name: string): Promise<(PackageJson & { registry: string }) | undefined> {
+    try {
+      return (await this.request<{ package: PackageJson & { registry: string } }>("GET", `/v1/packages/${encodeURIComponent(name)}`)).package;
+    } catch (e) {
+      if ((e as FangsError).status === 404) return undefined;
+      throw e;
+    }
+  }
+  watchPackage(b: PackageAddRequest): Promise<PackageAddResult> { return this.request("POST", "/v1/packages", b); }
+  setPackage(name: string, b: PackageSetRequest): Promise<PackageSetResult> { return this.request("PATCH", `/v1/packages/${encodeURIComponent(name)}`, b); }
+  unwatchPackage(name: string): Promise<PackageRemoveResult> { return this.request("DELETE", `/v1/packages/${encodeURIComponent(name)}`); }
+  async listAllow(): Promise<AllowJson[]> { return (await this.request<{ entries: AllowJson[] }>("GET", "/v1/allowlist")).entries; }
+  allowAdd(b: AllowAddRequest): Promise<AllowResult> { return this.request("POST", "/v1/allowlist", b); }
+  allowRemove(id: string): Promise<AllowResult> { return this.request("DELETE", `/v1/allowlist/${encodeURIComponent(id)}`); }
+  promote(run: string): Promise<PromoteResult> { return this.request("POST", `/v1/runs/${encodeURIComponent(run)}/promote`); }
+  notifierAdd(b: NotifierAddRequest): Promise<NotifierJson> { return this.request("POST", "/v1/notifiers", b); }
+  notifierRemove(name: string): Promise<NotifierJson> { return this.request("DELETE", `/v1/notifiers/${encodeURIComponent(name)}`); }
+  notifierSetEnabled(name: string, enabled: boolean): Promise<NotifierToggleResult> { return this.request("PATCH", `/v1/notifiers/${encodeURIComponent(name)}`, { enabled }); }
 
   private async json<T>(op: string, schema: v.GenericSchema<unknown, T>, res: Response): Promise<T> {
     const body = await res.json().catch(() => undefined);
