@@ -141,7 +141,7 @@ export class OrchestratorClient {
   watchPackage(b: PackageAddRequest): Promise<PackageAddResult> { return this.request("POST", "/v1/packages", b); }
   setPackage(name: string, b: PackageSetRequest): Promise<PackageSetResult> { return this.request("PATCH", `/v1/packages/${encodeURIComponent(name)}`, b); }
   unwatchPackage(name: string): Promise<PackageRemoveResult> { return this.request("DELETE", `/v1/packages/${encodeURIComponent(name)}`); }
-  async listAllow(): Promise<AllowJson[]> { return (await this.request<{ entries: AllowJson[] }>("GET", "/v1/allowlist")).entries; }
+  async listAllow(pkg?: string): Promise<AllowJson[]> { return (await this.request<{ entries: AllowJson[] }>("GET", `/v1/allowlist${pkg ? `?package=${encodeURIComponent(pkg)}` : ""}`)).entries; }
   allowAdd(b: AllowAddRequest): Promise<AllowResult> { return this.request("POST", "/v1/allowlist", b); }
   allowRemove(id: string): Promise<AllowResult> { return this.request("DELETE", `/v1/allowlist/${encodeURIComponent(id)}`); }
   promote(run: string): Promise<PromoteResult> { return this.request("POST", `/v1/runs/${encodeURIComponent(run)}/promote`); }

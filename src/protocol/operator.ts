@@ -46,6 +46,8 @@ export const AllowAddRequest = v.strictObject({
   value: SHORT(1024),
   package: v.optional(v.nullable(PACKAGE_NAME)),
   note: v.optional(v.nullable(SHORT(500))),
+  /** Which tool the operator used (the audit actor says who): the CLI in remote mode says "cli". */
+  source: v.optional(v.picklist(["cli", "api"], "source: cli or api")),
 });
 export type AllowAddRequest = v.InferInput<typeof AllowAddRequest>;
 

@@ -18,7 +18,7 @@ export default command({
     const value = need(ctx.args.value, "value", `fangs allow add -kind ${kind} -value …`);
     const req = { kind, value, package: ctx.args.package, note: ctx.args.note };
     const remote = ctx.remote();
-    const e = remote ? await remote.allowAdd(req) : await allowAdd(await ctx.store(), req, { actor: cliActor(), source: "cli" });
+    const e = remote ? await remote.allowAdd({ ...req, source: "cli" }) : await allowAdd(await ctx.store(), req, { actor: cliActor(), source: "cli" });
     if (ctx.args.json) printJson(e);
     else {
       console.log(`added allowlist entry ${e.id}: ${e.kind} ${safe(e.value)}${e.package ? ` for ${safe(e.package)}` : " (global)"}`);

@@ -29,8 +29,11 @@ export function operatorRoutes(d: AppDeps) {
   app.patch("/v1/packages/:name{.+}", valid("param", PkgParam), valid("json", PackageSetRequest), async (c) => c.json(await setPackage(d.db, c.req.valid("param").name, c.req.valid("json"), who)));
   app.delete("/v1/packages/:name{.+}", valid("param", PkgParam), async (c) => c.json(await unwatchPackage(d.db, c.req.valid("param").name, API_ACTOR)));
 
-  app.get("/v1/allowlist", async (c) => c.json({ entries: (await listAllow(d.db)).map(allowJson) }));
-  app.post("/v1/allowlist", valid("json", AllowAddRequest), async (c) => c.json(await allowAdd(d.db, c.req.valid("json"), { actor: API_ACTOR, source: "api" }), 201));
+  app.get("/v1/allowlist", valid("query", v.strictObject({ package: v.optional(PACKAGE_NAME) })), async (c) => c.json({ entries: (await listAllow(d.db, { package: c.req.valid("query").package })).map(allowJson) }));
+  app.post("/v1/allowlist", valid("json", AllowAddRequest), async (c) => {
+    const b = c.req.valid("json");
+    return c.json(await allowAdd(d.db, b, { actor: API_ACTOR, source: b.source ?? "api" }), 201);
+  });
   app.delete("/v1/allowlist/:id", valid("param", IdParam), async (c) => c.json(await allowRemove(d.db, c.req.valid("param").id, API_ACTOR)));
 
   app.post("/v1/runs/:id/promote", valid("param", IdParam), async (c) => c.json(await promote(d.db, c.req.valid("param").id, { actor: API_ACTOR, configAllow: d.cfg.allowlist })));
