@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { command, JSON_ARG, type Ctx } from "../command.ts";
 import { cliActor } from "../../store/audit.ts";
 import { listAllow, syncConfigAllowlist } from "../../store/allowlist.ts";
-import { printJson, printTable } from "../output.ts";
+import { printListing } from "../output.ts";
 import { allowJson } from "../../protocol/api.ts";
 
 export default command({
@@ -11,11 +11,11 @@ export default command({
   async run(ctx) {
     const remote = ctx.remote();
     const rows = remote ? await remote.listAllow(ctx.args.package) : await listLocal(ctx);
-    if (ctx.args.json) {
-      printJson(rows);
-      return;
-    }
-    printTable(["ID", "KIND", "VALUE", "PACKAGE", "SOURCE", "NOTE"], rows.map((e) => [e.id.slice(0, 12), e.kind, e.value, e.package ?? "(global)", e.source, e.note ?? ""]), "(no allowlist entries; the built-in CDN list still applies)");
+    printListing(ctx.args.json, rows, {
+      head: ["ID", "KIND", "VALUE", "PACKAGE", "SOURCE", "NOTE"],
+      cells: (e) => [e.id.slice(0, 12), e.kind, e.value, e.package ?? "(global)", e.source, e.note ?? ""],
+      empty: "(no allowlist entries; the built-in CDN list still applies)",
+    });
   },
 });
 

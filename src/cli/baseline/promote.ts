@@ -1,11 +1,12 @@
 import { command, JSON_ARG } from "../command.ts";
+import { RUN_ARG } from "../args.ts";
 import { cliActor } from "../../store/audit.ts";
 import { promote } from "../../service/baseline.ts";
 import { printJson, safe } from "../output.ts";
 
 export default command({
   meta: { name: "promote", description: "merge a run's fingerprints (allowlists applied) into its baseline and clear its deviations" },
-  args: { run: { type: "positional", description: "run id or unique prefix", required: true }, ...JSON_ARG },
+  args: { ...RUN_ARG, ...JSON_ARG },
   async run(ctx) {
     const remote = ctx.remote();
     const r = remote ? await remote.promote(String(ctx.args.run)) : await promote(await ctx.store(), String(ctx.args.run), { actor: cliActor(), configAllow: ctx.config().allowlist });

@@ -3,7 +3,7 @@
 import { command, JSON_ARG } from "../command.ts";
 import { listRunners } from "../../store/runners.ts";
 import { runnerJson } from "../../protocol/api.ts";
-import { ago, printJson, printTable } from "../output.ts";
+import { ago, printListing } from "../output.ts";
 
 export default command({
   meta: { name: "list", description: "registered runners, heartbeat age and active run" },
@@ -11,11 +11,10 @@ export default command({
   async run(ctx) {
     const staleMs = ctx.config()["runner-stale-after"] * 1000;
     const rows = (await listRunners(await ctx.store())).map((r) => runnerJson(r, staleMs));
-    if (ctx.args.json) return printJson(rows); // a bare array, like every other listing
-    printTable(
-      ["ID", "HOSTNAME", "VERSION", "HEARTBEAT", "STATE", "ACTIVE RUN"],
-      rows.map((r) => [r.id, r.hostname, r.version ?? "-", ago(r.last_heartbeat_at_ms as number), r.alive ? "alive" : "stale", r.active_run_id ?? "-"]),
-      "(no runners registered: start one with fangs runner)",
-    );
+    printListing(ctx.args.json, rows, {
+      head: ["ID", "HOSTNAME", "VERSION", "HEARTBEAT", "STATE", "ACTIVE RUN"],
+      cells: (r) => [r.id, r.hostname, r.version ?? "-", ago(r.last_heartbeat_at_ms as number), r.alive ? "alive" : "stale", r.active_run_id ?? "-"],
+      empty: "(no runners registered: start one with fangs runner)",
+    });
   },
 });
