@@ -16,7 +16,7 @@ import {
 import type { AllowJson, PackageJson, RunJson, RunnerJson } from "../protocol/api.ts";
 import type {
   AllowAddRequest, AllowResult, NotifierAddRequest, NotifierJson, NotifierToggleResult, PackageAddRequest, PackageAddResult,
-  PackageRemoveResult, PackageSetRequest, PackageSetResult, PromoteResult, ScanRequest, ScanResult,
+  PackageRemoveResult, PackageSetRequest, PackageSetResult, PromoteResult, ScanRequest, ScanResult, OperatorApi,
 } from "../protocol/operator.ts";
 
 export const DEFAULT_ORCHESTRATOR = "http://127.0.0.1:8443";
@@ -50,7 +50,7 @@ export class OrchestratorError extends FangsError {
   }
 }
 
-export class OrchestratorClient {
+export class OrchestratorClient implements OperatorApi {
   private readonly tls?: { cert?: string; key?: string; ca?: string };
   readonly base: string;
   constructor(private readonly o: ClientOptions) {

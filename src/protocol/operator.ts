@@ -73,3 +73,21 @@ export interface PromoteResult { run_id: string; package: string; version: strin
 export interface NotifierJson { id: string; name: string; template: string; url: string; secret_env: string | null; min_severity: string | null; header_names: string[]; enabled: boolean; created_at: string; created_at_ms: number }
 export interface NotifierToggleResult { notifier: NotifierJson; changed: boolean }
 export interface ScanResult { run_id: string; status: string; queued: true; runners_alive: number; warning: string | null; urls: { api: string; ui: string }; run: RunJson }
+
+/**
+ * The operator's changes, one method each: implemented once over the database
+ * (src/service/operator.ts, binding who acts) and once over HTTP
+ * (src/client/orchestrator.ts), so the CLI runs the same code either way and
+ * the compiler keeps the two in step.
+ */
+export interface OperatorApi {
+  watchPackage(b: PackageAddRequest): Promise<PackageAddResult>;
+  setPackage(name: string, b: PackageSetRequest): Promise<PackageSetResult>;
+  unwatchPackage(name: string): Promise<PackageRemoveResult>;
+  allowAdd(b: AllowAddRequest): Promise<AllowResult>;
+  allowRemove(idOrPrefix: string): Promise<AllowResult>;
+  promote(runIdOrPrefix: string): Promise<PromoteResult>;
+  notifierAdd(b: NotifierAddRequest): Promise<NotifierJson>;
+  notifierRemove(name: string): Promise<NotifierJson>;
+  notifierSetEnabled(name: string, enabled: boolean): Promise<NotifierToggleResult>;
+}

@@ -1,6 +1,5 @@
 import { command, JSON_ARG, need } from "../command.ts";
-import { cliActor } from "../../store/audit.ts";
-import { allowAdd } from "../../service/allow.ts";
+import { operator } from "../operator.ts";
 import { printJson, safe } from "../output.ts";
 import { ALLOW_EXAMPLES } from "../../differ/allow.ts";
 
@@ -16,9 +15,7 @@ export default command({
   async run(ctx) {
     const kind = need(ctx.args.kind, "kind", "fangs allow add -kind cidr -value 10.0.0.0/8 -note internal");
     const value = need(ctx.args.value, "value", `fangs allow add -kind ${kind} -value …`);
-    const req = { kind, value, package: ctx.args.package, note: ctx.args.note };
-    const remote = ctx.remote();
-    const e = remote ? await remote.allowAdd({ ...req, source: "cli" }) : await allowAdd(await ctx.store(), req, { actor: cliActor(), source: "cli" });
+    const e = await (await operator(ctx)).allowAdd({ kind, value, package: ctx.args.package, note: ctx.args.note, source: "cli" });
     if (ctx.args.json) printJson(e);
     else {
       console.log(`added allowlist entry ${e.id}: ${e.kind} ${safe(e.value)}${e.package ? ` for ${safe(e.package)}` : " (global)"}`);

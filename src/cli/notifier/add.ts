@@ -1,6 +1,5 @@
 import { command, JSON_ARG, need } from "../command.ts";
-import { cliActor } from "../../store/audit.ts";
-import { notifierAdd } from "../../service/notifiers.ts";
+import { operator } from "../operator.ts";
 import { printJson, safe } from "../output.ts";
 import { parseEnabled } from "./flags.ts";
 
@@ -27,8 +26,7 @@ export default command({
       headers: ctx.args.headers,
       enabled: parseEnabled(ctx.args.enabled),
     };
-    const remote = ctx.remote();
-    const p = remote ? await remote.notifierAdd(req) : await notifierAdd(await ctx.store(), req, cliActor());
+    const p = await (await operator(ctx)).notifierAdd(req);
     if (ctx.args.json) return printJson(p);
     console.log(`added notifier ${safe(p.name)} (${p.template} → ${safe(p.url)})${p.enabled ? "" : ", disabled"}${p.min_severity ? `, min severity ${p.min_severity}` : ""}${p.secret_env ? `, signed with $${p.secret_env}` : ""}`);
     console.log(`check it with: fangs notifier test ${safe(p.name)}`);

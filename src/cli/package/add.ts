@@ -4,9 +4,8 @@
 // with those settings).
 import { command, JSON_ARG } from "../command.ts";
 import { FangsError } from "../../core/errors.ts";
-import { cliActor } from "../../store/audit.ts";
 import { packageNameError } from "../../protocol/npm_names.ts";
-import { watchPackage } from "../../service/packages.ts";
+import { operator } from "../operator.ts";
 import { printJson, safe } from "../output.ts";
 import { SETTINGS_ARGS, settingsCell, settingsFromFlags } from "./settings.ts";
 
@@ -25,8 +24,7 @@ export default command({
     const nameErr = packageNameError(name);
     if (nameErr) throw new FangsError(nameErr, { hint: "fangs package add lodash" });
     const req = { name, version: ctx.args.version ?? null, settings: settingsFromFlags(ctx.args), skip_registry_validate: ctx.args["skip-registry-validate"] === true, skip_initial_scan: ctx.args["skip-initial-scan"] === true };
-    const remote = ctx.remote();
-    const r = remote ? await remote.watchPackage(req) : await watchPackage(await ctx.store(), req, { actor: cliActor(), defaultRegistry: String(ctx.config().registry) });
+    const r = await (await operator(ctx)).watchPackage(req);
     const { settings, registry } = r;
     if (ctx.args.json) {
       printJson({ package: name, last_seen_version: r.last_seen_version, settings, registry, kickoff_run_id: r.kickoff_run_id, kickoff_version: r.kickoff_version });

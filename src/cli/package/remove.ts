@@ -1,14 +1,12 @@
 import { command, JSON_ARG } from "../command.ts";
-import { cliActor } from "../../store/audit.ts";
-import { unwatchPackage } from "../../service/packages.ts";
+import { operator } from "../operator.ts";
 import { printJson, safe } from "../output.ts";
 
 export default command({
   meta: { name: "remove", description: "stop watching a package (its runs and baseline stay)" },
   args: { name: { type: "positional", description: "package name", required: true }, ...JSON_ARG },
   async run(ctx) {
-    const remote = ctx.remote();
-    const p = remote ? await remote.unwatchPackage(String(ctx.args.name)) : await unwatchPackage(await ctx.store(), String(ctx.args.name), cliActor());
+    const p = await (await operator(ctx)).unwatchPackage(String(ctx.args.name));
     if (ctx.args.json) printJson(p);
     else console.log(`stopped watching ${safe(p.package)}`);
   },

@@ -2,8 +2,7 @@
 // package's scan settings. Flags given replace those settings; the others
 // stay, unless -reset starts from the defaults.
 import { command, JSON_ARG } from "../command.ts";
-import { cliActor } from "../../store/audit.ts";
-import { setPackage } from "../../service/packages.ts";
+import { operator } from "../operator.ts";
 import { printJson, safe } from "../output.ts";
 import { SETTINGS_ARGS, settingsCell, settingsFromFlags } from "./settings.ts";
 
@@ -17,9 +16,7 @@ export default command({
   },
   async run(ctx) {
     const name = String(ctx.args.name);
-    const req = { settings: settingsFromFlags(ctx.args), reset: ctx.args.reset === true };
-    const remote = ctx.remote();
-    const { registry, settings } = remote ? await remote.setPackage(name, req) : await setPackage(await ctx.store(), name, req, { actor: cliActor(), defaultRegistry: String(ctx.config().registry) });
+    const { registry, settings } = await (await operator(ctx)).setPackage(name, { settings: settingsFromFlags(ctx.args), reset: ctx.args.reset === true });
     if (ctx.args.json) return printJson({ package: name, registry, settings });
     console.log(`${safe(name)}: ${safe(settingsCell(settings))} (polled on and installed from ${safe(registry)})`);
   },
