@@ -128,7 +128,7 @@ test("the lower layers import nothing from above them", () => {
 const MUTATIONS = [
   "addPackage", "removePackage", "setPackageSettings", "putSource", "dropSource",
   "addAllow", "removeAllow", "addNotifier", "removeNotifier", "setNotifierEnabled",
-  "enqueueScan", "promoteRun", "persistPromotion",
+  "enqueueScan", "putControl", "promoteRun", "persistPromotion",
 ];
 
 test("the surfaces mutate only through src/service/; the CLI does not import the orchestrator", () => {
