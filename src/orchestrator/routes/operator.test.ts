@@ -117,3 +117,11 @@ describe("operator endpoints", () => {
     }
   }
 });
+
+test("a package watched through the API wakes a waiting claim for its kickoff scan", async () => {
+  const woken = t.d.dispatch.wait(3_000).then(() => Date.now());
+  const t0 = Date.now();
+  const res = await req("POST", "/v1/packages", { name: "wake-pkg", version: "1.0.0", skip_registry_validate: true });
+  expect(res.status).toBe(201);
+  expect((await woken) - t0).toBeLessThan(2_000);
+});

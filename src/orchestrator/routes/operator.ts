@@ -22,7 +22,11 @@ export function operatorRoutes(d: AppDeps) {
   const app = new Hono<AppEnv>();
   const api = localOperator(d.db, { actor: API_ACTOR, source: "api", defaultRegistry: d.cfg.registry, configAllow: d.cfg.allowlist });
 
-  app.post("/v1/packages", valid("json", PackageAddRequest), async (c) => c.json(await api.watchPackage(c.req.valid("json")), 201));
+  app.post("/v1/packages", valid("json", PackageAddRequest), async (c) => {
+    const r = await api.watchPackage(c.req.valid("json"));
+    if (r.kickoff_run_id) d.dispatch.wake(); // a waiting runner claims the kickoff scan now
+    return c.json(r, 201);
+  });
   app.patch("/v1/packages/:name{.+}", valid("param", PkgParam), valid("json", PackageSetRequest), async (c) => c.json(await api.setPackage(c.req.valid("param").name, c.req.valid("json"))));
   app.delete("/v1/packages/:name{.+}", valid("param", PkgParam), async (c) => c.json(await api.unwatchPackage(c.req.valid("param").name)));
 
