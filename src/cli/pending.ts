@@ -2,7 +2,9 @@
 // incomplete evidence, each with the literal promote (or re-scan) command to copy.
 import { command, JSON_ARG } from "./command.ts";
 import { PACKAGE_FILTER } from "./args.ts";
-import { listPending } from "../store/pending.ts";
+import { assertSeverity, listPending, type PendingRow } from "../store/pending.ts";
+import type { Store } from "../store/index.ts";
+import type { OrchestratorClient } from "../client/orchestrator.ts";
 import { assertKnownPackage } from "../store/packages.ts";
 import { ago, iso, printListing, safe } from "./output.ts";
 
@@ -14,9 +16,8 @@ export default command({
     ...JSON_ARG,
   },
   async run(ctx) {
-    const db = await ctx.store();
-    if (ctx.args.package !== undefined) await assertKnownPackage(db, ctx.args.package);
-    const rows = await listPending(db, { package: ctx.args.package, minSeverity: ctx.args["min-severity"] });
+    const remote = ctx.remote();
+    const rows = remote ? await viaApi(remote, ctx.args) : await fromDb(await ctx.store(), ctx.args);
     printListing(ctx.args.json, rows, {
       json: (r) => ({ ...r, last_detected_at: iso(r.last_detected_at) }),
       head: ["RUN", "PACKAGE", "VERSION", "DEVIATIONS", "MAX SEVERITY", "LAST DETECTED", "PROMOTE WITH"],
@@ -31,3 +32,16 @@ export default command({
     }
   },
 });
+
+type Filter = { package?: string; "min-severity"?: string };
+
+async function fromDb(db: Store, a: Filter): Promise<PendingRow[]> {
+  if (a.package !== undefined) await assertKnownPackage(db, a.package);
+  return listPending(db, { package: a.package, minSeverity: a["min-severity"] });
+}
+
+async function viaApi(api: OrchestratorClient, a: Filter): Promise<PendingRow[]> {
+  if (a["min-severity"] !== undefined) assertSeverity(a["min-severity"]);
+  const rows = await api.listPending({ package: a.package, min_severity: a["min-severity"] });
+  return rows.map(({ last_detected_at_ms, ...r }) => ({ ...r, last_detected_at: last_detected_at_ms }));
+}

@@ -13,7 +13,7 @@ import {
   BatchAck, ClaimResponse, RegisterResponse, RUNNER_ID_HEADER,
   type EventBatch, type FinishRequest, type ProbeStatus,
 } from "../protocol/runner.ts";
-import type { AllowJson, PackageJson, RunJson, RunnerJson } from "../protocol/api.ts";
+import type { AllowJson, PackageJson, PendingRow, RunJson, RunnerJson } from "../protocol/api.ts";
 import type {
   AllowAddRequest, AllowResult, NotifierAddRequest, NotifierJson, NotifierToggleResult, PackageAddRequest, PackageAddResult,
   PackageRemoveResult, PackageSetRequest, PackageSetResult, PromoteResult, ScanRequest, ScanResult, OperatorApi,
@@ -128,6 +128,10 @@ export class OrchestratorClient implements OperatorApi {
     return (await this.request<{ runs: RunJson[] }>("GET", `/v1/runs${qs.size ? `?${qs}` : ""}`)).runs;
   }
   startControl(runId: string): Promise<{ run_id: string; urls: { api: string; ui: string } } & Record<string, unknown>> { return this.request("POST", `/v1/runs/${encodeURIComponent(runId)}/control`); }
+  async listPending(q: { package?: string; min_severity?: string } = {}): Promise<Array<PendingRow & { last_detected_at: string; last_detected_at_ms: number }>> {
+    const qs = new URLSearchParams(Object.entries(q).filter(([, x]) => x !== undefined) as Array<[string, string]>);
+    return (await this.request<{ pending: Array<PendingRow & { last_detected_at: string; last_detected_at_ms: number }> }>("GET", `/v1/pending${qs.size ? `?${qs}` : ""}`)).pending;
+  }
   async listRunners(): Promise<RunnerJson[]> { return (await this.request<{ runners: RunnerJson[] }>("GET", "/v1/runners")).runners; }
   /** A package the orchestrator knows, with the registry it polls; undefined when it does not know it. */
   async getPackage(name: string): Promise<(PackageJson & { registry: string }) | undefined> {

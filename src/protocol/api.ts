@@ -154,3 +154,18 @@ export type RunnerJson = ReturnType<typeof runnerJson>;
 export type DeviationJson = ReturnType<typeof deviationJson>;
 export type PackageJson = ReturnType<typeof packageJson>;
 export type AllowJson = ReturnType<typeof allowJson>;
+
+/** One row of the triage queue (store/pending.ts; GET /v1/pending gives last_detected_at as ISO and _ms). */
+export interface PendingRow {
+  run_id: string;
+  package: string;
+  version: string;
+  deviation_count: number;
+  max_severity: string;
+  last_detected_at: number;
+  promote_command: string;
+  /** The run's evidence is incomplete (verdict "incomplete"): why, and how to scan the release again. */
+  incomplete: boolean;
+  issues: string[];
+  rescan_command: string | null;
+}

@@ -3,22 +3,11 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB } from "./schema.ts";
 import { SEVERITIES, severityRank } from "../differ/severity.ts";
 import { FangsError } from "../core/errors.ts";
+import type { PendingRow } from "../protocol/api.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export interface PendingRow {
-  run_id: string;
-  package: string;
-  version: string;
-  deviation_count: number;
-  max_severity: string;
-  last_detected_at: number;
-  promote_command: string;
-  /** The run's evidence is incomplete (verdict "incomplete"): why, and how to scan the release again. */
-  incomplete: boolean;
-  issues: string[];
-  rescan_command: string | null;
-}
+export type { PendingRow };
 
 /** An incomplete run with no open deviation still waits here, at least this bad. */
 const INCOMPLETE_FLOOR = "medium";
@@ -34,6 +23,11 @@ function issuesOf(text: string | null): string[] {
   } catch {
     return [];
   }
+}
+
+/** The queue's severity filter, checked the same way wherever it is given. */
+export function assertSeverity(s: string): void {
+  if (!(SEVERITIES as readonly string[]).includes(s)) throw new FangsError(`unknown severity ${JSON.stringify(s)}`, { hint: `use one of ${SEVERITIES.join(", ")}` });
 }
 
 /** The short id the CLI prints in promote commands (git-style). */
@@ -57,9 +51,7 @@ export async function listPending(db: Db, opts: { package?: string; minSeverity?
   if (opts.package) q = q.where("runs.package", "=", opts.package);
   if (opts.runId) q = q.where("deviations.run_id", "=", opts.runId);
   if (opts.minSeverity !== undefined) {
-    if (!(SEVERITIES as readonly string[]).includes(opts.minSeverity)) {
-      throw new FangsError(`unknown severity ${JSON.stringify(opts.minSeverity)}`, { hint: `use one of ${SEVERITIES.join(", ")}` });
-    }
+    assertSeverity(opts.minSeverity);
     q = q.having((eb) => eb.fn.max("deviations.severity_rank"), ">=", severityRank(opts.minSeverity));
   }
   const rows = await q.execute();

@@ -24,7 +24,7 @@ afterAll(async () => {
 const onLocal = (...args: string[]) => fangsAsync([...args, "-db", local.path]);
 const onRemote = (...args: string[]) => fangsAsync([...args, "-orchestrator", srv.url, "-operator-token", TOKEN]);
 /** Ids and times differ between two databases; everything else must not. */
-const norm = (s: string) => s.replace(/\b[0-9a-f]{12,16}\b/g, "<id>").replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>").replace(/"created_at_ms": \d+/g, '"created_at_ms": <ms>');
+const norm = (s: string) => s.replace(/\b[0-9a-f]{12,16}\b/g, "<id>").replace(/\b\d+[smhd] ago\b/g, "<ago>").replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>").replace(/"created_at_ms": \d+/g, '"created_at_ms": <ms>');
 
 async function same(local: string[], remote: string[] = local): Promise<{ stdout: string }> {
   const [l, r] = [await onLocal(...local), await onRemote(...remote)];
@@ -74,6 +74,15 @@ describe("CLI remote mode", () => {
     const r = await same(["notifier", "remove", "soc", "--json"]);
     expect(r.stdout).not.toContain("secretpart");
     await same(["notifier", "add", "-name", "x", "-url", "http://hooks.example/x", "-template", "slack"]); // plain http to a public host: refused alike
+  });
+
+  test("pending: same table, --json and errors", async () => {
+    const r = await same(["pending", "--json"]);
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ package: "demo-pkg", version: "1.0.1", deviation_count: 11 })]);
+    await same(["pending"]);
+    await same(["pending", "-package", "demo-pkg", "-min-severity", "high"]);
+    await same(["pending", "-package", "never-seen"]);
+    await same(["pending", "-min-severity", "urgent"]);
   });
 
   test("baseline promote: same output and --json; the served baseline changes", async () => {
