@@ -13,7 +13,7 @@ import {
   BatchAck, ClaimResponse, RegisterResponse, RUNNER_ID_HEADER,
   type EventBatch, type FinishRequest, type ProbeStatus,
 } from "../protocol/runner.ts";
-import type { AllowJson, PackageJson, PendingRow, RunJson, RunnerJson } from "../protocol/api.ts";
+import type { AllowJson, PackageJson, PendingJson, RunJson, RunnerJson } from "../protocol/api.ts";
 import type {
   AllowAddRequest, AllowResult, NotifierAddRequest, NotifierJson, NotifierToggleResult, PackageAddRequest, PackageAddResult,
   PackageRemoveResult, PackageSetRequest, PackageSetResult, PromoteResult, ScanRequest, ScanResult, OperatorApi,
@@ -38,6 +38,12 @@ export interface ClientOptions {
   tls?: ClientTls;
   /** Per-request timeout for the short calls (claim has its own). */
   timeoutMs?: number;
+}
+
+/** `?a=1&b=x` from the fields given ("" when none). */
+function query(q: Record<string, string | number | undefined>): string {
+  const qs = new URLSearchParams(Object.entries(q).flatMap(([k, x]) => (x === undefined ? [] : [[k, String(x)] as [string, string]])));
+  return qs.size ? `?${qs}` : "";
 }
 
 /** An HTTP failure: `retryable` says whether trying again could help. */
@@ -124,13 +130,11 @@ export class OrchestratorClient implements OperatorApi {
   submitScan(b: ScanRequest): Promise<ScanResult> { return this.request("POST", "/v1/scans", b); }
   async getRun(id: string): Promise<RunJson> { return (await this.request<{ run: RunJson }>("GET", `/v1/runs/${encodeURIComponent(id)}`)).run; }
   async listRuns(q: { package?: string; limit?: number } = {}): Promise<RunJson[]> {
-    const qs = new URLSearchParams(Object.entries(q).filter(([, x]) => x !== undefined).map(([k, x]) => [k, String(x)] as [string, string]));
-    return (await this.request<{ runs: RunJson[] }>("GET", `/v1/runs${qs.size ? `?${qs}` : ""}`)).runs;
+    return (await this.request<{ runs: RunJson[] }>("GET", `/v1/runs${query(q)}`)).runs;
   }
   startControl(runId: string): Promise<{ run_id: string; urls: { api: string; ui: string } } & Record<string, unknown>> { return this.request("POST", `/v1/runs/${encodeURIComponent(runId)}/control`); }
-  async listPending(q: { package?: string; min_severity?: string } = {}): Promise<Array<PendingRow & { last_detected_at: string; last_detected_at_ms: number }>> {
-    const qs = new URLSearchParams(Object.entries(q).filter(([, x]) => x !== undefined) as Array<[string, string]>);
-    return (await this.request<{ pending: Array<PendingRow & { last_detected_at: string; last_detected_at_ms: number }> }>("GET", `/v1/pending${qs.size ? `?${qs}` : ""}`)).pending;
+  async listPending(q: { package?: string; min_severity?: string } = {}): Promise<PendingJson[]> {
+    return (await this.request<{ pending: PendingJson[] }>("GET", `/v1/pending${query(q)}`)).pending;
   }
   async listRunners(): Promise<RunnerJson[]> { return (await this.request<{ runners: RunnerJson[] }>("GET", "/v1/runners")).runners; }
   /** A package the orchestrator knows, with the registry it polls; undefined when it does not know it. */

@@ -169,3 +169,6 @@ export interface PendingRow {
   issues: string[];
   rescan_command: string | null;
 }
+
+/** A queue row as GET /v1/pending gives it (its time twice, as every time). */
+export type PendingJson = Omit<PendingRow, "last_detected_at"> & { last_detected_at: string; last_detected_at_ms: number };
