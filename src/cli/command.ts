@@ -12,7 +12,7 @@ import { OrchestratorClient, orchestratorUrl } from "../client/orchestrator.ts";
 export const GLOBAL_ARGS = {
   db: { type: "string", description: "SQLite path or postgres:// URL (env FANGS_DB)" },
   config: { type: "string", description: "config file (default config/orchestrator.yaml)" },
-  orchestrator: { type: "string", description: "orchestrator base URL: go through its API instead of the database (scan: default http://127.0.0.1:8443, env FANGS_ORCHESTRATOR)" },
+  orchestrator: { type: "string", description: "orchestrator base URL: operator commands go through its API instead of the database (scan and runner: default http://127.0.0.1:8443, env FANGS_ORCHESTRATOR)" },
   "operator-token": { type: "string", description: "operator token for -orchestrator (env FANGS_OPERATOR_TOKEN)" },
 } as const satisfies ArgsDef;
 

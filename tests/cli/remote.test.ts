@@ -112,6 +112,13 @@ describe("CLI remote mode", () => {
     expect((await remoteAudit()).length).toBe(before);
   });
 
+  test("an orchestrator that is not there, or a URL that is not one: one line each", async () => {
+    const gone = await fangsAsync(["allow", "remove", "abc", "-orchestrator", "http://127.0.0.1:9", "-operator-token", TOKEN]);
+    expectOneLineError(gone, /^Error: orchestrator http:\/\/127\.0\.0\.1:9 unreachable: /);
+    expect(gone.stderr).toContain("Try: start it with fangs serve, or pass -orchestrator URL");
+    expectOneLineError(await fangsAsync(["package", "remove", "x", "-orchestrator", "127.0.0.1:8443"]), /invalid -orchestrator/);
+  });
+
   test("a command without a remote mode refuses -orchestrator instead of using a local database", async () => {
     expectOneLineError(await onRemote("deviation", "list"), /works on the database only, not through -orchestrator/);
   });
