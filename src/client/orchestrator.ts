@@ -136,6 +136,7 @@ export class OrchestratorClient implements OperatorApi {
   async listPending(q: { package?: string; min_severity?: string } = {}): Promise<PendingJson[]> {
     return (await this.request<{ pending: PendingJson[] }>("GET", `/v1/pending${query(q)}`)).pending;
   }
+  async listNotifiers(): Promise<NotifierJson[]> { return (await this.request<{ notifiers: NotifierJson[] }>("GET", "/v1/notifiers")).notifiers; }
   async listRunners(): Promise<RunnerJson[]> { return (await this.request<{ runners: RunnerJson[] }>("GET", "/v1/runners")).runners; }
   /** A package the orchestrator knows, with the registry it polls; undefined when it does not know it. */
   async getPackage(name: string): Promise<(PackageJson & { registry: string }) | undefined> {

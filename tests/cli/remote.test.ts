@@ -24,7 +24,7 @@ afterAll(async () => {
 const onLocal = (...args: string[]) => fangsAsync([...args, "-db", local.path]);
 const onRemote = (...args: string[]) => fangsAsync([...args, "-orchestrator", srv.url, "-operator-token", TOKEN]);
 /** Ids and times differ between two databases; everything else must not. */
-const norm = (s: string) => s.replace(/\b[0-9a-f]{12,16}\b/g, "<id>").replace(/\b\d+[smhd] ago\b/g, "<ago>").replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>").replace(/"created_at_ms": \d+/g, '"created_at_ms": <ms>');
+const norm = (s: string) => s.replace(/\b[0-9a-f]{12,16}\b/g, "<id>").replace(/\b\d+[smhd] ago\b/g, "<ago>").replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>").replace(/"(\w+_ms|heartbeat_age_s)": \d+/g, '"$1": <n>');
 
 async function same(local: string[], remote: string[] = local): Promise<{ stdout: string }> {
   const [l, r] = [await onLocal(...local), await onRemote(...remote)];
@@ -68,6 +68,8 @@ describe("CLI remote mode", () => {
     const add = ["notifier", "add", "-name", "soc", "-url", "https://hooks.slack.example/services/T0/B0/secretpart", "-template", "slack", "-headers", '{"X-Team":"soc"}'];
     await same(add);
     await same(add); // already exists
+    await same(["notifier", "list"]);
+    await same(["notifier", "list", "--json"]);
     await same(["notifier", "disable", "soc", "--json"]);
     await same(["notifier", "disable", "soc"]);
     await same(["notifier", "enable", "soc"]);
@@ -91,6 +93,15 @@ describe("CLI remote mode", () => {
     const pending = await withStore(remote.path, (db) => db.selectFrom("deviations").select("id").where("run_id", "=", remote.badRun).where("cleared", "=", 0).execute());
     expect(pending).toEqual([]);
     expect((await remoteAudit()).at(-1)).toMatchObject({ action: "baseline.promote", actor: "api:operator" });
+  });
+
+  test("runner list: the same pool as the database holds", async () => {
+    for (const path of [local.path, remote.path]) {
+      await withStore(path, (db) => db.insertInto("runners").values({ id: "scan-01", hostname: "scan-01.example", cert_cn: null, version: "1.0.0", probes: "[]", registered_at: Date.now(), last_heartbeat_at: Date.now(), active_run_id: null }).execute());
+    }
+    await same(["runner", "list"]);
+    const r = await same(["runner", "list", "--json"]);
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ id: "scan-01", hostname: "scan-01.example", alive: true })]);
   });
 
   test("scan submit goes through the same client, with the token", async () => {
