@@ -7,8 +7,13 @@
 //   updateTable/deleteFrom, sql``) happens in src/store/ only;
 // - the layers: core at the bottom, then events (the one event shape), the
 //   pure differ (rules and types, no I/O), protocol (validated shapes at the
-//   edges), store (SQL), triage (load → decide → persist), then the roles on
-//   top. A folder imports only from the layers below it.
+//   edges), store (SQL), triage (load → decide → persist), service (the one
+//   mutation path: package, allow, baseline, notifier and scan changes, used
+//   by the JSON API, the UI and the CLI alike), the one orchestrator client,
+//   then the roles on top. A folder imports only from the layers below it;
+// - the surfaces (CLI commands, API routes, UI actions, views) change
+//   packages, allowlists, baselines, notifiers and scans only through
+//   src/service/, and the CLI reaches the orchestrator only over HTTP.
 import { expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -97,6 +102,8 @@ const LAYERS: Record<string, readonly string[]> = {
   protocol: ["core", "events", "differ"],
   store: ["core", "events", "differ", "protocol"],
   triage: ["core", "events", "differ", "protocol", "store"],
+  service: ["core", "events", "differ", "protocol", "store", "triage", "registry", "releasediff"],
+  client: ["core", "protocol"],
 };
 
 test("the lower layers import nothing from above them", () => {
@@ -112,6 +119,30 @@ test("the lower layers import nothing from above them", () => {
       if (target.startsWith("..")) continue; // embedded assets (migrations/*.sql)
       const to = target.split("/")[0]!;
       if (to !== layer && !allowed.includes(to)) wrong.push(`${f} → ${target}`);
+    }
+  }
+  expect(wrong).toEqual([]);
+});
+
+/** The store and triage functions that change what the service layer owns. */
+const MUTATIONS = [
+  "addPackage", "removePackage", "setPackageSettings", "putSource", "dropSource",
+  "addAllow", "removeAllow", "addNotifier", "removeNotifier", "setNotifierEnabled",
+  "enqueueScan", "putControl", "promoteRun", "persistPromotion",
+];
+
+test("the surfaces mutate only through src/service/; the CLI does not import the orchestrator", () => {
+  const surfaces = [...sources(join(ROOT, "src", "cli")), ...sources(join(ROOT, "src", "orchestrator", "routes")), ...sources(join(ROOT, "src", "orchestrator", "ui")), ...sources(join(ROOT, "views"))];
+  expect(surfaces.length).toBeGreaterThan(50);
+  const IMPORT = /^\s*import\s+(?:type\s+)?\{([^}]*)\}\s*from\s+"(\.[^"]+)"/gm;
+  const wrong: string[] = [];
+  for (const f of surfaces) {
+    const rel = relative(ROOT, f);
+    for (const m of readFileSync(f, "utf8").matchAll(IMPORT)) {
+      const target = relative(ROOT, resolve(dirname(f), m[2]!));
+      const names = m[1]!.split(",").map((n) => n.trim().split(/\s+as\s+/)[0]!.replace(/^type\s+/, ""));
+      if (/^src\/(store|triage)\//.test(target)) for (const n of names) if (MUTATIONS.includes(n)) wrong.push(`${rel} imports ${n} from ${target}`);
+      if (rel.startsWith("src/cli/") && rel !== "src/cli/serve.ts" && target.startsWith("src/orchestrator/")) wrong.push(`${rel} imports ${target}`);
     }
   }
   expect(wrong).toEqual([]);

@@ -1,6 +1,6 @@
 // /ui/ — the manual's overview: the numbers, the runner pool, recent activity.
 import type { Run, Deviation } from "../src/store/schema.ts";
-import type { runnerJson } from "../src/orchestrator/json.ts";
+import type { runnerJson } from "../src/protocol/api.ts";
 import type { OverviewNumbers as Numbers } from "../src/store/overview.ts";
 import { Layout } from "./layout.tsx";
 import { Num, PkgLink, RunLink, Sev, Status, Time } from "./components/format.tsx";

@@ -5,7 +5,7 @@ import { command, JSON_ARG } from "./command.ts";
 import { FangsError } from "../core/errors.ts";
 import { AUDIT_TARGETS, listAudit } from "../store/audit.ts";
 import { verifyAuditChain, type ChainReport } from "../store/audit_chain.ts";
-import { printJson, printTable, iso } from "./output.ts";
+import { printJson, printListing, iso } from "./output.ts";
 import { intFlag } from "./flags.ts";
 
 export const MAX_AUDIT_LIMIT = 10_000;
@@ -58,12 +58,12 @@ export default command({
     if (ctx.args.anchor) throw new FangsError("-anchor goes with fangs audit verify", { hint: "fangs audit verify -anchor SEQ:HASH" });
     const q = { targetKind: parseTargetKind(ctx.args["target-kind"]), targetId: ctx.args.target || undefined, limit: parseLimit(ctx.args.limit) };
     const rows = await listAudit(await ctx.store(), q);
-    if (ctx.args.json) return printJson(rows.map((r) => ({ ...r, at: iso(r.at) })));
     const short = (x: unknown) => (x === null || x === undefined ? "-" : JSON.stringify(x).slice(0, 60));
-    printTable(
-      ["AT", "ACTOR", "ACTION", "TARGET", "BEFORE", "AFTER"],
-      rows.map((r) => [iso(r.at), r.actor, r.action, `${r.target_kind}:${r.target_id}`, short(r.before), short(r.after)]),
-      "(no audit entries)",
-    );
+    printListing(ctx.args.json, rows, {
+      json: (r) => ({ ...r, at: iso(r.at) }),
+      head: ["AT", "ACTOR", "ACTION", "TARGET", "BEFORE", "AFTER"],
+      cells: (r) => [iso(r.at), r.actor, r.action, `${r.target_kind}:${r.target_id}`, short(r.before), short(r.after)],
+      empty: "(no audit entries)",
+    });
   },
 });

@@ -31,6 +31,12 @@ export function printTable(headers: string[], rows: unknown[][], emptyNote = "(n
   process.stdout.write([line(headers), ...cells.map(line)].join("\n") + "\n");
 }
 
+/** A listing: with --json the rows (through `json`) as one array, else the table. */
+export function printListing<R>(asJson: boolean | undefined, rows: readonly R[], t: { json?: (r: R) => unknown; head: string[]; cells: (r: R) => unknown[]; empty: string }): void {
+  if (asJson) return printJson(t.json ? rows.map((r) => t.json!(r)) : rows);
+  printTable(t.head, rows.map(t.cells), t.empty);
+}
+
 export function ago(ms: number | null | undefined, now = Date.now()): string {
   if (!ms) return "-";
   const s = Math.max(0, Math.round((now - ms) / 1000));

@@ -4,7 +4,7 @@
 // a run without a release diff, never a failed run.
 import { oneLine } from "../core/errors.ts";
 import type { SandboxSpec } from "../protocol/sandbox.ts";
-import type { OrchestratorClient } from "../runner/client.ts";
+import type { OrchestratorClient } from "../client/orchestrator.ts";
 import type { Docker } from "../runner/docker.ts";
 import { deliver } from "../runner/streamer.ts";
 import { collectManifest } from "./collect.ts";

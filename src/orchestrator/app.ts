@@ -13,6 +13,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import { uiHeaders, uiRoutes } from "./ui/index.tsx";
 import { notifierRoutes } from "./routes/notifiers.ts";
 import { releaseDiffRoutes } from "./routes/release_diff.ts";
+import { operatorRoutes } from "./routes/operator.ts";
 
 export function createApp(d: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -22,10 +23,7 @@ export function createApp(d: AppDeps): Hono<AppEnv> {
   app.use("*", async (c, next) => {
     const t = performance.now();
     await next();
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
-      d.reads.bump();
-      if (c.res.status < 400) d.storage.succeeded();
-    }
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.res.status < 400) d.storage.succeeded();
     // routePath is the matched pattern (/v1/runs/:id), so label cardinality stays bounded.
     d.metrics.httpDuration.observe({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) }, (performance.now() - t) / 1000);
   });
@@ -35,6 +33,7 @@ export function createApp(d: AppDeps): Hono<AppEnv> {
   app.get("/healthz", (c) => c.json({ ok: true, version: VERSION }));
   app.get("/metrics", async (c) => c.text(await d.metrics.registry.metrics(), 200, { "content-type": d.metrics.registry.contentType }));
   app.route("/", scanRoutes(d));
+  app.route("/", operatorRoutes(d));
   app.route("/", runnerRoutes(d));
   app.route("/", releaseDiffRoutes(d));
   app.route("/", readRoutes(d));

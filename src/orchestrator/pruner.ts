@@ -17,14 +17,12 @@ export async function pruneOnce(d: AppDeps, now = Date.now()): Promise<number> {
   if (d.storage.failing) return 0; // nothing can be written now; the outage has its one log line
   const note = (claimedAt: number) => d.storage.noteFor(claimedAt);
   const pruned = now - judgedFrom < staleAfterMs ? [] : await pruneStaleRunners(d.db, now - staleAfterMs, now, note);
-  if (pruned.length) d.reads.bump();
   for (const p of pruned) {
     d.metrics.runnersPruned.inc();
     d.log(`pruned runner ${p.runner} (no heartbeat for more than ${d.cfg["runner-stale-after"]}s)${p.failedRuns.length ? `; failed its run(s) ${p.failedRuns.join(", ")}` : ""}`);
   }
   const overdue = await failOverdueRuns(d.db, d.cfg["run-finish-grace"] * 1000, now, judgedFrom, note);
   if (overdue.length) {
-    d.reads.bump();
     d.log(`failed overdue run(s) ${overdue.join(", ")}: no finish from their runner`);
   }
   return pruned.length;

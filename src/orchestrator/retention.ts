@@ -12,7 +12,6 @@ export async function pruneEvents(d: AppDeps, now = Date.now()): Promise<number>
   if (days <= 0) return 0;
   const cutoff = now - days * DAY_MS;
   const n = await deleteUnpinnedEventsBefore(d.db, cutoff);
-  if (n) d.reads.bump();
   d.metrics.retentionPruned.inc(n);
   d.log(`retention: pruned ${n} raw events older than ${days} days (pinned evidence kept)`);
   return n;

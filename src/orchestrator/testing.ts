@@ -17,11 +17,12 @@ export interface TestApp {
   post(path: string, body: unknown): Promise<{ status: number; json: any }>;
 }
 
-export async function openTestApp(runner: string): Promise<TestApp> {
+/** `settings`: configuration beyond the test defaults, e.g. an operator token. */
+export async function openTestApp(runner: string, settings: Record<string, unknown> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "fangs-app-"));
   writeFileSync(join(dir, "o.yaml"), "allowlist: []\n");
   const db = await openMigrated(":memory:");
-  const d = makeDeps(db, loadConfig({ config: join(dir, "o.yaml"), "ingest-rate-limit": 0 }, {}));
+  const d = makeDeps(db, loadConfig({ config: join(dir, "o.yaml"), "ingest-rate-limit": 0, ...settings }, {}));
   const app = createApp(d);
   const H = { "content-type": "application/json", "X-Fangs-Runner": runner };
   const post = async (path: string, body: unknown) => {

@@ -79,7 +79,6 @@ export class Watcher {
       const settings = parseSettings(p.settings);
       const answers = mustScan(settings, d.cfg["scan-every-release"]) ? new Map<string, ClosureAnswer>() : await this.#closures(p, registry, r.packument, r.abbreviated);
       const queued = await this.#apply(p.name, r.packument as Packument, r.etag ?? null, r.lastModified ?? null, answers);
-      d.reads.bump();
       if (queued.length) d.dispatch.wake();
       return { package: p.name, result: "ok", queued };
     } catch (e) {

@@ -8,7 +8,7 @@ import { VERSION } from "../core/version.ts";
 import type { FinishRequest } from "../protocol/runner.ts";
 import { listOrphanCgroups, removeOrphanCgroups, removeRunCgroups } from "../sensor/cgroup.ts";
 import type { Sensor } from "../sensor/types.ts";
-import { OrchestratorClient, OrchestratorError, withRetry } from "./client.ts";
+import { OrchestratorClient, OrchestratorError, withRetry } from "../client/orchestrator.ts";
 import type { Spool } from "./spool.ts";
 import { RunOwners } from "./owners.ts";
 import type { Docker } from "./docker.ts";

@@ -1,7 +1,7 @@
 // The streamer against a real HTTP listener on loopback speaking the batch
 // endpoint: numbering, batch limits, retry with backoff, loss accounting.
 import { afterAll, describe, expect, test } from "bun:test";
-import { OrchestratorClient } from "./client.ts";
+import { OrchestratorClient } from "../client/orchestrator.ts";
 import { EventStreamer } from "./streamer.ts";
 import { Spool } from "./spool.ts";
 import { mkdtempSync } from "node:fs";

@@ -10,7 +10,7 @@ import { MAX_BATCH_EVENTS } from "../protocol/runner.ts";
 import type { FangsEvent } from "../events/types.ts";
 import type { SensorEvent } from "../sensor/types.ts";
 import { oneLine } from "../core/errors.ts";
-import { OrchestratorError, withRetry, type OrchestratorClient } from "./client.ts";
+import { OrchestratorError, withRetry, type OrchestratorClient } from "../client/orchestrator.ts";
 import type { Spool } from "./spool.ts";
 
 export interface StreamerStats { events_sent: number; events_lost: number; batches_sent: number; batch_send_errors: number }

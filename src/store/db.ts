@@ -11,6 +11,12 @@ import {
   SqliteDriver,
   type DatabaseConnection,
   type Driver,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
   CompiledQuery,
   sql,
 } from "kysely";
@@ -18,7 +24,34 @@ import pg from "pg";
 import type { DB } from "./schema.ts";
 import { FangsError } from "../core/errors.ts";
 
-export type Store = Kysely<DB> & { readonly dialectName: "sqlite" | "postgres"; readonly location: string };
+export type Store = Kysely<DB> & {
+  readonly dialectName: "sqlite" | "postgres";
+  readonly location: string;
+  /** How many writes this process has made through this store (the write hook below). */
+  writeGeneration(): number;
+};
+
+// The one place this process's writes are noticed: every INSERT, UPDATE,
+// DELETE that completes, and any other statement that reports changed rows
+// (raw SQL, a precompiled bulk insert), bumps the generation, whoever issued it (a service, the watcher, the pruner, the
+// runner protocol). Read caches key on it (orchestrator/read_cache.ts), and on
+// SQLite's PRAGMA data_version for writes made by another process (the CLI
+// working on the database directly). A rolled-back write bumps it too: one
+// needless re-read, never a stale one.
+const WRITES = new Set(["InsertQueryNode", "UpdateQueryNode", "DeleteQueryNode", "MergeQueryNode"]);
+
+class WriteHook implements KyselyPlugin {
+  generation = 0;
+  readonly #writing = new WeakSet<object>();
+  transformQuery(a: PluginTransformQueryArgs): RootOperationNode {
+    if (WRITES.has(a.node.kind)) this.#writing.add(a.queryId);
+    return a.node;
+  }
+  async transformResult(a: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    if (this.#writing.has(a.queryId) || (a.result.numAffectedRows ?? 0n) > 0n) this.generation++;
+    return a.result;
+  }
+}
 
 export const DEFAULT_DB_PATH = "var/lib/fangs/fangs.db";
 
@@ -28,10 +61,12 @@ export function isPostgresUrl(location: string): boolean {
 
 /** Open (and create, for SQLite) the database at `location`. */
 export function openStore(location: string): Store {
-  const db = isPostgresUrl(location) ? openPostgres(location) : openSqlite(location);
+  const hook = new WriteHook();
+  const db = (isPostgresUrl(location) ? openPostgres(location) : openSqlite(location)).withPlugin(hook);
   return Object.assign(db, {
     dialectName: isPostgresUrl(location) ? ("postgres" as const) : ("sqlite" as const),
     location,
+    writeGeneration: () => hook.generation,
   });
 }
 

@@ -3,22 +3,11 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB } from "./schema.ts";
 import { SEVERITIES, severityRank } from "../differ/severity.ts";
 import { FangsError } from "../core/errors.ts";
+import type { PendingRow } from "../protocol/api.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export interface PendingRow {
-  run_id: string;
-  package: string;
-  version: string;
-  deviation_count: number;
-  max_severity: string;
-  last_detected_at: number;
-  promote_command: string;
-  /** The run's evidence is incomplete (verdict "incomplete"): why, and how to scan the release again. */
-  incomplete: boolean;
-  issues: string[];
-  rescan_command: string | null;
-}
+export type { PendingRow };
 
 /** An incomplete run with no open deviation still waits here, at least this bad. */
 const INCOMPLETE_FLOOR = "medium";
@@ -36,10 +25,16 @@ function issuesOf(text: string | null): string[] {
   }
 }
 
+/** The queue's severity filter, checked the same way wherever it is given. */
+export function assertSeverity(s: string): void {
+  if (!(SEVERITIES as readonly string[]).includes(s)) throw new FangsError(`unknown severity ${JSON.stringify(s)}`, { hint: `use one of ${SEVERITIES.join(", ")}` });
+}
+
 /** The short id the CLI prints in promote commands (git-style). */
 export const SHORT_ID = 12;
 
-export async function listPending(db: Db, opts: { package?: string; minSeverity?: string } = {}): Promise<PendingRow[]> {
+/** The queue, or (`runId`) the one row of a run, e.g. for the UI to re-render that row alone. */
+export async function listPending(db: Db, opts: { package?: string; minSeverity?: string; runId?: string } = {}): Promise<PendingRow[]> {
   let q = db
     .selectFrom("deviations")
     .innerJoin("runs", "runs.id", "deviations.run_id")
@@ -54,10 +49,9 @@ export async function listPending(db: Db, opts: { package?: string; minSeverity?
     .where("deviations.cleared", "=", 0)
     .groupBy(["deviations.run_id", "runs.package", "runs.version"]);
   if (opts.package) q = q.where("runs.package", "=", opts.package);
+  if (opts.runId) q = q.where("deviations.run_id", "=", opts.runId);
   if (opts.minSeverity !== undefined) {
-    if (!(SEVERITIES as readonly string[]).includes(opts.minSeverity)) {
-      throw new FangsError(`unknown severity ${JSON.stringify(opts.minSeverity)}`, { hint: `use one of ${SEVERITIES.join(", ")}` });
-    }
+    assertSeverity(opts.minSeverity);
     q = q.having((eb) => eb.fn.max("deviations.severity_rank"), ">=", severityRank(opts.minSeverity));
   }
   const rows = await q.execute();
@@ -87,6 +81,7 @@ export async function listPending(db: Db, opts: { package?: string; minSeverity?
       not(exists(selectFrom("runs as later").select("later.id").whereRef("later.package", "=", "r.package").whereRef("later.version", "=", "r.version").whereRef("later.created_at", ">", "r.created_at").where("later.verdict", "is not", null).where("later.verdict", "!=", "incomplete"))),
     );
   if (opts.package) inc = inc.where("r.package", "=", opts.package);
+  if (opts.runId) inc = inc.where("r.id", "=", opts.runId);
   const floor = severityRank(INCOMPLETE_FLOOR);
   const min = opts.minSeverity === undefined ? -1 : severityRank(opts.minSeverity);
   for (const r of await inc.execute()) {

@@ -11,7 +11,7 @@ import { claimNext, finishRun, registerRunner } from "../../src/store/queue.ts";
 import { baselineManifest, controlOf, getManifest, lastBaselineRun, latestControl, putDiff, putManifest } from "../../src/store/manifests.ts";
 import { diffRun } from "../../src/triage/diff.ts";
 import { releaseDiffFor } from "../../src/orchestrator/release_diff.ts";
-import { queueControl } from "../../src/orchestrator/control.ts";
+import { queueControl } from "../../src/service/control.ts";
 import type { Run } from "../../src/store/schema.ts";
 
 const golden = (k: string) => readFileSync(join(REPO, "tests/fixtures/manifests", `${k}.json`), "utf8");

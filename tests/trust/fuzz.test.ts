@@ -15,7 +15,7 @@ import { Database } from "bun:sqlite";
 import * as v from "valibot";
 import { call, makePki, startServe, type Pki, type Serve } from "./lib.ts";
 import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID_HEADER } from "../../src/protocol/runner.ts";
-import { ScanRequest } from "../../src/orchestrator/routes/scans.ts";
+import { AllowAddRequest, NotifierAddRequest, NotifierEnableRequest, PackageAddRequest, PackageSetRequest, ScanRequest } from "../../src/protocol/operator.ts";
 import { InstallManifest } from "../../src/protocol/manifest.ts";
 import { writeFileSync } from "node:fs";
 import { createApp } from "../../src/orchestrator/app.ts";
@@ -96,6 +96,17 @@ function targets(m: Mode, runId: string): Target[] {
     // a control re-run of a run still running is refused (409) whatever the body
     { method: "POST", path: () => `/v1/runs/${runId}/control`, creds: m.operator(), runner: false, schema: v.object({}), valid: {} },
     { method: "POST", path: () => `/v1/runs/${runId}/manifest`, creds: m.runner("fz-1"), runner: true, schema: InstallManifest, valid: { format: 1, package: "left-pad", version: "1.3.0", method: "script-free-install", npm_exit: 0, truncated: false, packages: [{ path: "node_modules/left-pad", name: "left-pad", version: "1.3.0", resolved: null, integrity: null, install_scripts: false, binding_gyp: false, scripts: [], files: [{ path: "index.js", size: 1, sha256: "0".repeat(64) }] }] } },
+    // The operator's mutations (routes/operator.ts). Nothing named here exists, so
+    // even a body the route ignores gets a 4xx (404, or 400 for the running run's promote).
+    { method: "POST", path: () => "/v1/packages", creds: m.operator(), runner: false, schema: PackageAddRequest, valid: { name: "left-pad", version: "1.3.0", skip_registry_validate: true } },
+    { method: "PATCH", path: () => "/v1/packages/fz-unwatched", creds: m.operator(), runner: false, schema: v.object({}), valid: { settings: { network: "none" } } as v.InferInput<typeof PackageSetRequest> },
+    { method: "DELETE", path: () => "/v1/packages/fz-unwatched", creds: m.operator(), runner: false, schema: v.object({}), valid: {} },
+    { method: "POST", path: () => "/v1/allowlist", creds: m.operator(), runner: false, schema: AllowAddRequest, valid: { kind: "sni", value: "fuzz.example", note: "n" } },
+    { method: "DELETE", path: () => "/v1/allowlist/0fz0", creds: m.operator(), runner: false, schema: v.object({}), valid: {} },
+    { method: "POST", path: () => `/v1/runs/${runId}/promote`, creds: m.operator(), runner: false, schema: v.object({}), valid: {} },
+    { method: "POST", path: () => "/v1/notifiers", creds: m.operator(), runner: false, schema: NotifierAddRequest, valid: { name: "soc", url: "https://hooks.example/x", template: "slack" } },
+    { method: "PATCH", path: () => "/v1/notifiers/fz-none", creds: m.operator(), runner: false, schema: v.object({}), valid: { enabled: false } as v.InferInput<typeof NotifierEnableRequest> },
+    { method: "DELETE", path: () => "/v1/notifiers/fz-none", creds: m.operator(), runner: false, schema: v.object({}), valid: {} },
     // sign-in: the body is the credential, so its "valid" form carries a wrong token (401)
     { method: "POST", path: () => "/v1/session", creds: m.operator(), runner: false, schema: v.strictObject({ token: v.literal(OP) }), valid: { token: "not-the-operator-token" } },
   ];
@@ -230,7 +241,7 @@ function junkReadPaths(runId: string): string[] {
     "/v1/baselines/" + "@".repeat(300), "/v1/audit?target_kind=nope", "/v1/audit?limit=0", "/v1/audit?limit=99999999", "/v1/audit?zzz=1",
     "/v1/audit/verify?anchor=1:zz", "/v1/audit/verify?anchor=" + "9".repeat(40) + ":" + "a".repeat(64), "/v1/audit/verify?x=1",
     "/v1/runners/fz-1/claim?wait=abc", "/v1/runners/fz-1/claim?wait=-1",
-    "/v1/overview?x=%00", "/v1/packages?limit=-1", "/v1/packages/%00", "/v1/packages/..%2f..%2fetc", "/v1/packages/%2e%2e%2f%00", "/v1/packages/" + "a".repeat(5000), "/v1/packages/@scope", "/v1/runners?x=%ff", "/v1/notifiers?x=1", "/v1/runs/zzzz/deviations", `/v1/runs/${"f".repeat(17)}/notifications`, "/v1/runs/zzzz/diff", `/v1/runs/${"f".repeat(17)}/diff`,
+    "/v1/overview?x=%00", "/v1/packages?limit=-1", "/v1/packages/%00", "/v1/packages/..%2f..%2fetc", "/v1/packages/%2e%2e%2f%00", "/v1/packages/" + "a".repeat(5000), "/v1/packages/@scope", "/v1/runners?x=%ff", "/v1/notifiers?x=1", "/v1/allowlist?x=%00", "/v1/runs/zzzz/deviations", `/v1/runs/${"f".repeat(17)}/notifications`, "/v1/runs/zzzz/diff", `/v1/runs/${"f".repeat(17)}/diff`,
   ];
 }
 

@@ -1,10 +1,6 @@
 import { command, JSON_ARG, need } from "../command.ts";
-import { cliActor } from "../../store/audit.ts";
-import { addAllow } from "../../store/allowlist.ts";
-import { packageNameError } from "../../store/packages.ts";
-import { FangsError } from "../../core/errors.ts";
+import { operator } from "../operator.ts";
 import { printJson, safe } from "../output.ts";
-import { allowJson } from "./json.ts";
 import { ALLOW_EXAMPLES } from "../../differ/allow.ts";
 
 export default command({
@@ -19,12 +15,8 @@ export default command({
   async run(ctx) {
     const kind = need(ctx.args.kind, "kind", "fangs allow add -kind cidr -value 10.0.0.0/8 -note internal");
     const value = need(ctx.args.value, "value", `fangs allow add -kind ${kind} -value …`);
-    if (ctx.args.package !== undefined) {
-      const err = packageNameError(ctx.args.package);
-      if (err) throw new FangsError(`bad -package: ${err}`);
-    }
-    const e = await addAllow(await ctx.store(), { kind, value, package: ctx.args.package, note: ctx.args.note }, cliActor());
-    if (ctx.args.json) printJson(allowJson(e));
+    const e = await (await operator(ctx)).allowAdd({ kind, value, package: ctx.args.package, note: ctx.args.note, source: "cli" });
+    if (ctx.args.json) printJson(e);
     else {
       console.log(`added allowlist entry ${e.id}: ${e.kind} ${safe(e.value)}${e.package ? ` for ${safe(e.package)}` : " (global)"}`);
       // The stored form is what matches: say so when it differs from what was typed.

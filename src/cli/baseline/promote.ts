@@ -1,20 +1,17 @@
 import { command, JSON_ARG } from "../command.ts";
-import { cliActor } from "../../store/audit.ts";
-import { findRunByPrefix } from "../../store/runs.ts";
-import { promoteRun } from "../../triage/promote.ts";
+import { RUN_ARG } from "../args.ts";
+import { operator } from "../operator.ts";
 import { printJson, safe } from "../output.ts";
 
 export default command({
   meta: { name: "promote", description: "merge a run's fingerprints (allowlists applied) into its baseline and clear its deviations" },
-  args: { run: { type: "positional", description: "run id or unique prefix", required: true }, ...JSON_ARG },
+  args: { ...RUN_ARG, ...JSON_ARG },
   async run(ctx) {
-    const db = await ctx.store();
-    const run = await findRunByPrefix(db, String(ctx.args.run));
-    const r = await promoteRun(db, run.id, cliActor(), { configAllow: ctx.config().allowlist });
+    const r = await (await operator(ctx)).promote(String(ctx.args.run));
     if (ctx.args.json) {
-      printJson({ run_id: r.runId, package: r.package, merged_fingerprints: r.merged, allowlisted: r.allowlisted, cleared_deviations: r.cleared });
+      printJson({ run_id: r.run_id, package: r.package, merged_fingerprints: r.merged_fingerprints, allowlisted: r.allowlisted, cleared_deviations: r.cleared_deviations });
       return;
     }
-    console.log(`promoted run ${r.runId} (${safe(r.package)}@${safe(run.version)}): ${r.merged} fingerprints merged into baseline, ${r.allowlisted} allowlisted, ${r.cleared} deviations cleared`);
+    console.log(`promoted run ${r.run_id} (${safe(r.package)}@${safe(r.version)}): ${r.merged_fingerprints} fingerprints merged into baseline, ${r.allowlisted} allowlisted, ${r.cleared_deviations} deviations cleared`);
   },
 });

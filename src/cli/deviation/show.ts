@@ -2,7 +2,7 @@
 import { command, JSON_ARG } from "../command.ts";
 import { findDeviationByPrefix, getDeviation } from "../../store/deviations.ts";
 import { printJson, safe } from "../output.ts";
-import { deviationJson } from "../../orchestrator/json.ts";
+import { deviationJson } from "../../protocol/api.ts";
 
 export default command({
   meta: { name: "show", description: "a deviation with the full evidence event JSON" },

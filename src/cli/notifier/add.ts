@@ -1,6 +1,5 @@
 import { command, JSON_ARG, need } from "../command.ts";
-import { cliActor } from "../../store/audit.ts";
-import { addNotifier, notifierPublic } from "../../store/notifiers.ts";
+import { operator } from "../operator.ts";
 import { printJson, safe } from "../output.ts";
 import { parseEnabled } from "./flags.ts";
 
@@ -18,20 +17,16 @@ export default command({
   },
   async run(ctx) {
     const ex = "fangs notifier add -name soc-slack -url 'https://hooks.slack.com/services/…' -template slack";
-    const n = await addNotifier(
-      await ctx.store(),
-      {
-        name: need(ctx.args.name, "name", ex),
-        url: need(ctx.args.url, "url", ex),
-        template: need(ctx.args.template, "template", ex.replace(/-template slack$/, "-template slack|discord|generic")),
-        secretEnv: ctx.args["secret-env"],
-        minSeverity: ctx.args["min-severity"],
-        headers: ctx.args.headers,
-        enabled: parseEnabled(ctx.args.enabled),
-      },
-      cliActor(),
-    );
-    const p = notifierPublic(n);
+    const req = {
+      name: need(ctx.args.name, "name", ex),
+      url: need(ctx.args.url, "url", ex),
+      template: need(ctx.args.template, "template", ex.replace(/-template slack$/, "-template slack|discord|generic")),
+      secret_env: ctx.args["secret-env"],
+      min_severity: ctx.args["min-severity"],
+      headers: ctx.args.headers,
+      enabled: parseEnabled(ctx.args.enabled),
+    };
+    const p = await (await operator(ctx)).notifierAdd(req);
     if (ctx.args.json) return printJson(p);
     console.log(`added notifier ${safe(p.name)} (${p.template} → ${safe(p.url)})${p.enabled ? "" : ", disabled"}${p.min_severity ? `, min severity ${p.min_severity}` : ""}${p.secret_env ? `, signed with $${p.secret_env}` : ""}`);
     console.log(`check it with: fangs notifier test ${safe(p.name)}`);

@@ -1,6 +1,7 @@
 import { command, JSON_ARG } from "../command.ts";
 import { parseEnabled } from "./flags.ts";
 import { toggle } from "./toggle.ts";
+import { operator } from "../operator.ts";
 
 export default command({
   meta: { name: "enable", description: "enable a notifier (-enabled=false disables it without removing)" },
@@ -10,6 +11,6 @@ export default command({
     ...JSON_ARG,
   },
   async run(ctx) {
-    await toggle(await ctx.store(), String(ctx.args.name), parseEnabled(ctx.args.enabled), ctx.args.json);
+    await toggle(await operator(ctx), String(ctx.args.name), parseEnabled(ctx.args.enabled), ctx.args.json);
   },
 });

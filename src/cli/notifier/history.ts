@@ -1,13 +1,14 @@
 import { command, JSON_ARG } from "../command.ts";
+import { RUN_FLAG } from "../args.ts";
 import { deliveryJson, getNotifier, listDeliveries } from "../../store/notifiers.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
 import { FangsError, NotFoundError } from "../../core/errors.ts";
-import { printJson, printTable, iso } from "../output.ts";
+import { printListing, iso } from "../output.ts";
 
 export default command({
   meta: { name: "history", description: "delivery attempts for one run (-run) or one notifier (-notifier, includes test messages)" },
   args: {
-    run: { type: "string", description: "run id or unique prefix" },
+    ...RUN_FLAG,
     notifier: { type: "string", description: "notifier name" },
     ...JSON_ARG,
   },
@@ -22,11 +23,11 @@ export default command({
       notifierId = n.id;
     }
     const rows = await listDeliveries(db, { runId, notifierId, limit: 1000 });
-    if (ctx.args.json) return printJson(rows.map(deliveryJson));
-    printTable(
-      ["AT", "NOTIFIER", "RUN", "ATTEMPT", "OUTCOME", "HTTP", "ERROR"],
-      rows.map((r) => [iso(r.created_at), r.notifier_name ?? `(removed ${r.notifier_id})`, r.run_id ?? "(test)", r.attempt, r.outcome, r.http_status ?? "-", r.error ?? ""]),
-      runId ? `(no delivery attempts for run ${runId}: no enabled notifier, or the run had no deviations)` : "(no delivery attempts)",
-    );
+    printListing(ctx.args.json, rows, {
+      json: deliveryJson,
+      head: ["AT", "NOTIFIER", "RUN", "ATTEMPT", "OUTCOME", "HTTP", "ERROR"],
+      cells: (r) => [iso(r.created_at), r.notifier_name ?? `(removed ${r.notifier_id})`, r.run_id ?? "(test)", r.attempt, r.outcome, r.http_status ?? "-", r.error ?? ""],
+      empty: runId ? `(no delivery attempts for run ${runId}: no enabled notifier, or the run had no deviations)` : "(no delivery attempts)",
+    });
   },
 });

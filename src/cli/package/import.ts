@@ -6,10 +6,10 @@
 import { resolve } from "node:path";
 import { command, JSON_ARG } from "../command.ts";
 import { mapPool } from "../../core/pool.ts";
-import { cliActor, audit } from "../../store/audit.ts";
-import { addPackage, listWatched } from "../../store/packages.ts";
-import { dropSource, listSource, putSource } from "../../store/package_sources.ts";
-import { enqueueScan } from "../../store/runs.ts";
+import { cliActor } from "../../store/audit.ts";
+import { listWatched } from "../../store/packages.ts";
+import { listSource } from "../../store/package_sources.ts";
+import { importWatched } from "../../service/packages.ts";
 import { fetchPackument, type PackumentResult } from "../../registry/npm.ts";
 import { runsInstallCode } from "../../registry/install_code.ts";
 import { packageRegistry } from "../../protocol/package_settings.ts";
@@ -113,17 +113,14 @@ export default command({
 
     // Persist: one transaction, so an error leaves the watch list as it was.
     if (!a["dry-run"]) {
-      const actor = cliActor();
-      await db.transaction().execute(async (tx) => {
-        for (const x of added) {
-          await addPackage(tx, { name: x.package, lastSeenVersion: x.last_seen_version, settings }, actor);
-          await putSource(tx, { package: x.package, source, locked_version: wanted.get(x.package)!.versions.join(", ") });
-          if (!a["skip-initial-scan"]) x.kickoff_run_id = (await enqueueScan(tx, { package: x.package, version: x.version, source: "kickoff", defaultRegistry, actor })).id;
-        }
-        for (const name of already) await putSource(tx, { package: name, source, locked_version: wanted.get(name)!.versions.join(", ") });
-        for (const name of left) await dropSource(tx, name, source);
-        await audit(tx, { actor, action: "package.import", target_kind: "lockfile", target_id: source, after: { format: lock.format, added: added.length, already_watched: already.length, skipped: skipped.length, left: left.length } });
-      });
+      const locked = (name: string) => wanted.get(name)!.versions.join(", ");
+      const kicked = await importWatched(db, {
+        source, format: lock.format, settings, skippedCount: skipped.length,
+        added: added.map((x) => ({ package: x.package, version: a["skip-initial-scan"] ? null : x.version, last_seen_version: x.last_seen_version, locked: locked(x.package) })),
+        already: already.map((name) => ({ package: name, locked: locked(name) })),
+        left,
+      }, { actor: cliActor(), defaultRegistry });
+      for (const x of added) x.kickoff_run_id = kicked.get(x.package) ?? null;
     }
 
     // Report.

@@ -2,11 +2,7 @@
 // package's scan settings. Flags given replace those settings; the others
 // stay, unless -reset starts from the defaults.
 import { command, JSON_ARG } from "../command.ts";
-import { cliActor } from "../../store/audit.ts";
-import { getPackage, setPackageSettings } from "../../store/packages.ts";
-import { NotFoundError } from "../../core/errors.ts";
-import { packageRegistry, parseSettings, PackageSettings } from "../../protocol/package_settings.ts";
-import * as v from "valibot";
+import { operator } from "../operator.ts";
 import { printJson, safe } from "../output.ts";
 import { SETTINGS_ARGS, settingsCell, settingsFromFlags } from "./settings.ts";
 
@@ -20,13 +16,7 @@ export default command({
   },
   async run(ctx) {
     const name = String(ctx.args.name);
-    const given = settingsFromFlags(ctx.args);
-    const db = await ctx.store();
-    const p = await getPackage(db, name);
-    if (!p || p.watched !== 1) throw new NotFoundError(`watched package ${name}`, "fangs package watched");
-    const settings = v.parse(PackageSettings, { ...(ctx.args.reset ? {} : parseSettings(p.settings)), ...given });
-    await db.transaction().execute((tx) => setPackageSettings(tx, name, settings, cliActor()));
-    const registry = packageRegistry(String(ctx.config().registry), settings);
+    const { registry, settings } = await (await operator(ctx)).setPackage(name, { settings: settingsFromFlags(ctx.args), reset: ctx.args.reset === true });
     if (ctx.args.json) return printJson({ package: name, registry, settings });
     console.log(`${safe(name)}: ${safe(settingsCell(settings))} (polled on and installed from ${safe(registry)})`);
   },

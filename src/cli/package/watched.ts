@@ -3,7 +3,7 @@ import { command, JSON_ARG } from "../command.ts";
 import { listWatched } from "../../store/packages.ts";
 import { sourcesByPackage } from "../../store/package_sources.ts";
 import { packageRegistry, parseSettings } from "../../protocol/package_settings.ts";
-import { ago, iso, printJson, printTable } from "../output.ts";
+import { ago, iso, printListing } from "../output.ts";
 import { settingsCell } from "./settings.ts";
 
 export default command({
@@ -22,17 +22,14 @@ export default command({
       const settings = parseSettings(p.settings);
       return { p, settings, registry: packageRegistry(defaultRegistry, settings), sources: sources.get(p.name) ?? [] };
     });
-    if (ctx.args.json) {
-      printJson(view.map(({ p, settings, registry, sources }) => ({
+    printListing(ctx.args.json, view, {
+      json: ({ p, settings, registry, sources }) => ({
         package: p.name, last_seen_version: p.last_seen_version, added_at: iso(p.added_at), last_polled_at: iso(p.last_polled_at), poll_error: p.poll_error,
         registry, settings, sources,
-      })));
-      return;
-    }
-    printTable(
-      ["PACKAGE", "LAST SEEN", "ADDED", "POLLED", "SETTINGS", "SOURCE", "POLL ERROR"],
-      view.map(({ p, settings, sources }) => [p.name, p.last_seen_version ?? "-", ago(p.added_at), ago(p.last_polled_at), settingsCell(settings), sources.length ? sources.join(", ") : "-", p.poll_error ?? ""]),
-      source ? `(no watched package was imported from ${source})` : "(no watched packages; add one with: fangs package add NAME)",
-    );
+      }),
+      head: ["PACKAGE", "LAST SEEN", "ADDED", "POLLED", "SETTINGS", "SOURCE", "POLL ERROR"],
+      cells: ({ p, settings, sources }) => [p.name, p.last_seen_version ?? "-", ago(p.added_at), ago(p.last_polled_at), settingsCell(settings), sources.length ? sources.join(", ") : "-", p.poll_error ?? ""],
+      empty: source ? `(no watched package was imported from ${source})` : "(no watched packages; add one with: fangs package add NAME)",
+    });
   },
 });

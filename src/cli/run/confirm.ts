@@ -2,6 +2,7 @@
 // release is malicious (audited); `fangs run report … -format osv` then
 // writes the record others can consume.
 import { command, JSON_ARG } from "../command.ts";
+import { RUN_ARG } from "../args.ts";
 import { cliActor } from "../../store/audit.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
 import { confirmRun } from "../../store/confirmations.ts";
@@ -10,7 +11,7 @@ import { iso, printJson, safe } from "../output.ts";
 export default command({
   meta: { name: "confirm", description: "confirm a run's release malicious (then: fangs run report ID -format osv)" },
   args: {
-    run: { type: "positional", description: "run id or unique prefix", required: true },
+    ...RUN_ARG,
     note: { type: "string", description: "why (goes into the OSV details)" },
     ...JSON_ARG,
   },

@@ -3,16 +3,17 @@
 // each deviation (issue 14). Script text and file names are the attacker's:
 // every cell and line goes through safe() and is capped.
 import { command, JSON_ARG } from "../command.ts";
+import { RUN_ARG } from "../args.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
 import { printJson, printTable, safe } from "../output.ts";
-import { loadRunDiff } from "../../orchestrator/run_diff.ts";
+import { loadRunDiff } from "../../service/run_diff.ts";
 
 const cap = (s: string | null | undefined, n = 100) => (s == null ? "-" : s.length > n ? s.slice(0, n - 1) + "…" : s);
 
 export default command({
   meta: { name: "diff", description: "what changed since the baseline release: scripts, dependencies, files, and the cause of each deviation" },
   args: {
-    run: { type: "positional", description: "run id or unique prefix", required: true },
+    ...RUN_ARG,
     "show-diffs": { type: "boolean", description: "print the unified diffs of scripts and files too" },
     ...JSON_ARG,
   },

@@ -1,15 +1,16 @@
 import { command, JSON_ARG } from "../command.ts";
+import { PACKAGE_FILTER } from "../args.ts";
 import { listRuns } from "../../store/runs.ts";
 import { assertKnownPackage } from "../../store/packages.ts";
-import { ago, printJson, printTable } from "../output.ts";
-import { runJson } from "../../orchestrator/json.ts";
+import { ago, printListing } from "../output.ts";
+import { runJson } from "../../protocol/api.ts";
 import { exitLabel } from "../../protocol/sandbox.ts";
 import { intFlag } from "../flags.ts";
 
 export default command({
   meta: { name: "list", description: "runs, newest first" },
   args: {
-    package: { type: "string", description: "only this package" },
+    ...PACKAGE_FILTER,
     limit: { type: "string", description: "at most this many (default 20)" },
     ...JSON_ARG,
   },
@@ -18,14 +19,11 @@ export default command({
     const db = await ctx.store();
     if (ctx.args.package !== undefined) await assertKnownPackage(db, ctx.args.package);
     const rows = await listRuns(db, { package: ctx.args.package, limit });
-    if (ctx.args.json) {
-      printJson(rows.map(runJson));
-      return;
-    }
-    printTable(
-      ["RUN", "PACKAGE", "VERSION", "STATUS", "EXIT", "VERDICT", "DEVIATIONS", "MAX SEVERITY", "BASELINE", "EVENTS", "DROPPED", "CREATED"],
-      rows.map((r) => [r.id.slice(0, 12), r.package, r.version, r.status, exitLabel(r.exit_code, r.status), r.verdict ?? "-", r.deviation_count, r.max_severity ?? "-", r.is_baseline ? "yes" : "no", r.events_count, r.events_dropped, ago(r.created_at)]),
-      "(no runs)",
-    );
+    printListing(ctx.args.json, rows, {
+      json: runJson,
+      head: ["RUN", "PACKAGE", "VERSION", "STATUS", "EXIT", "VERDICT", "DEVIATIONS", "MAX SEVERITY", "BASELINE", "EVENTS", "DROPPED", "CREATED"],
+      cells: (r) => [r.id.slice(0, 12), r.package, r.version, r.status, exitLabel(r.exit_code, r.status), r.verdict ?? "-", r.deviation_count, r.max_severity ?? "-", r.is_baseline ? "yes" : "no", r.events_count, r.events_dropped, ago(r.created_at)],
+      empty: "(no runs)",
+    });
   },
 });

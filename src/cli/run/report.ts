@@ -4,17 +4,18 @@
 // FANGS_ORCHESTRATOR, else the default address).
 import { writeFileSync } from "node:fs";
 import { command } from "../command.ts";
+import { RUN_ARG } from "../args.ts";
 import { FangsError } from "../../core/errors.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
 import { listDeviations } from "../../store/deviations.ts";
 import { getConfirmation } from "../../store/confirmations.ts";
 import { osvRecord } from "../../report/osv.ts";
-import { orchestratorUrl } from "../scan/client.ts";
+import { orchestratorUrl } from "../../client/orchestrator.ts";
 
 export default command({
   meta: { name: "report", description: "write the OSV record of a run confirmed malicious (fangs run confirm)" },
   args: {
-    run: { type: "positional", description: "run id or unique prefix", required: true },
+    ...RUN_ARG,
     format: { type: "string", description: "report format: osv" },
     out: { type: "string", description: "write to this file instead of stdout" },
     url: { type: "string", description: "orchestrator base URL the evidence links use (default FANGS_ORCHESTRATOR or http://127.0.0.1:8443)" },

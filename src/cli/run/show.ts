@@ -1,7 +1,8 @@
 import { command, JSON_ARG } from "../command.ts";
+import { RUN_ARG } from "../args.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
 import { printJson, safe } from "../output.ts";
-import { runJson } from "../../orchestrator/json.ts";
+import { runJson } from "../../protocol/api.ts";
 import { exitReason } from "../../protocol/sandbox.ts";
 import { rescanCommand } from "../../store/pending.ts";
 
@@ -15,7 +16,7 @@ const STATUS_MEANING: Record<string, string> = {
 
 export default command({
   meta: { name: "show", description: "one run in full" },
-  args: { run: { type: "positional", description: "run id or unique prefix", required: true }, ...JSON_ARG },
+  args: { ...RUN_ARG, ...JSON_ARG },
   async run(ctx) {
     const r = runJson(await findRunByPrefix(await ctx.store(), String(ctx.args.run)));
     if (ctx.args.json) {

@@ -5,7 +5,7 @@ import { hostname } from "node:os";
 import { command } from "../command.ts";
 import { FangsError, oneLine } from "../../core/errors.ts";
 import { Docker } from "../../runner/docker.ts";
-import { OrchestratorClient } from "../../runner/client.ts";
+import { OrchestratorClient } from "../../client/orchestrator.ts";
 import { Runner } from "../../runner/loop.ts";
 import { Spool } from "../../runner/spool.ts";
 

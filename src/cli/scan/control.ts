@@ -6,17 +6,17 @@
 // which only the new release shows (the package).
 import { FangsError } from "../../core/errors.ts";
 import { printJson, safe } from "../output.ts";
-import { call } from "./client.ts";
+import type { OrchestratorClient } from "../../client/orchestrator.ts";
 import { followRun } from "./follow.ts";
 
 const ENDED = new Set(["finished", "timed_out"]);
 
-export async function submitControl(base: string, pkg: string, token: string | undefined, o: { json?: boolean; wait?: boolean; run?: string }): Promise<void> {
-  const { runs } = await call(base, "GET", `/v1/runs?package=${encodeURIComponent(pkg)}&limit=200`, undefined, token);
-  const list = runs as Array<{ id: string; version: string; status: string; is_baseline: boolean; verdict: string | null }>;
+export async function submitControl(client: OrchestratorClient, pkg: string, o: { json?: boolean; wait?: boolean; run?: string }): Promise<void> {
+  const base = client.base;
+  const list = await client.listRuns({ package: pkg, limit: 200 });
   const suspect = o.run ? list.find((r) => r.id.startsWith(o.run!.toLowerCase())) : list.find((r) => ENDED.has(r.status) && !r.is_baseline && r.verdict !== null);
   if (!suspect) throw new FangsError(o.run ? `no run of ${pkg} starts with ${JSON.stringify(o.run)}` : `${pkg} has no ended run off its baseline to compare with`, { hint: `fangs run list -package ${pkg}` });
-  const res = await call(base, "POST", `/v1/runs/${suspect.id}/control`, undefined, token);
+  const res = await client.startControl(suspect.id);
   const urls = { api: base + res.urls.api, ui: base + res.urls.ui };
   if (!o.wait) {
     if (o.json) printJson({ run_id: res.run_id, control_of: suspect.id, version: res.version, runner: res.runner, urls });
@@ -27,7 +27,7 @@ export async function submitControl(base: string, pkg: string, token: string | u
     return;
   }
   if (!o.json) console.log(`queued control run ${res.run_id}; watch: ${urls.ui}`);
-  const run = await followRun(base, res.run_id, token, !o.json);
+  const run = await followRun(client, res.run_id, !o.json);
   if (o.json) printJson({ run_id: res.run_id, control_of: suspect.id, urls, run });
   else console.log(`  compare: fangs run diff ${suspect.id.slice(0, 12)}`);
 }

@@ -1,13 +1,14 @@
 // Follow a run until it ends, printing each status change (for --wait).
-import { call } from "./client.ts";
+import type { OrchestratorClient } from "../../client/orchestrator.ts";
+import type { RunJson } from "../../protocol/api.ts";
 import { safe } from "../output.ts";
 
 const ENDED = new Set(["finished", "failed", "timed_out"]);
 
-export async function followRun(base: string, id: string, token: string | undefined, print: boolean, pollMs = 1000): Promise<any> {
+export async function followRun(client: OrchestratorClient, id: string, print: boolean, pollMs = 1000): Promise<RunJson> {
   let last = "";
   for (;;) {
-    const { run } = await call(base, "GET", `/v1/runs/${id}`, undefined, token);
+    const run = await client.getRun(id);
     const line = `${run.status}${run.runner_id ? ` on ${run.runner_id}` : ""}${run.events_count ? `, ${run.events_count} events` : ""}`;
     if (print && line !== last) process.stderr.write(`  ${safe(line)}\n`);
     last = line;

@@ -8,7 +8,7 @@ import { FangsError } from "../../core/errors.ts";
 import { fetchPackument } from "../../registry/npm.ts";
 import { isExactVersion, packageNameError, resolveVersion } from "../../protocol/npm_names.ts";
 import { printJson, safe } from "../output.ts";
-import { call, orchestratorUrl } from "./client.ts";
+import type { OrchestratorClient } from "../../client/orchestrator.ts";
 import { followRun } from "./follow.ts";
 import { submitControl } from "./control.ts";
 import { intFlag } from "../flags.ts";
@@ -18,7 +18,6 @@ export default command({
   args: {
     package: { type: "string", description: "npm package name" },
     version: { type: "string", description: "exact version to scan" },
-    orchestrator: { type: "string", description: "orchestrator base URL (default http://127.0.0.1:8443, env FANGS_ORCHESTRATOR)" },
     runner: { type: "string", description: "runner id to target (default: this host's runner if alive, else any; 'any' for the first free runner)" },
     duration: { type: "string", description: "sandbox time limit, e.g. 90s (default 60s)" },
     network: { type: "string", description: "sandbox network: bridge, none or container:<name>" },
@@ -32,21 +31,21 @@ export default command({
   },
   async run(ctx) {
     const a = ctx.args;
-    if (a.control !== undefined) return submitControl(orchestratorUrl(a.orchestrator), String(a.control), ctx.config()["operator-token"], { json: a.json, wait: a.wait, run: a.run });
+    if (a.control !== undefined) return submitControl(ctx.orchestrator(), String(a.control), { json: a.json, wait: a.wait, run: a.run });
     const pkg = need(a.package, "package", "fangs scan submit -package axios -version 1.7.7");
     const asked = need(a.version, "version", "fangs scan submit -package axios -version 1.7.7");
     const nameErr = packageNameError(pkg);
     if (nameErr) throw new FangsError(nameErr, { hint: "npm package names: lowercase letters, digits, - . _ and one @scope/, e.g. -package @types/node" });
-    const base = orchestratorUrl(a.orchestrator);
+    const client = ctx.orchestrator();
+    const base = client.base;
     const cfg = ctx.config();
-    const token = cfg["operator-token"];
     // A run records the exact version it installed: a tag (latest) or a
     // range (^1.2) is resolved on the registry first.
     let version = asked;
     if (!a["skip-registry-validate"]) {
       // A watched package is validated where its scans install from (its own
       // registry, as the orchestrator reports it), never the public default.
-      const registry = String(a["registry-url"] ?? (await watchedRegistry(base, pkg, token)) ?? cfg.registry);
+      const registry = String(a["registry-url"] ?? (await client.getPackage(pkg))?.registry ?? cfg.registry);
       const r = await fetchPackument(registry, pkg);
       if (r.status === "not_found") throw new FangsError(`package ${pkg} does not exist on ${registry}`, { hint: "check the spelling, or -skip-registry-validate for private fake registries" });
       if (r.status === "ok") {
@@ -61,7 +60,7 @@ export default command({
       throw new FangsError(`-version ${JSON.stringify(asked.slice(0, 80))} is not an exact version, and -skip-registry-validate leaves no registry to resolve it on`, { hint: "give the exact version, e.g. -version 1.2.3" });
     }
     const memory = intFlag(a.memory, { name: "memory", min: 64, max: 65536, example: 1024 });
-    const runner = a.runner === "any" ? null : (a.runner ?? (await defaultRunner(base, token)));
+    const runner = a.runner === "any" ? null : (a.runner ?? (await defaultRunner(client)));
     const body = {
       package: pkg,
       version,
@@ -71,7 +70,7 @@ export default command({
       ...(a["registry-url"] !== undefined && { registry_url: a["registry-url"] }),
       ...(memory !== undefined && { memory_mb: memory }),
     };
-    const res = await call(base, "POST", "/v1/scans", body, token);
+    const res = await client.submitScan(body);
     const urls = { api: base + res.urls.api, ui: base + res.urls.ui };
     if (!a.wait) {
       if (a.json) printJson({ run_id: res.run_id, status: res.status, package: pkg, version, requested_version: asked, runner: runner, warning: res.warning, urls });
@@ -85,30 +84,17 @@ export default command({
     }
     if (res.warning) process.stderr.write(`warning: ${res.warning}\n`);
     if (!a.json) console.log(`queued run ${res.run_id}; watch: ${urls.ui}`);
-    const run = await followRun(base, res.run_id, token, !a.json);
+    const run = await followRun(client, res.run_id, !a.json);
     if (a.json) printJson({ run_id: res.run_id, urls, run });
   },
 });
 
-/** The registry the orchestrator polls and installs a watched package from;
- *  undefined for a package it does not know. */
-async function watchedRegistry(base: string, pkg: string, token: string | undefined): Promise<string | undefined> {
-  try {
-    const { package: p } = await call(base, "GET", `/v1/packages/${encodeURIComponent(pkg)}`, undefined, token);
-    return p?.registry;
-  } catch (e) {
-    if ((e as FangsError).status === 404) return undefined;
-    throw e;
-  }
-}
-
 /** The manual's default target is this host's runner; when no runner by that
  * name is alive, the scan goes to the first free runner instead of waiting
  * for one that may never come (said on stderr). */
-async function defaultRunner(base: string, token: string | undefined): Promise<string | null> {
+async function defaultRunner(client: OrchestratorClient): Promise<string | null> {
   const me = hostname();
-  const { runners } = await call(base, "GET", "/v1/runners", undefined, token);
-  if ((runners as Array<{ id: string; alive: boolean }>).some((r) => r.id === me && r.alive)) return me;
+  if ((await client.listRunners()).some((r) => r.id === me && r.alive)) return me;
   process.stderr.write(`note: no live runner named ${safe(me)}; the scan goes to the first free runner (-runner ID to pin one)\n`);
   return null;
 }

@@ -7,17 +7,17 @@ import { RUN_ID } from "../../protocol/runner.ts";
 import { EVENT_KINDS } from "../../events/types.ts";
 import { SEVERITIES } from "../../differ/severity.ts";
 import { NotFoundError } from "../../core/errors.ts";
-import { PACKAGE_NAME } from "./scans.ts";
+import { PACKAGE_NAME } from "../../protocol/operator.ts";
 import { getRun, listRuns } from "../../store/runs.ts";
 import { getEventRow, listEventRows } from "../../store/events.ts";
 import { getDeviationRow, listDeviations, recentDeviations } from "../../store/deviations.ts";
 import { listBaseline } from "../../store/baseline.ts";
-import { getPackage, listTrackedPackages } from "../../store/packages.ts";
+import { assertKnownPackage, getPackage, listTrackedPackages } from "../../store/packages.ts";
 import { packageRegistry, parseSettings } from "../../protocol/package_settings.ts";
 import { overviewNumbers } from "../../store/overview.ts";
 import { listRunners } from "../../store/runners.ts";
 import { listPending } from "../../store/pending.ts";
-import { runJson, runnerJson, deviationJson, packageJson, eventJson, times } from "../json.ts";
+import { runJson, runnerJson, deviationJson, packageJson, eventJson, times } from "../../protocol/api.ts";
 
 const intParam = (max: number) => v.pipe(v.string(), v.regex(/^\d{1,9}$/, "a whole number"), v.transform(Number), v.maxValue(max, `at most ${max}`));
 const RunsQuery = v.object({
@@ -72,7 +72,11 @@ export function readRoutes(d: AppDeps) {
 
   app.get("/v1/pending", valid("query", PendingQuery), async (c) => {
     const o = c.req.valid("query");
-    const rows = await d.reads.get(d.db, `pending:${o.package ?? ""}:${o.min_severity ?? ""}`, () => listPending(d.db, { package: o.package, minSeverity: o.min_severity }));
+    // A filter on a package FANGS never saw is a typo: 404, as fangs pending says.
+    const rows = await d.reads.get(d.db, `pending:${o.package ?? ""}:${o.min_severity ?? ""}`, async () => {
+      if (o.package) await assertKnownPackage(d.db, o.package);
+      return listPending(d.db, { package: o.package, minSeverity: o.min_severity });
+    });
     return c.json({ pending: rows.map((r) => ({ ...r, ...times("last_detected_at", r.last_detected_at) })) });
   });
 

@@ -13,8 +13,8 @@ import { getRun } from "../../store/runs.ts";
 import { getManifest, putManifest } from "../../store/manifests.ts";
 import { runnerIdentity } from "../auth/runner.ts";
 import { ownedRun } from "./runner_protocol.ts";
-import { loadRunDiff } from "../run_diff.ts";
-import { queueControl } from "../control.ts";
+import { loadRunDiff } from "../../service/run_diff.ts";
+import { queueControl } from "../../service/control.ts";
 
 export function releaseDiffRoutes(d: AppDeps) {
   const app = new Hono<AppEnv>();

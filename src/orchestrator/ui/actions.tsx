@@ -1,15 +1,17 @@
 // The UI's mutations, each answering with the component the page rendered,
 // re-rendered in its new state, for htmx to swap in: promote (with a confirm
-// step), allowlist add and remove. The store functions write the audit rows.
+// step), allowlist add and remove, through the same service functions as the
+// JSON API and the CLI (src/service/), which write the audit rows.
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { getRun } from "../../store/runs.ts";
 import { FangsError, NotFoundError } from "../../core/errors.ts";
 import { listPending, rescanCommand, SHORT_ID, type PendingRow as Row } from "../../store/pending.ts";
-import { addAllow, findAllowByPrefix, listAllow, removeAllow } from "../../store/allowlist.ts";
-import { packageNameError } from "../../store/packages.ts";
-import { promoteRun } from "../../triage/promote.ts";
+import { findAllowByPrefix, listAllow } from "../../store/allowlist.ts";
+import { packageNameError } from "../../protocol/npm_names.ts";
+import { promote } from "../../service/baseline.ts";
+import { allowAdd, allowRemove } from "../../service/allow.ts";
 import { fragment, runIdParam, uiActor } from "./render.tsx";
 import { PendingRow, type RowState } from "../../../views/components/pending_row.tsx";
 import { AllowRow } from "../../../views/components/allow_row.tsx";
@@ -27,11 +29,11 @@ const message = (e: unknown) => (e instanceof FangsError ? e.message : "internal
 export function actionRoutes(d: AppDeps) {
   const app = new Hono<AppEnv>();
 
-  /** The run's queue row; a run no longer pending (promoted elsewhere) still gets a row built from the run. */
+  /** The run's queue row (that row alone); a run no longer pending (promoted elsewhere) still gets a row built from the run. */
   async function rowOf(runId: string): Promise<Row> {
     const run = await getRun(d.db, runId);
     if (!run) throw new NotFoundError(`run ${runId}`);
-    const pending = (await listPending(d.db, { package: run.package })).find((r) => r.run_id === runId);
+    const [pending] = await listPending(d.db, { runId });
     return pending ?? {
       run_id: run.id, package: run.package, version: run.version, deviation_count: Number(run.deviation_count),
       max_severity: run.max_severity ?? "info", last_detected_at: run.finished_at ?? run.created_at, promote_command: `fangs baseline promote ${run.id.slice(0, SHORT_ID)}`,
@@ -46,8 +48,8 @@ export function actionRoutes(d: AppDeps) {
     const id = runIdParam(c);
     const before = await rowOf(id);
     try {
-      const r = await promoteRun(d.db, id, uiActor(c), { configAllow: d.cfg.allowlist });
-      return fragment(c, <PendingRow row={before} state={{ kind: "promoted", merged: r.merged, cleared: r.cleared }} />);
+      const r = await promote(d.db, id, { actor: uiActor(c), configAllow: d.cfg.allowlist });
+      return fragment(c, <PendingRow row={before} state={{ kind: "promoted", merged: r.merged_fingerprints, cleared: r.cleared_deviations }} />);
     } catch (e) {
       if (!(e instanceof FangsError)) d.log(`ui promote ${id} failed: ${(e as Error).stack}`);
       return fragment(c, <PendingRow row={before} state={{ kind: "error", message: message(e) }} />, 409);
@@ -63,7 +65,7 @@ export function actionRoutes(d: AppDeps) {
     const f = form.output;
     if (f.package && packageNameError(f.package)) return again(`package: ${packageNameError(f.package)}`);
     try {
-      await addAllow(d.db, { kind: f.kind, value: f.value, package: f.package || null, note: f.note || null, source: "api" }, uiActor(c));
+      await allowAdd(d.db, { kind: f.kind, value: f.value, package: f.package || null, note: f.note || null }, { actor: uiActor(c), source: "api" });
     } catch (e) {
       if (!(e instanceof FangsError)) throw e;
       return again(e.message);
@@ -76,7 +78,7 @@ export function actionRoutes(d: AppDeps) {
     if (!/^[a-z0-9]{1,40}$/.test(id)) throw new NotFoundError(`allowlist entry ${id}`);
     const entry = await findAllowByPrefix(d.db, id);
     try {
-      await removeAllow(d.db, entry.id, uiActor(c));
+      await allowRemove(d.db, entry.id, uiActor(c));
       return fragment(c, <AllowRow e={entry} removed />);
     } catch (e) {
       if (!(e instanceof FangsError)) throw e;

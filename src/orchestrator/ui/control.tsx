@@ -4,8 +4,8 @@ import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { getRun } from "../../store/runs.ts";
 import { FangsError, NotFoundError } from "../../core/errors.ts";
-import { queueControl } from "../control.ts";
-import { loadRunDiff } from "../run_diff.ts";
+import { queueControl } from "../../service/control.ts";
+import { loadRunDiff } from "../../service/run_diff.ts";
 import { fragment, runIdParam, uiActor } from "./render.tsx";
 import { ControlBox } from "../../../views/components/what_changed.tsx";
 

@@ -8,7 +8,7 @@ import { getDeviationRow, listDeviations, recentDeviations } from "../../store/d
 import { listBaseline } from "../../store/baseline.ts";
 import { listTrackedPackages } from "../../store/packages.ts";
 import { overviewNumbers } from "../../store/overview.ts";
-import { runnerJson } from "../json.ts";
+import { runnerJson } from "../../protocol/api.ts";
 import { listRunners } from "../../store/runners.ts";
 import { listPending, queuePage } from "../../store/pending.ts";
 import { listPackages } from "../../store/packages.ts";
@@ -26,7 +26,7 @@ import { OverviewPage } from "../../../views/overview.tsx";
 import { PendingPage } from "../../../views/pending.tsx";
 import { PendingRows } from "../../../views/components/pending_rows.tsx";
 import { RunPage, RunFacts, Evidence, LineageMount } from "../../../views/run.tsx";
-import { loadRunDiff } from "../run_diff.ts";
+import { loadRunDiff } from "../../service/run_diff.ts";
 import { EventsPage } from "../../../views/events.tsx";
 import { EventRows, type EventItem } from "../../../views/components/event_rows.tsx";
 import { PackagesPage } from "../../../views/packages.tsx";

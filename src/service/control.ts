@@ -1,7 +1,9 @@
 // A control re-run (issue 14): the baseline release re-scanned now, on the
 // runner and with the spec (image, registry, network, limits) of a suspect
 // run, recorded beside it. Deviations both runs show come from the
-// environment; those only the new release shows come from the package.
+// environment; those only the new release shows come from the package. The
+// run, its control link and their audit record land in one transaction
+// (POST /v1/runs/:id/control, the run page's button, fangs scan submit -control).
 import type { Kysely } from "kysely";
 import type { DB, Run } from "../store/schema.ts";
 import { enqueueScan } from "../store/runs.ts";
