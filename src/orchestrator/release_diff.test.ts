@@ -1,12 +1,10 @@
 // Manifest in, release diff and join out, in-process over the real app and
 // SQLite, with the golden manifests a real `npm install --ignore-scripts`
 // produced (tests/manifest/collector.test.ts keeps them equal).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Store } from "../store/index.ts";
-import { openTestApp, type TestApp } from "./testing.ts";
-import type { AppDeps } from "./deps.ts";
+import { useTestApp } from "./testing.ts";
 import type { FangsEvent } from "../events/types.ts";
 import { ev, installEvents } from "../../tests/manifest/events.ts";
 import { runMessage } from "../notify/dispatch.ts";
@@ -14,17 +12,11 @@ import { getRun } from "../store/runs.ts";
 
 const golden = (k: string) => JSON.parse(readFileSync(join(import.meta.dir, "../../tests/fixtures/manifests", `${k}.json`), "utf8"));
 
-let db: Store;
-let d: AppDeps;
-let app: TestApp["app"];
-beforeAll(async () => {
-  ({ db, d, app } = await openTestApp("rd-runner"));
-});
-afterAll(async () => db.destroy());
+const t = useTestApp("rd-runner");
 
 const H = { "content-type": "application/json", "X-Fangs-Runner": "rd-runner" };
 const call = async (method: string, path: string, body?: unknown) => {
-  const r = await app.request(path, { method, headers: H, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await t.app.request(path, { method, headers: H, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: r.status, json: (await r.json()) as any };
 };
 
@@ -64,10 +56,10 @@ describe("release diff through the API", () => {
     expect(r.json.diff_us ?? r.json.diff.diff_us).toBeGreaterThan(0);
     // Pruned: the unchanged scanned package keeps its files; nothing else was unchanged here.
     expect(r.json.manifest).toMatchObject({ packages: 2, install_script_packages: 2, method: "script-free-install" });
-    const page = await (await app.request(`/ui/runs/${second.id}`)).text();
+    const page = await (await t.app.request(`/ui/runs/${second.id}`)).text();
     expect(page).toMatch(/<td class="mono"[^>]*>fangs-fixture-reldep-helper<\/td><td>added<\/td>.*<span class="tag install-script"[^>]*>install script<\/span>/s);
     // The notifiers' line: the summary and the cause.
-    const msg = await runMessage(db, (await getRun(db, second.id))!, { baseUrl: "http://127.0.0.1:1" });
+    const msg = await runMessage(t.db, (await getRun(t.db, second.id))!, { baseUrl: "http://127.0.0.1:1" });
     expect(msg.release_diff).toStartWith("What changed: since fangs-fixture-reldep@1.0.0: 1 new dependency (1 with install scripts: fangs-fixture-reldep-helper@1.0.0); 1 file(s) changed. Cause: new dependency fangs-fixture-reldep-helper@1.0.0 (postinstall `node setup.js`, new in this release) → read /root/.aws/credentials");
   });
 
@@ -81,7 +73,7 @@ describe("release diff through the API", () => {
     const line = r.json.diff.join.find((j: any) => j.package === "fangs-fixture-relscript").line;
     expect(line).toBe(`the scanned package fangs-fixture-relscript@1.1.0 (postinstall \`${cmd}\`, changed in this release) → read /root/.aws/credentials, connected 192.0.2.77:443`);
     // The run page: the section, the script diff, the cause; the hostile script text inert.
-    const page = await (await app.request(`/ui/runs/${b.id}`)).text();
+    const page = await (await t.app.request(`/ui/runs/${b.id}`)).text();
     expect(page).toContain('<section id="what-changed">');
     expect(page).toContain("changed in this release) → read /root/.aws/credentials");
     expect(page).toContain("+node setup.js --tag &#39;&lt;img src=x onerror=alert(1)&gt;&#39;");
@@ -112,7 +104,7 @@ describe("control re-run", () => {
     expect(q.json).toMatchObject({ control_of: suspect.id, version: "1.0.0", runner: "rd-runner" });
     const claimed = (await call("POST", "/v1/runners/rd-runner/claim?wait=0", {})).json.run;
     expect(claimed).toMatchObject({ id: q.json.run_id, package: "fangs-fixture-reldep", version: "1.0.0" });
-    expect(claimed.spec).toEqual(JSON.parse((await db.selectFrom("runs").select("spec").where("id", "=", suspect.id).executeTakeFirstOrThrow()).spec));
+    expect(claimed.spec).toEqual(JSON.parse((await t.db.selectFrom("runs").select("spec").where("id", "=", suspect.id).executeTakeFirstOrThrow()).spec));
     // The control install is the baseline's, plus one new thing of its own (the environment changed: a new address).
     const events = [...install("fangs-fixture-reldep", [{ pkg: "fangs-fixture-reldep", command: "node build.js", file: "build.js" }])];
     events.push({ ...ev(21, 20, "node", "/usr/bin/node"), kind: "connect", family: "inet", address: "198.51.100.9", port: 443, proto: "tcp" } as FangsEvent);
@@ -123,7 +115,7 @@ describe("control re-run", () => {
     expect(r.json.control).toMatchObject({ run_id: claimed.id, version: "1.0.0", status: "finished", shared: [], only_in_control: [expect.objectContaining({ category: "net_new_destination", value: "198.51.100.9:443" })] });
     expect(r.json.control.only_in_release).toBe(Number(suspect.deviation_count));
     expect((await call("GET", `/v1/runs/${claimed.id}/diff`)).json.control_of).toBe(suspect.id);
-    const page = await (await app.request(`/ui/runs/${suspect.id}`)).text();
+    const page = await (await t.app.request(`/ui/runs/${suspect.id}`)).text();
     expect(page).toContain('<div id="control-compare">');
     expect(page).toContain(`hx-post="/ui/runs/${suspect.id}/control"`);
   });
@@ -131,11 +123,11 @@ describe("control re-run", () => {
   test("the button: queues from the page; refused for a running run and for a package without an earlier baseline release", async () => {
     const runs = (await call("GET", "/v1/runs?package=fangs-fixture-relscript")).json.runs as any[];
     const suspect = runs.find((r) => r.version === "1.1.0");
-    const ok = await app.request(`/ui/runs/${suspect.id}/control`, { method: "POST", headers: { "hx-request": "true", origin: "http://localhost", "content-type": "application/x-www-form-urlencoded" }, body: "" });
+    const ok = await t.app.request(`/ui/runs/${suspect.id}/control`, { method: "POST", headers: { "hx-request": "true", origin: "http://localhost", "content-type": "application/x-www-form-urlencoded" }, body: "" });
     expect(ok.status).toBe(201);
     expect(await ok.text()).toContain("Queued control run");
     const running = (await call("POST", "/v1/runners/rd-runner/claim?wait=0", {})).json.run;
-    const busy = await app.request(`/ui/runs/${running.id}/control`, { method: "POST", headers: { "hx-request": "true", origin: "http://localhost", "content-type": "application/x-www-form-urlencoded" }, body: "" });
+    const busy = await t.app.request(`/ui/runs/${running.id}/control`, { method: "POST", headers: { "hx-request": "true", origin: "http://localhost", "content-type": "application/x-www-form-urlencoded" }, body: "" });
     expect(busy.status).toBe(409);
     expect(await busy.text()).toContain("a control re-run compares with a run that ended");
     const first = runs.find((r) => r.version === "1.0.0");

@@ -1,6 +1,7 @@
 // For in-process tests of the orchestrator's routes: a migrated in-memory
 // database, the app over it (ingest rate limit off) and a runner's POST.
 // Imported by *.test.ts beside this file only.
+import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,4 +31,12 @@ export async function openTestApp(runner: string, settings: Record<string, unkno
     return { status: r.status, json: (await r.json()) as any };
   };
   return { db, d, app, post };
+}
+
+/** One app for the whole test file: opened before its tests, closed after. Fields are set once beforeAll ran. */
+export function useTestApp(runner: string, settings: Record<string, unknown> = {}): TestApp {
+  const t = {} as TestApp;
+  beforeAll(async () => void Object.assign(t, await openTestApp(runner, settings)));
+  afterAll(async () => t.db?.destroy());
+  return t;
 }
