@@ -9,8 +9,9 @@ import { openSensor } from "../../sensor/sensor.ts";
 import { findLibssl } from "../../sensor/ssl-targets.ts";
 import { UNIFIED } from "../../sensor/cgroup.ts";
 import type { ProbeStatus } from "../../sensor/types.ts";
+import { LABEL_FLAVOR, LABEL_NPM_VERSION, LABEL_RECIPE } from "../../runner/image.ts";
+import { DEFAULT_IMAGE } from "../../runner/sandbox/spec.ts";
 
-const DEFAULT_IMAGE = "fangs-sandbox:latest";
 const DOCKER_API = "v1.41";
 // Opens and failed execs are written at syscall exit (paired with the enter
 // probe that remembers the arguments): both halves are required. The exit
@@ -61,6 +62,14 @@ function sensorChecks(): Check[] {
   return checks;
 }
 
+/** Which image scans use: name, flavour (our label, else "custom"), id, size, npm. */
+function imageDetail(name: string, img: { Id: string; Size: number; Config?: { Labels?: Record<string, string> } }): string {
+  const l = img.Config?.Labels ?? {};
+  const flavor = l[LABEL_FLAVOR] ?? (l[LABEL_NPM_VERSION] ? "minimal" : "custom (not built by fangs sandbox build-image)");
+  const extra = [l[LABEL_NPM_VERSION] && `npm ${l[LABEL_NPM_VERSION]}`, l[LABEL_RECIPE] && `recipe ${l[LABEL_RECIPE]}`].filter(Boolean).join(", ");
+  return `${name} is ${flavor} (${img.Id.slice(7, 19)}, ${(img.Size / 1e6).toFixed(0)} MB${extra ? `, ${extra}` : ""})`;
+}
+
 export async function runChecks(opts: { image: string; socket: string }): Promise<Check[]> {
   const checks: Check[] = [];
   const btf = existsSync("/sys/kernel/btf/vmlinux");
@@ -85,7 +94,8 @@ export async function runChecks(opts: { image: string; socket: string }): Promis
   if (dockerOk) {
     const r = await docker(opts.socket, `/images/${encodeURIComponent(opts.image)}/json`).catch(() => undefined);
     const ok = r?.status === 200;
-    checks.push({ name: "sandbox image", ok, required: true, detail: ok ? opts.image : `${opts.image} not found`, fix: ok ? undefined : "fangs sandbox build-image" });
+    const img = ok ? ((await r!.json()) as { Id: string; Size: number; Config?: { Labels?: Record<string, string> } }) : undefined;
+    checks.push({ name: "sandbox image", ok, required: true, detail: img ? imageDetail(opts.image, img) : `${opts.image} not found`, fix: ok ? undefined : "fangs sandbox build-image" });
   } else {
     checks.push({ name: "sandbox image", ok: false, required: true, detail: "Docker unreachable", fix: "start dockerd first" });
   }
