@@ -90,9 +90,9 @@ export const DEADLINE_WRAPPER = [
   "const [limit, ...argv] = process.argv.slice(1);",
   'const child = spawn(argv[0], argv.slice(1), { stdio: "inherit" });',
   'const stop = (sig) => { try { child.kill(sig); } catch {} };',
-  'setTimeout(() => { process.stderr.write(`fangs: sandbox deadline of ${limit}s reached: install killed\\n`); stop("SIGKILL"); process.exit(137); }, Number(limit) * 1000).unref();',
+  'setTimeout(() => { process.stderr.write(`sandbox deadline of ${limit}s reached: install killed\\n`); stop("SIGKILL"); process.exit(137); }, Number(limit) * 1000).unref();',
   'process.on("SIGTERM", () => { stop("SIGTERM"); setTimeout(() => process.exit(143), 1000).unref(); });',
-  'child.on("error", (e) => { process.stderr.write(`fangs: cannot start ${argv[0]}: ${e.message}\\n`); process.exit(127); });',
+  'child.on("error", (e) => { process.stderr.write(`cannot start ${argv[0]}: ${e.message}\\n`); process.exit(127); });',
   'child.on("exit", (code, sig) => process.exit(code ?? 128 + (constants.signals[sig] ?? 9)));',
 ].join("\n");
 
