@@ -14,7 +14,7 @@ import { lddLibraries, type ImageSources } from "./image.ts";
 export const DEBIAN_PACKAGES = ["python3", "make", "g++", "git", "curl", "wget", "ca-certificates", "openssh-client", "procps"];
 export const SUITE = "bookworm";
 /** Bump when the recipe below changes in a way the inputs do not show. */
-const RECIPE_VERSION = 1;
+const RECIPE_VERSION = 2;
 /** Slim-image practice: no manuals, docs or translations (copyright files stay). */
 const DPKG_OPTS = ["path-exclude=/usr/share/man/*", "path-exclude=/usr/share/doc/*", "path-include=/usr/share/doc/*/copyright", "path-exclude=/usr/share/locale/*", "path-exclude=/usr/share/info/*"];
 
@@ -118,12 +118,17 @@ export async function debianRootfs(src: ImageSources, inputs: DebianInputs, work
   cpSync(src.npmDir, npmDest, { recursive: true, verbatimSymlinks: true });
   symlinkSync("../lib/node_modules/npm/bin/npm-cli.js", join(root, "usr/bin/npm"));
   symlinkSync("../lib/node_modules/npm/bin/npx-cli.js", join(root, "usr/bin/npx"));
-  // node-gyp's cache, as a machine that built one addon before has it: no
-  // download, no --nodedir in the environment for a package to notice.
+  // node's headers where its own packages put them (/usr/include/node), and
+  // node-gyp's cache pointing there, as on a machine that built an addon
+  // before: no download, no --nodedir in the environment for a package to
+  // notice. The cache holds a link, not a copy: HOME is a per-run volume the
+  // image's /root is copied into at every create (3 MB of headers cost ~200 ms).
   const gypDir = join(root, "root/.cache/node-gyp", inputs.nodeVersion);
   const headers = nodeHeadersDir(src.node);
   const keepArch = OPENSSL_ARCH[process.arch];
-  cpSync(headers, join(gypDir, "include/node"), {
+  mkdirSync(gypDir, { recursive: true });
+  symlinkSync("/usr/include", join(gypDir, "include"));
+  cpSync(headers, join(root, "usr/include/node"), {
     recursive: true,
     filter: (from) => {
       const m = /\/openssl\/archs\/([^/]+)/.exec(from.slice(headers.length));
