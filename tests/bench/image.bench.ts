@@ -18,12 +18,14 @@ import { containerConfig, TMPFS_TMP } from "../../src/runner/sandbox/spec.ts";
 import { plantArchives } from "../../src/runner/sandbox/plant.ts";
 import { baitFiles, newBait } from "../../src/runner/bait.ts";
 import { tar } from "../../src/runner/tar.ts";
+import { RunOwners } from "../../src/runner/owners.ts";
 import { startFakeRegistry } from "../fixtures/registry/registry.ts";
 
 const DEBIAN = "fangs-sandbox:bench-debian";
 const MINIMAL = "fangs-sandbox:bench-minimal";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const docker = new Docker();
+const owners = new RunOwners();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
 const line = (s: string) => console.log(s);
@@ -43,8 +45,10 @@ line(`debian image: same recipe again (cached, tag only) in ${cached.seconds.toF
 const reg = await startFakeRegistry({ image: MINIMAL });
 const spec = { ...DEFAULT_SPEC, network: reg.network, registry_url: reg.url, duration_s: 120 };
 async function once(image: string, pkg: string, version: string): Promise<{ wall: number; container: number }> {
+  const runId = newId();
+  owners.claim(runId); // a runner starting on this host meanwhile leaves the sandbox alone
   const t0 = performance.now();
-  const r = await runSandbox({ docker, runId: newId(), pkg, version, spec, image });
+  const r = await runSandbox({ docker, runId, pkg, version, spec, image }).finally(() => owners.release(runId));
   if (r.status !== "finished" || r.exitCode !== 0) throw new Error(`${pkg}@${version} on ${image}: ${r.status} ${r.exitCode} ${r.failureReason} ${r.logTail.slice(-400)}`);
   return { wall: performance.now() - t0, container: r.timings.container_ms };
 }
@@ -78,7 +82,9 @@ try {
   for (let i = 0; i < ROUNDS * 2; i++) {
     for (const mode of i % 2 ? (["rw", "ro"] as const) : (["ro", "rw"] as const)) {
       const bait = newBait();
-      const cfg = containerConfig({ runId: newId(), pkg: "x", version: "1.0.0", spec: { ...DEFAULT_SPEC, network: "none" }, image: DEBIAN, npm: { allowAllScripts: true }, bait }) as any;
+      const runId = newId();
+      owners.claim(runId);
+      const cfg = containerConfig({ runId, pkg: "x", version: "1.0.0", spec: { ...DEFAULT_SPEC, network: "none" }, image: DEBIAN, npm: { allowAllScripts: true }, bait }) as any;
       if (mode === "rw") Object.assign(cfg.HostConfig, { ReadonlyRootfs: false, Mounts: [], Tmpfs: { "/tmp": TMPFS_TMP } });
       const t0 = performance.now();
       const id = await docker.createContainer(`bench-setup-${newId()}`, cfg);
@@ -86,6 +92,7 @@ try {
       else for (const p of plantArchives(baitFiles(bait))) await docker.putArchive(id, p.dir, tar(p.entries));
       await docker.remove(id);
       setup[mode].push(performance.now() - t0);
+      owners.release(runId);
     }
   }
   line(`create + plant bait + remove (debian, not started), median of ${setup.ro.length}: read-only image + volumes ${median(setup.ro).toFixed(0)} ms, writable rootfs ${median(setup.rw).toFixed(0)} ms`);
