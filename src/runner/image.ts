@@ -7,12 +7,13 @@
 //   group — packed as one tar and imported (docker import) in ~2 s.
 // Sites that can pull use any node image instead (-image).
 import { lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync, existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { FangsError, oneLine } from "../core/errors.ts";
 import type { Docker } from "./docker.ts";
 import type { NpmFeatures } from "./sandbox/spec.ts";
 import { tar, type TarEntry } from "./tar.ts";
 import { buildWorkDir, debianInputs, debianRootfs, recipeHash, removeWorkDir, SUITE } from "./image_debian.ts";
+import { defaultSources, lddLibraries, type ImageSources } from "./image_sources.ts";
 
 export const LABEL_NPM_VERSION = "fangs.npm.version";
 export const LABEL_ALLOW_ALL = "fangs.npm.allow-all-scripts";
@@ -25,34 +26,7 @@ export const CACHE_REPO = "fangs-sandbox";
 
 export type ImageFlavor = "debian" | "minimal";
 
-export interface ImageSources {
-  node: string;
-  npmDir: string;
-  busybox: string;
-  caBundle: string;
-}
-
-export function defaultSources(): ImageSources {
-  const node = Bun.which("node");
-  if (!node) throw new FangsError("node not found on PATH", { hint: "install nodejs (the sandbox image is built from the host's node)" });
-  const busybox = ["/bin/busybox", "/usr/bin/busybox"].find((p) => existsSync(p));
-  if (!busybox) throw new FangsError("busybox not found", { hint: "apt-get install busybox-static" });
-  const npmBin = Bun.which("npm");
-  const npmDir = npmBin ? dirname(dirname(realpathSync(npmBin))) : "/usr/lib/node_modules/npm";
-  return { node: realpathSync(node), npmDir, busybox, caBundle: "/etc/ssl/certs/ca-certificates.crt" };
-}
-
-/** Shared libraries (and the ELF interpreter) `ldd` lists for a binary. */
-export function lddLibraries(binary: string): string[] {
-  const p = Bun.spawnSync(["ldd", binary]);
-  if (p.exitCode !== 0) throw new FangsError(`ldd ${binary}: ${p.stderr.toString().trim()}`);
-  const libs: string[] = [];
-  for (const line of p.stdout.toString().split("\n")) {
-    const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
-    if (m) libs.push(m[1]);
-  }
-  return libs;
-}
+export { defaultSources, lddLibraries, type ImageSources } from "./image_sources.ts";
 
 function npmFacts(npmDir: string): { version: string; allowAll: boolean } {
   const version = JSON.parse(readFileSync(join(npmDir, "package.json"), "utf8")).version as string;

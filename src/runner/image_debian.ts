@@ -8,7 +8,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { FangsError } from "../core/errors.ts";
-import { lddLibraries, type ImageSources } from "./image.ts";
+import { lddLibraries, type ImageSources } from "./image_sources.ts";
 
 /** What common CI images carry (the list): installs take the path they take in the wild. */
 export const DEBIAN_PACKAGES = ["python3", "make", "g++", "git", "curl", "wget", "ca-certificates", "openssh-client", "procps"];

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { fangs } from "../lib/env.ts";
 import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
-import { api, cliJson, scan, startStack, type Stack } from "./lib.ts";
+import { cliJson, runEvents, scan, startStack, type Stack } from "./lib.ts";
 
 const IMAGE = "fangs-sandbox:e2e";
 let reg: FakeRegistry;
@@ -30,16 +30,7 @@ afterAll(async () => {
   expect(codes).toEqual({ serve: 0, runner: 0 });
 }, 60_000);
 
-async function events(runId: string): Promise<any[]> {
-  const all: any[] = [];
-  for (let after: number | null = -1; after !== null; ) {
-    const page: any = await api(stack.url, "GET", `/v1/runs/${runId}/events?limit=5000${after >= 0 ? `&after=${after}` : ""}`);
-    all.push(...page.events.map((e: any) => e.event));
-    after = page.next_after;
-  }
-  return all;
-}
-const execs = (ev: any[]) => ev.filter((e) => e.kind === "exec" && !e.error);
+const events = (runId: string) => runEvents(stack, runId);const execs = (ev: any[]) => ev.filter((e) => e.kind === "exec" && !e.error);
 const reads = (ev: any[], path: string) => ev.filter((e) => e.kind === "file" && e.path === path);
 const devsOf = (runId: string): any[] => cliJson(stack, ["deviation", "list", "-run", runId]);
 
