@@ -51,7 +51,7 @@ async function install(pkg: string, version: string, over: Partial<SandboxSpec> 
 }
 
 describe("sandbox image", () => {
-  test("is importable without a registry and carries node, npm and busybox", async () => {
+  test("is importable without a registry and labelled with its npm version and user", async () => {
     const img = await docker.imageInspect(IMAGE);
     expect(img).toBeDefined();
     expect(img!.Config.Labels["fangs.npm.version"]).toMatch(/^\d+\.\d+\.\d+$/);
