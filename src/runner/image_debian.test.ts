@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hostDebianSources, recipeHash, type DebianInputs } from "./image_debian.ts";
+import { debianInputs, hostDebianSources, recipeHash, type DebianInputs } from "./image_debian.ts";
 
 test("the host's bookworm apt sources, deb822 and one-line, without disabled stanzas, deb-src or other suites", () => {
   const dir = mkdtempSync(join(tmpdir(), "apt-"));
@@ -34,5 +34,20 @@ test("the recipe hash changes with every input that changes the image", () => {
   expect(recipeHash({ ...base })).toBe(h);
   for (const over of [{ sources: ["deb http://mirror.corp.example/debian bookworm main"] }, { packages: ["git", "curl"] }, { nodeSha256: "b" }, { npmVersion: "11.20.0" }, { recipe: 2 }]) {
     expect(recipeHash({ ...base, ...over })).not.toBe(h);
+  }
+});
+
+test("no Debian source for the suite: one error naming the fix and the -minimal way out", () => {
+  const dir = mkdtempSync(join(tmpdir(), "apt-"));
+  try {
+    writeFileSync(join(dir, "sources.list"), "deb http://mirror.corp.example/debian bullseye main\n");
+    expect(() => debianInputs({ node: "/nonexistent", npmDir: "/nonexistent", busybox: "", caBundle: "" }, "11.0.0", dir)).toThrow(/no Debian bookworm apt source on this host/);
+    try {
+      debianInputs({ node: "/nonexistent", npmDir: "/nonexistent", busybox: "", caBundle: "" }, "11.0.0", dir);
+    } catch (e) {
+      expect((e as { hint?: string }).hint).toContain("build-image -minimal");
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
