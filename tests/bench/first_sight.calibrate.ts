@@ -17,7 +17,8 @@ import { startFakeRegistry } from "../fixtures/registry/registry.ts";
 import { CACHE_DIR, REAL_PACKAGES, shortName } from "../fixtures/real/packages.ts";
 import { api, cliJson, scan, startStack, type RunJson, type Stack } from "../e2e/lib.ts";
 
-const IMAGE = "fangs-sandbox:e2e";
+// FANGS_CALIBRATE_IMAGE: another tag, e.g. on a host where other suites rebuild fangs-sandbox:e2e meanwhile.
+const IMAGE = process.env.FANGS_CALIBRATE_IMAGE ?? "fangs-sandbox:e2e";
 const EVENTS_DIR = join(import.meta.dir, "../fixtures/events");
 
 interface Dev { category: string; value: string; severity: string; actor: string }

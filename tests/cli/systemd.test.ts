@@ -42,7 +42,7 @@ test("runner: BPF capabilities; SIGTERM to the main process first, with time to 
 test.each(UNITS)("%s: the command lines it starts are ones dist/fangs accepts", async (name) => {
   const text = unit(name);
   const env = Object.fromEntries(values(text, "Environment").map((e) => e.split("=", 2) as [string, string]));
-  const lines = [...values(text, "ExecStartPre"), ...values(text, "ExecStart")].map((l) => l.replace(/^-/, "")); // "-": failure tolerated
+  const lines = [...values(text, "ExecStartPre"), ...values(text, "ExecStart")].map((l) => l.replace(/^[-+]+/, "")); // "-": failure tolerated, "+": full privileges
   expect(lines.length).toBeGreaterThan(0);
   for (const line of lines) {
     const argv = line.replace(/\$\{(\w+)\}/g, (_m, k: string) => env[k] ?? "").split(/\s+/).filter(Boolean);

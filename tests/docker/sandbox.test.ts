@@ -8,7 +8,8 @@ import { Docker } from "../../src/runner/docker.ts";
 import { buildImage } from "../../src/runner/image.ts";
 import { runCgroupDirs } from "../../src/sensor/cgroup.ts";
 import { runSandbox, type SandboxResult } from "../../src/runner/sandbox/run.ts";
-import { containerConfig } from "../../src/runner/sandbox/spec.ts";
+import { containerConfig, TMPFS } from "../../src/runner/sandbox/spec.ts";
+import { SECCOMP_OPT } from "../../src/runner/sandbox/seccomp.ts";
 import { newBait } from "../../src/runner/bait.ts";
 import { DEFAULT_SPEC, type SandboxSpec } from "../../src/protocol/sandbox.ts";
 import { newId } from "../../src/core/ids.ts";
@@ -23,7 +24,7 @@ beforeAll(async () => {
   const img = await buildImage(docker, IMAGE);
   expect(img.allowAllScripts).toBe(true);
   reg = await startFakeRegistry({ image: IMAGE });
-}, 60_000);
+}, 600_000); // the realistic image's first build on a fresh machine takes about a minute
 
 afterAll(async () => {
   await reg?.stop();
@@ -50,7 +51,7 @@ async function install(pkg: string, version: string, over: Partial<SandboxSpec> 
 }
 
 describe("sandbox image", () => {
-  test("is importable without a registry and carries node, npm and busybox", async () => {
+  test("is importable without a registry and labelled with its npm version and user", async () => {
     const img = await docker.imageInspect(IMAGE);
     expect(img).toBeDefined();
     expect(img!.Config.Labels["fangs.npm.version"]).toMatch(/^\d+\.\d+\.\d+$/);
@@ -66,15 +67,15 @@ describe("hardening in docker inspect", () => {
       const h = (await docker.inspect(id))!.HostConfig;
       const c = (await docker.inspect(id))!.Config;
       const got = {
-        User: c.User, CapDrop: h.CapDrop, SecurityOpt: h.SecurityOpt, Privileged: h.Privileged, PidsLimit: h.PidsLimit,
+        User: c.User, CapDrop: h.CapDrop, SecurityOpt: h.SecurityOpt, CgroupnsMode: h.CgroupnsMode, Hostname: c.Hostname.length, Privileged: h.Privileged, PidsLimit: h.PidsLimit,
         Memory: h.Memory, NanoCpus: h.NanoCpus, Tmpfs: h.Tmpfs, ReadonlyRootfs: h.ReadonlyRootfs, Binds: h.Binds ?? [],
         Mounts: h.Mounts ?? [], Devices: h.Devices ?? [], CgroupParent: h.CgroupParent, NetworkMode: h.NetworkMode,
         Ulimits: (h.Ulimits as { Name: string }[]).map((u) => u.Name).sort(),
       };
       expect(got).toEqual({
-        User: "0:0", CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"], Privileged: false, PidsLimit: 256,
-        Memory: 512 * 1024 * 1024, NanoCpus: 1e9, Tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=256m" }, ReadonlyRootfs: false,
-        Binds: [], Mounts: [], Devices: [], CgroupParent: `/fangs/${runId}`, NetworkMode: "bridge", Ulimits: ["fsize", "nofile", "nproc"],
+        User: "0:0", CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true", SECCOMP_OPT], CgroupnsMode: "private", Hostname: expect.any(Number), Privileged: false, PidsLimit: 256,
+        Memory: 512 * 1024 * 1024, NanoCpus: 1e9, Tmpfs: TMPFS, ReadonlyRootfs: true,
+        Binds: [], Mounts: [{ Type: "volume", Target: "/root" }, { Type: "volume", Target: "/srv" }], Devices: [], CgroupParent: `/fangs/${runId}`, NetworkMode: "bridge", Ulimits: ["fsize", "nofile", "nproc"],
       });
     } finally {
       await docker.remove(id);
@@ -83,7 +84,7 @@ describe("hardening in docker inspect", () => {
 });
 
 describe("a sandboxed install", () => {
-  test("runs the install script as root without capabilities, with bait, in /fangs/<run>, then leaves nothing behind", async () => {
+  test("runs the install script as root without capabilities, with bait, in /fangs/<run> (not visible inside), then leaves nothing behind", async () => {
     const { result, cgroupSeen, runId } = await install("fangs-fixture-probe", "1.0.0");
     expect(result.failureReason).toBeNull();
     expect(result.status).toBe("finished");
@@ -95,7 +96,9 @@ describe("a sandboxed install", () => {
     expect(inside.capEff).toBe("0000000000000000");
     expect(inside.capBnd).toBe("0000000000000000");
     expect(inside.noNewPrivs).toBe("1");
-    expect(inside.cgroup).toContain(`/fangs/${runId}/`);
+    // Its own cgroup namespace: the host path /fangs/<run>/<container> is not readable inside.
+    expect(inside.cgroup).toMatch(/^0::\/$/m);
+    expect(inside.cgroup).not.toContain(runId);
     expect(inside.tmpMount).toContain("noexec");
     expect(inside.npmrc).toContain(result.bait.npm_token);
     expect(inside.sshKey).toBe("-----BEGIN OPENSSH PRIVATE KEY-----");

@@ -137,6 +137,17 @@ export async function scan(stack: Stack, registry: { url: string; network: strin
   }, timeoutMs, () => stack.runner.err() + "\n--- serve ---\n" + stack.serve.err());
 }
 
+/** Every event of a run, through the API's pages. */
+export async function runEvents(stack: Stack, runId: string): Promise<any[]> {
+  const all: any[] = [];
+  for (let after: number | null = -1; after !== null; ) {
+    const page: any = await api(stack.url, "GET", `/v1/runs/${runId}/events?limit=5000${after >= 0 ? `&after=${after}` : ""}`);
+    all.push(...page.events.map((e: any) => e.event));
+    after = page.next_after;
+  }
+  return all;
+}
+
 /** dist/fangs <args> --json against the stack's database. */
 export function cliJson(stack: Stack, args: string[]): any {
   const r = fangs([...args, "--json", "-db", stack.db], { cwd: stack.dir });

@@ -39,8 +39,8 @@ describe("widget releases through the whole stack", () => {
 
   const expected: { category: string; value: string; severity: string; kind: string }[] = [
     { category: "fs_new_path_read", value: "/root/.npmrc", severity: "critical", kind: "file" },
-    // the binary the kernel ran (busybox) as the name it was run as (/bin/sh, a symlink to it)
-    { category: "proc_new_exec", value: "/bin/busybox as /bin/sh", severity: "high", kind: "exec" },
+    // the binary the kernel ran (Debian's dash) as the name it was run as (/bin/sh, a symlink to it)
+    { category: "proc_new_exec", value: "/usr/bin/dash as /bin/sh", severity: "high", kind: "exec" },
     { category: "proc_new_exec", value: "/usr/bin/curl", severity: "high", kind: "exec" },
     { category: "net_new_destination", value: "203.0.113.10:443", severity: "high", kind: "connect" },
     { category: "net_new_dns_name", value: "exfil.attacker.example", severity: "medium", kind: "dns" },
@@ -53,6 +53,7 @@ describe("widget releases through the whole stack", () => {
     const devs: any[] = cliJson(stack, ["deviation", "list", "-run", runs.v120.id]);
     for (const want of expected) {
       const hit = devs.find((d) => d.category === want.category && d.value === want.value);
+      if (!hit) console.error("deviations:", devs.map((d) => `${d.category} ${d.value}`).join(" | "));
       expect(hit ? { category: hit.category, value: hit.value, severity: hit.severity } : `missing ${want.category} ${want.value}`).toEqual({ category: want.category, value: want.value, severity: want.severity });
       expect(hit.actor).toContain("script"); // the postinstall, not npm itself
       const shown = cliJson(stack, ["deviation", "show", hit.id]);

@@ -10,6 +10,7 @@ import { findLibssl } from "../../sensor/ssl-targets.ts";
 import { UNIFIED } from "../../sensor/cgroup.ts";
 import type { ProbeStatus } from "../../sensor/types.ts";
 import { Docker, DOCKER_SOCKET } from "../../runner/docker.ts";
+import { LABEL_FLAVOR, LABEL_NPM_VERSION, LABEL_RECIPE } from "../../runner/image.ts";
 import { DEFAULT_IMAGE } from "../../runner/sandbox/spec.ts";
 
 // Opens and failed execs are written at syscall exit (paired with the enter
@@ -57,6 +58,14 @@ function sensorChecks(): Check[] {
   return checks;
 }
 
+/** Which image scans use: name, flavour (our label, else "custom"), id, size, npm. */
+function imageDetail(name: string, img: { Id: string; Size: number; Config?: { Labels?: Record<string, string> } }): string {
+  const l = img.Config?.Labels ?? {};
+  const flavor = l[LABEL_FLAVOR] ?? (l[LABEL_NPM_VERSION] ? "minimal" : "custom (not built by fangs sandbox build-image)");
+  const extra = [l[LABEL_NPM_VERSION] && `npm ${l[LABEL_NPM_VERSION]}`, l[LABEL_RECIPE] && `recipe ${l[LABEL_RECIPE]}`].filter(Boolean).join(", ");
+  return `${name} is ${flavor} (${img.Id.slice(7, 19)}, ${(img.Size / 1e6).toFixed(0)} MB${extra ? `, ${extra}` : ""})`;
+}
+
 export async function runChecks(opts: { image: string; socket: string }): Promise<Check[]> {
   const checks: Check[] = [];
   const btf = existsSync("/sys/kernel/btf/vmlinux");
@@ -82,8 +91,9 @@ export async function runChecks(opts: { image: string; socket: string }): Promis
       : { name: "docker", ok: false, required: true, detail: (e as Error).message, fix: "start dockerd (scripts/services) or pass -docker-socket" });
   }
   if (dockerOk) {
-    const ok = !!(await docker.imageInspect(opts.image).catch(() => undefined));
-    checks.push({ name: "sandbox image", ok, required: true, detail: ok ? opts.image : `${opts.image} not found`, fix: ok ? undefined : "fangs sandbox build-image" });
+    const img = await docker.imageInspect(opts.image).catch(() => undefined);
+    const ok = !!img;
+    checks.push({ name: "sandbox image", ok, required: true, detail: img ? imageDetail(opts.image, img) : `${opts.image} not found`, fix: ok ? undefined : "fangs sandbox build-image" });
   } else {
     checks.push({ name: "sandbox image", ok: false, required: true, detail: "Docker unreachable", fix: "start dockerd first" });
   }

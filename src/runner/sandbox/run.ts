@@ -9,6 +9,7 @@ import { createRunCgroup, removeRunCgroups, type RunCgroup } from "../../sensor/
 import { DockerError, type Docker, type WaitResult } from "../docker.ts";
 import { npmFeatures } from "../image.ts";
 import { containerConfig, containerName } from "./spec.ts";
+import { plantArchives } from "./plant.ts";
 
 export type RunStatus = "finished" | "timed_out" | "failed";
 
@@ -74,7 +75,7 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
       throw e;
     }
     res.containerId = id;
-    await o.docker.putArchive(id, "/", tar([...baitFiles(res.bait), ...(o.plant?.files ?? [])]));
+    for (const p of plantArchives([...baitFiles(res.bait), ...(o.plant?.files ?? [])])) await o.docker.putArchive(id, p.dir, tar(p.entries));
     mark("create_ms");
     const { exited } = await o.docker.waitNextExit(id);
     const tStart = performance.now();

@@ -2,6 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { DEFAULT_SPEC } from "../../protocol/sandbox.ts";
 import { baitEnv, baitValues, newBait } from "../bait.ts";
 import { containerConfig, DEADLINE_GRACE_S, DEADLINE_WRAPPER, installCommand } from "./spec.ts";
+import { SECCOMP_OPT } from "./seccomp.ts";
+import { plantArchives } from "./plant.ts";
 
 const base = { runId: "0123456789abcdef", pkg: "left-pad", version: "1.3.0", spec: DEFAULT_SPEC, image: "fangs-sandbox:latest", npm: { allowAllScripts: true }, bait: newBait() };
 const host = (over: Partial<typeof base> = {}) => containerConfig({ ...base, ...over }).HostConfig as Record<string, any>;
@@ -11,7 +13,13 @@ describe("sandbox container config: every hardening field of the threat model", 
     ["User is 0:0", (_, c) => c.User, "0:0"],
     ["CapDrop ALL", (h) => h.CapDrop, ["ALL"]],
     ["no capabilities added", (h) => h.CapAdd, []],
-    ["no-new-privileges", (h) => h.SecurityOpt, ["no-new-privileges:true"]],
+    ["no-new-privileges and the embedded seccomp profile", (h) => h.SecurityOpt, ["no-new-privileges:true", SECCOMP_OPT]],
+    ["seccomp profile refuses what the trust section says", (h) => {
+      const p = JSON.parse((h.SecurityOpt[1] as string).slice("seccomp=".length));
+      const refused = new Set(p.syscalls.filter((s: any) => !s.args).flatMap((s: any) => s.names));
+      return ["mount", "umount2", "unshare", "setns", "keyctl", "add_key", "ptrace", "process_vm_readv", "bpf", "perf_event_open", "io_uring_setup", "clone3", "init_module", "fsopen", "move_mount"].filter((n) => !refused.has(n));
+    }, []],
+    ["own cgroup namespace (the host cgroup path is not visible)", (h) => h.CgroupnsMode, "private"],
     ["not privileged", (h) => h.Privileged, false],
     ["PidsLimit 256", (h) => h.PidsLimit, 256],
     ["Memory 512 MB", (h) => h.Memory, 512 * 1024 * 1024],
@@ -19,10 +27,10 @@ describe("sandbox container config: every hardening field of the threat model", 
     ["NanoCpus 1e9", (h) => h.NanoCpus, 1e9],
     ["ulimit names", (h) => h.Ulimits.map((u: any) => u.Name), ["nofile", "nproc", "fsize"]],
     ["ulimits soft = hard", (h) => h.Ulimits.every((u: any) => u.Soft === u.Hard && u.Soft > 0), true],
-    ["/tmp tmpfs 256 MB noexec", (h) => h.Tmpfs, { "/tmp": "rw,noexec,nosuid,nodev,size=256m" }],
-    ["writable rootfs", (h) => h.ReadonlyRootfs, false],
+    ["/tmp and /var/tmp tmpfs 256 MB noexec, /run noexec", (h) => h.Tmpfs, { "/tmp": "rw,noexec,nosuid,nodev,size=256m", "/var/tmp": "rw,noexec,nosuid,nodev,size=256m", "/run": "rw,noexec,nosuid,nodev,size=16m" }],
+    ["read-only rootfs", (h) => h.ReadonlyRootfs, true],
     ["no binds", (h) => h.Binds, []],
-    ["no mounts", (h) => h.Mounts, []],
+    ["only per-run anonymous volumes for HOME and /srv (the project)", (h) => h.Mounts, [{ Type: "volume", Target: "/root" }, { Type: "volume", Target: "/srv" }]],
     ["no devices", (h) => h.Devices, []],
     ["no volumes from others", (h) => h.VolumesFrom, []],
     ["cgroup parent /fangs/<run>", (h) => h.CgroupParent, "/fangs/0123456789abcdef"],
@@ -88,4 +96,34 @@ describe("deadline without the runner", () => {
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(run("5", "kill -9 $$").code).toBe(137);
   }, 20_000);
+});
+
+describe("identity", () => {
+  test("a hostname per run, none with the product's name or the run id; none set in container: network mode (Docker refuses it)", () => {
+    const names = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const c = containerConfig({ ...base, spec: { ...DEFAULT_SPEC, network: "none" } }) as Record<string, any>;
+      expect(c.Hostname).toMatch(/^[a-z0-9][a-z0-9-]{3,62}$/);
+      expect(c.Hostname).not.toContain("fangs");
+      expect(c.Hostname).not.toContain(base.runId);
+      names.add(c.Hostname);
+    }
+    expect(names.size).toBeGreaterThan(45);
+    expect((containerConfig({ ...base, spec: { ...DEFAULT_SPEC, network: "container:reg" } }) as Record<string, any>).Hostname).toBeUndefined();
+  });
+  test("the environment names neither the product nor the run", () => {
+    const env = (containerConfig(base) as Record<string, any>).Env.join("\n");
+    expect(env.toLowerCase()).not.toContain("fangs");
+    expect(env).not.toContain(base.runId);
+  });
+});
+
+describe("planting files into the read-only sandbox", () => {
+  test("each entry goes to the volume of its first path component", () => {
+    const got = plantArchives([{ type: "dir", path: "root" }, { type: "file", path: "root/.ssh/id_rsa", data: "k" }, { type: "file", path: "srv/x/a.tgz", data: "t" }]);
+    expect(got.map((p) => [p.dir, p.entries.map((e) => e.path)])).toEqual([["/root", [".ssh/id_rsa"]], ["/srv", ["x/a.tgz"]]]);
+  });
+  test("a path outside the writable volumes is refused, not silently lost", () => {
+    expect(() => plantArchives([{ type: "file", path: "etc/passwd", data: "" }])).toThrow(/only \/root, \/srv are writable/);
+  });
 });

@@ -3,6 +3,8 @@
 // a change to the sandbox's shape is a change to this file and its test.
 import type { SandboxSpec } from "../../protocol/sandbox.ts";
 import { baitEnv, type Bait } from "../bait.ts";
+import { newIdentity, type Identity } from "./identity.ts";
+import { SECCOMP_OPT } from "./seccomp.ts";
 
 export const DEFAULT_IMAGE = "fangs-sandbox:latest";
 export const RUN_LABEL = "fangs.run";
@@ -10,6 +12,20 @@ export const RUNNER_LABEL = "fangs.runner";
 export const PIDS_LIMIT = 256;
 export const NANO_CPUS = 1_000_000_000;
 export const TMPFS_TMP = "rw,noexec,nosuid,nodev,size=256m";
+/**
+ * What of the filesystem the sandbox may write, and where what it writes may
+ * run. The image (/usr, /etc, /bin, …) is read-only: nothing an install does
+ * replaces a system binary or library. /tmp, /var/tmp and /run are tmpfs
+ * mounted noexec: a payload dropped there cannot be executed or mmapped
+ * executable. HOME (/root: npm's cache, node-gyp's headers, the bait) and /srv
+ * (the project at WORKDIR) are per-run anonymous volumes, removed with the
+ * container; they stay executable because an install exists to place code
+ * there and run it (node_modules/.bin, lifecycle scripts, addons built by
+ * node-gyp are dlopen()ed).
+ */
+export const TMPFS = { "/tmp": TMPFS_TMP, "/var/tmp": TMPFS_TMP, "/run": "rw,noexec,nosuid,nodev,size=16m" };
+/** The writable, executable places (anonymous volumes), and where the runner plants files before start. */
+export const WRITABLE_DIRS = ["/root", "/srv"];
 export const ULIMITS = [
   { Name: "nofile", Soft: 4096, Hard: 4096 },
   { Name: "nproc", Soft: 512, Hard: 512 },
@@ -36,6 +52,8 @@ export interface SandboxInput {
   bait: Bait;
   /** What `npm install` is given instead of pkg@version (the runtime control's planted tarball). */
   target?: string;
+  /** How the sandbox looks from inside (identity.ts); a fresh one when absent. */
+  identity?: Identity;
 }
 
 export function containerName(runId: string): string {
@@ -72,9 +90,9 @@ export const DEADLINE_WRAPPER = [
   "const [limit, ...argv] = process.argv.slice(1);",
   'const child = spawn(argv[0], argv.slice(1), { stdio: "inherit" });',
   'const stop = (sig) => { try { child.kill(sig); } catch {} };',
-  'setTimeout(() => { process.stderr.write(`fangs: sandbox deadline of ${limit}s reached: install killed\\n`); stop("SIGKILL"); process.exit(137); }, Number(limit) * 1000).unref();',
+  'setTimeout(() => { process.stderr.write(`sandbox deadline of ${limit}s reached: install killed\\n`); stop("SIGKILL"); process.exit(137); }, Number(limit) * 1000).unref();',
   'process.on("SIGTERM", () => { stop("SIGTERM"); setTimeout(() => process.exit(143), 1000).unref(); });',
-  'child.on("error", (e) => { process.stderr.write(`fangs: cannot start ${argv[0]}: ${e.message}\\n`); process.exit(127); });',
+  'child.on("error", (e) => { process.stderr.write(`cannot start ${argv[0]}: ${e.message}\\n`); process.exit(127); });',
   'child.on("exit", (code, sig) => process.exit(code ?? 128 + (constants.signals[sig] ?? 9)));',
 ].join("\n");
 
@@ -86,15 +104,18 @@ export function deadlineS(spec: SandboxSpec): number {
 export function containerConfig(input: SandboxInput): Record<string, unknown> {
   const { spec } = input;
   const memory = spec.memory_mb * 1024 * 1024;
+  const identity = input.identity ?? newIdentity();
   return {
     Image: input.image,
+    // Docker refuses a hostname with network container:<name> (the sandbox
+    // then has that container's, e.g. the sealed registry's): set it otherwise.
+    ...(spec.network.startsWith("container:") ? {} : { Hostname: identity.hostname }),
     Cmd: ["node", "-e", DEADLINE_WRAPPER, String(deadlineS(spec)), ...installCommand(input.pkg, input.version, spec.registry_url, input.npm, input.target)],
     WorkingDir: WORKDIR,
     User: "0:0",
     Env: [
-      "PATH=/usr/local/bin:/usr/bin:/bin",
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
       "HOME=/root",
-      "USER=root",
       "NODE_ENV=production",
       "npm_config_update_notifier=false",
       ...Object.entries(baitEnv(input.bait)).map(([k, v]) => `${k}=${v}`),
@@ -107,20 +128,23 @@ export function containerConfig(input: SandboxInput): Record<string, unknown> {
     OpenStdin: false,
     HostConfig: {
       CgroupParent: `/fangs/${input.runId}`,
+      // Its own cgroup namespace: /proc/self/cgroup and the cgroup mounts read
+      // "/" inside, not the host path that names the product and the run.
+      CgroupnsMode: "private",
       NetworkMode: spec.network,
       CapDrop: ["ALL"],
       CapAdd: [],
-      SecurityOpt: ["no-new-privileges:true"],
+      SecurityOpt: ["no-new-privileges:true", SECCOMP_OPT],
       Privileged: false,
       PidsLimit: PIDS_LIMIT,
       Memory: memory,
       MemorySwap: memory, // no swap: the limit is the limit
       NanoCpus: NANO_CPUS,
       Ulimits: ULIMITS,
-      Tmpfs: { "/tmp": TMPFS_TMP },
-      ReadonlyRootfs: false,
+      Tmpfs: TMPFS,
+      ReadonlyRootfs: true,
       Binds: [],
-      Mounts: [],
+      Mounts: WRITABLE_DIRS.map((Target) => ({ Type: "volume", Target })),
       Devices: [],
       VolumesFrom: [],
       PublishAllPorts: false,
