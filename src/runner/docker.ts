@@ -133,6 +133,19 @@ export class Docker {
     return demux(new Uint8Array(await r.arrayBuffer()));
   }
 
+  /** Create, run to its end and remove a short-lived container; its output (last `tailLines` lines). */
+  async runToEnd(name: string, config: Record<string, unknown>, tailLines = 200): Promise<string> {
+    const id = await this.createContainer(name, config);
+    try {
+      const { exited } = await this.waitNextExit(id);
+      await this.start(id);
+      await exited;
+      return await this.logs(id, tailLines);
+    } finally {
+      await this.remove(id);
+    }
+  }
+
   async imageInspect(name: string): Promise<{ Id: string; Size: number; Config: Record<string, any> } | undefined> {
     const r = await this.request("image inspect", "GET", `/images/${encodeURIComponent(name)}/json`, { ok: [404] });
     if (r.status === 404) { await r.text(); return undefined; }

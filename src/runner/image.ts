@@ -184,17 +184,9 @@ export async function npmFeatures(docker: Docker, image: string): Promise<NpmFea
 }
 
 async function probeNpmHelp(docker: Docker, image: string): Promise<string> {
-  const id = await docker.createContainer(`fangs-probe-${crypto.randomUUID().slice(0, 8)}`, {
+  return docker.runToEnd(`fangs-probe-${crypto.randomUUID().slice(0, 8)}`, {
     Image: image, Cmd: ["npm", "install", "--help"], Labels: { "fangs.probe": "npm" }, HostConfig: { NetworkMode: "none", CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"] },
-  });
-  try {
-    const { exited } = await docker.waitNextExit(id);
-    await docker.start(id);
-    await exited;
-    return await docker.logs(id, 500);
-  } finally {
-    await docker.remove(id);
-  }
+  }, 500);
 }
 
 /** The image's node binary as a host path (overlay2 layer), for the SSL_ctrl

@@ -13,15 +13,7 @@ const NAME = "fangs-sandbox:imgtest";
 const MINIMAL = "fangs-sandbox:imgtest-minimal";
 
 async function inside(image: string, script: string): Promise<string> {
-  const id = await docker.createContainer(`imgtest-${crypto.randomUUID().slice(0, 8)}`, { Image: image, Cmd: ["sh", "-c", script], HostConfig: { NetworkMode: "none" } });
-  try {
-    const { exited } = await docker.waitNextExit(id);
-    await docker.start(id);
-    await exited;
-    return await docker.logs(id, 200);
-  } finally {
-    await docker.remove(id);
-  }
+  return docker.runToEnd(`imgtest-${crypto.randomUUID().slice(0, 8)}`, { Image: image, Cmd: ["sh", "-c", script], HostConfig: { NetworkMode: "none" } });
 }
 
 let built: any;

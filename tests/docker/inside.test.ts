@@ -126,16 +126,8 @@ describe("confinement, tried from inside", () => {
       "os.kill(pid, 9)",
       "print('unshare', libc.unshare(0x10000000))",
     ].join("\n")];
-    const id = await docker.createContainer(`inside-unconfined-${runId}`, cfg);
-    try {
-      const { exited } = await docker.waitNextExit(id);
-      await docker.start(id);
-      await exited;
-      const out = await docker.logs(id, 20);
-      expect(out).toContain("ptrace 0");
-      expect(out).toContain("unshare 0");
-    } finally {
-      await docker.remove(id);
-    }
+    const out = await docker.runToEnd(`inside-unconfined-${runId}`, cfg, 20);
+    expect(out).toContain("ptrace 0");
+    expect(out).toContain("unshare 0");
   }, 60_000);
 });

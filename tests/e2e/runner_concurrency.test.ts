@@ -3,7 +3,7 @@
 // while the compromised one running beside it shows its deviations.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { FakeRegistry } from "../fixtures/registry/registry.ts";
-import { api, cliJson, sandboxWithRegistry, scan, startStack, stopAll, type Stack } from "./lib.ts";
+import { api, cliJson, runEvents, sandboxWithRegistry, scan, startStack, stopAll, type Stack } from "./lib.ts";
 
 const IMAGE = "fangs-sandbox:e2e";
 const PKG = "fangs-fixture-widget";
@@ -18,16 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAll(stack, reg);
 }, 60_000);
-
-async function allEvents(runId: string): Promise<any[]> {
-  const out: any[] = [];
-  for (let after: number | null = -1; after !== null; ) {
-    const page: any = await api(stack.url, "GET", `/v1/runs/${runId}/events?limit=5000${after >= 0 ? `&after=${after}` : ""}`);
-    out.push(...page.events.map((e: any) => e.event));
-    after = page.next_after;
-  }
-  return out;
-}
 
 test("two scans at once keep their events apart", async () => {
   const seed = await scan(stack, reg, PKG, "1.0.0");
@@ -44,8 +34,8 @@ test("two scans at once keep their events apart", async () => {
   const devs: any[] = cliJson(stack, ["deviation", "list", "-run", bad.id]);
   expect(devs.map((d) => d.value)).toContain("/root/.npmrc");
 
-  const ce = await allEvents(clean.id);
-  const be = await allEvents(bad.id);
+  const ce = await runEvents(stack, clean.id);
+  const be = await runEvents(stack, bad.id);
   expect(new Set(ce.map((e) => e.cgroup_id)).size).toBe(1);
   expect(new Set(be.map((e) => e.cgroup_id)).size).toBe(1);
   expect(ce[0].cgroup_id).not.toBe(be[0].cgroup_id);
