@@ -21,8 +21,8 @@ export default command({
       return;
     }
     printTable(
-      ["RUN", "PACKAGE", "VERSION", "DEVIATIONS", "MAX SEVERITY", "LAST DETECTED", "PROMOTE WITH"],
-      rows.map((r) => [r.run_id.slice(0, 12), r.package, r.version, r.deviation_count, r.incomplete ? `${r.max_severity} (incomplete)` : r.max_severity, ago(r.last_detected_at), r.promote_command]),
+      ["RUN", "PACKAGE", "VERSION", "DEVIATIONS", "PHASES", "MAX SEVERITY", "LAST DETECTED", "PROMOTE WITH"],
+      rows.map((r) => [r.run_id.slice(0, 12), r.package, r.version, r.deviation_count, r.phases.join(",") || "-", r.incomplete ? `${r.max_severity} (incomplete)` : r.max_severity, ago(r.last_detected_at), r.promote_command]),
       "(nothing pending)",
     );
     // An incomplete run's evidence cannot be trusted either way: say why, and how to scan again.

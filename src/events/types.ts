@@ -26,6 +26,8 @@ export interface EventCommon {
   ancestry: Ancestor[];
   /** Which kernel hook produced it, e.g. "sys_enter_openat", "sched_process_exec". */
   source: string;
+  /** The run's phase (src/differ/phase.ts), stamped by the runner; absent = "install". */
+  phase?: "install" | "import";
 }
 
 /**

@@ -44,6 +44,8 @@ export function runJson(r: Run) {
     deviation_count: Number(r.deviation_count),
     max_severity: r.max_severity,
     timings: parse(r.timings),
+    /** Processes still alive after npm (or the import loader) exited, with their lineage (differ/outlived.ts). */
+    outlived: parse(r.outlived ?? null) ?? [],
     urls: runUrls(r.id),
   };
 }
@@ -90,6 +92,7 @@ export function deviationJson(d: Deviation) {
     category: d.category,
     actor: d.actor,
     value: d.value,
+    phase: d.phase ?? "install",
     severity: d.severity,
     severity_rank: Number(d.severity_rank),
     reason: d.reason,

@@ -5,13 +5,14 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB } from "./schema.ts";
 import type { Category, Fingerprint } from "../differ/types.ts";
 import { bulkInsert } from "./bulk.ts";
+import { phaseOfActor } from "../differ/phase.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 const CHUNK = 1000;
 
 export async function replaceRunFingerprints(db: Db, runId: string, fps: readonly Fingerprint[]): Promise<void> {
   await db.deleteFrom("run_fingerprints").where("run_id", "=", runId).execute();
-  const rows = fps.map((f) => ({ run_id: runId, category: f.category, actor: f.actor, value: f.value, evidence_seq: f.evidenceSeq }));
+  const rows = fps.map((f) => ({ run_id: runId, category: f.category, actor: f.actor, value: f.value, evidence_seq: f.evidenceSeq, phase: phaseOfActor(f.actor) }));
   await bulkInsert(db, "run_fingerprints", rows, CHUNK, (d, r) => d.insertInto("run_fingerprints").values(r as never));
 }
 

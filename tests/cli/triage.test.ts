@@ -34,7 +34,7 @@ describe("reading the queue", () => {
 
   test("pending as a table names the promote command", async () => {
     const r = await f(["pending"]);
-    expect(r.stdout).toMatch(/RUN\s+PACKAGE\s+VERSION\s+DEVIATIONS\s+MAX SEVERITY\s+LAST DETECTED\s+PROMOTE WITH/);
+    expect(r.stdout).toMatch(/RUN\s+PACKAGE\s+VERSION\s+DEVIATIONS\s+PHASES\s+MAX SEVERITY\s+LAST DETECTED\s+PROMOTE WITH/);
     expect(r.stdout).toContain(`fangs baseline promote ${db.badRun.slice(0, 12)}`);
   });
 

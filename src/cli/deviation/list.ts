@@ -20,8 +20,8 @@ export default command({
       return;
     }
     printTable(
-      ["ID", "SEVERITY", "CATEGORY", "ACTOR", "VALUE", "REASON"].concat(ctx.args.all ? ["CLEARED"] : []),
-      rows.map((d) => [d.id.slice(0, 12), d.severity, d.category, d.actor, d.value, d.reason].concat(ctx.args.all ? [d.cleared ? "yes" : "no"] : [])),
+      ["ID", "SEVERITY", "PHASE", "CATEGORY", "ACTOR", "VALUE", "REASON"].concat(ctx.args.all ? ["CLEARED"] : []),
+      rows.map((d) => [d.id.slice(0, 12), d.severity, d.phase, d.category, d.actor, d.value, d.reason].concat(ctx.args.all ? [d.cleared ? "yes" : "no"] : [])),
       `(no open deviations for run ${run.id})`,
     );
   },

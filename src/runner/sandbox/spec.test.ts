@@ -1,7 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { DEFAULT_SPEC } from "../../protocol/sandbox.ts";
 import { baitEnv, baitValues, newBait } from "../bait.ts";
-import { containerConfig, DEADLINE_GRACE_S, DEADLINE_WRAPPER, installCommand } from "./spec.ts";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { containerConfig, DEADLINE_GRACE_S, INIT_PROGRAM, installCommand } from "./spec.ts";
 
 const base = { runId: "0123456789abcdef", pkg: "left-pad", version: "1.3.0", spec: DEFAULT_SPEC, image: "fangs-sandbox:latest", npm: { allowAllScripts: true }, bait: newBait() };
 const host = (over: Partial<typeof base> = {}) => containerConfig({ ...base, ...over }).HostConfig as Record<string, any>;
@@ -69,23 +72,66 @@ describe("install command", () => {
   });
 });
 
-describe("deadline without the runner", () => {
-  test("PID 1 is the deadline wrapper: duration + grace, then the install command", () => {
+describe("PID 1 without the runner", () => {
+  test("PID 1 is the init program: deadline (duration + grace), the package to load, its wait, then the install command", () => {
     const cmd = containerConfig({ ...base, spec: { ...DEFAULT_SPEC, duration_s: 30 } }).Cmd as string[];
-    expect(cmd.slice(0, 4)).toEqual(["node", "-e", DEADLINE_WRAPPER, String(30 + DEADLINE_GRACE_S)]);
-    expect(cmd.slice(4)).toEqual(installCommand(base.pkg, base.version, DEFAULT_SPEC.registry_url, base.npm));
+    expect(cmd.slice(0, 6)).toEqual(["node", "-e", INIT_PROGRAM, String(30 + DEADLINE_GRACE_S), "left-pad", "5"]);
+    expect(cmd.slice(6)).toEqual(installCommand(base.pkg, base.version, DEFAULT_SPEC.registry_url, base.npm));
   });
-  test("the wrapper kills at the deadline and passes the install's exit code through", async () => {
-    const run = (limit: string, script: string) => {
-      const p = Bun.spawnSync(["node", "-e", DEADLINE_WRAPPER, limit, "sh", "-c", script]);
-      return { code: p.exitCode, err: p.stderr.toString() };
-    };
-    expect(run("5", "exit 3").code).toBe(3);
+  test("import_phase false: nothing is loaded after the install (the manual's install-only scan)", () => {
+    const cmd = containerConfig({ ...base, spec: { ...DEFAULT_SPEC, import_phase: false } }).Cmd as string[];
+    expect(cmd[4]).toBe("-");
+  });
+  test("nothing the sandbox can read of PID 1 names the product or the run", () => {
+    const cmd = (containerConfig({ ...base, pkg: "left-pad" }).Cmd as string[]).join("\0");
+    expect(cmd).not.toMatch(/fangs/i);
+    expect(cmd).not.toContain(base.runId);
+  });
+  // As the sandbox runs it: PID 1 of its own PID namespace (unshare, root),
+  // where an orphan is re-parented to it.
+  const run = (args: string[], cwd?: string) => {
     const t0 = performance.now();
-    const late = run("1", "exec sleep 20");
+    const p = Bun.spawnSync(["unshare", "--pid", "--fork", "--mount-proc", "node", "-e", INIT_PROGRAM, ...args], { cwd });
+    return { code: p.exitCode, err: p.stderr.toString(), ms: performance.now() - t0 };
+  };
+  test("kills at the deadline and passes the install's exit code through", () => {
+    expect(run(["5", "-", "0", "sh", "-c", "exit 3"]).code).toBe(3);
+    const late = run(["1", "-", "0", "sh", "-c", "exec sleep 20"]);
     expect(late.code).toBe(137);
-    expect(late.err).toContain("sandbox deadline of 1s reached");
-    expect(performance.now() - t0).toBeLessThan(5000);
-    expect(run("5", "kill -9 $$").code).toBe(137);
+    expect(late.err).toContain("deadline of 1s reached");
+    expect(late.ms).toBeLessThan(5000);
+    expect(run(["5", "-", "0", "sh", "-c", "kill -9 $$"]).code).toBe(137);
   }, 20_000);
+  test("waits for what the install left running, then ends at once; the deadline still holds", () => {
+    const left = run(["10", "-", "0", "sh", "-c", "(setsid sh -c 'sleep 1.5' >/dev/null 2>&1 &) ; exit 0"]);
+    expect(left.code).toBe(0);
+    expect(left.ms).toBeGreaterThan(1400);
+    expect(left.ms).toBeLessThan(4000);
+    const none = run(["10", "-", "0", "sh", "-c", "exit 0"]);
+    expect(none.ms).toBeLessThan(1000);
+    const forever = run(["2", "-", "0", "sh", "-c", "(setsid sleep 30 >/dev/null 2>&1 &) ; exit 0"]);
+    expect(forever.code).toBe(137);
+    expect(forever.err).toContain("deadline of 2s reached");
+    expect(forever.ms).toBeLessThan(5000);
+  }, 20_000);
+  test("the import phase loads CommonJS and ESM-only packages (exports subpaths too) and fires timers left past its wait", () => {
+    const dir = mkdtempSync(join(tmpdir(), "init-"));
+    const put = (p: string, text: string) => { mkdirSync(dirname(join(dir, p)), { recursive: true }); writeFileSync(join(dir, p), text); };
+    put("node_modules/cjs/package.json", JSON.stringify({ name: "cjs", main: "i.js" }));
+    put("node_modules/cjs/i.js", "console.error('cjs loaded'); setTimeout(() => console.error('cjs late'), 60000).unref();");
+    put("node_modules/esm/package.json", JSON.stringify({ name: "esm", type: "module", exports: { ".": { import: "./m.js" }, "./sub": { import: "./s.js" } } }));
+    put("node_modules/esm/m.js", "console.error('esm main');");
+    put("node_modules/esm/s.js", "console.error('esm sub'); setInterval(() => {}, 1000);");
+    const cjs = run(["20", "cjs", "1", "sh", "-c", "exit 0"], dir);
+    expect(cjs.code).toBe(0);
+    expect(cjs.err).toContain("cjs loaded");
+    expect(cjs.err).toContain("cjs late");
+    const esm = run(["20", "esm", "1", "sh", "-c", "exit 0"], dir);
+    expect(esm.err).toContain("esm main");
+    expect(esm.err).toContain("esm sub");
+    expect(esm.ms).toBeLessThan(6000);
+    // a failed install loads nothing
+    expect(run(["20", "cjs", "1", "sh", "-c", "exit 1"], dir).err).not.toContain("cjs loaded");
+    expect(`${cjs.err}${esm.err}`).not.toMatch(/fangs/i);
+  }, 30_000);
 });
