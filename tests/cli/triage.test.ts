@@ -19,7 +19,7 @@ describe("reading the queue", () => {
       {
         run_id: db.badRun, package: "demo-pkg", version: "1.0.1", deviation_count: 11, max_severity: "critical",
         last_detected_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), promote_command: `fangs baseline promote ${db.badRun.slice(0, 12)}`,
-        incomplete: false, issues: [], rescan_command: null,
+        incomplete: false, issues: [], rescan_command: null, phases: ["install"],
       },
     ]);
   });
