@@ -9,6 +9,10 @@
 // waiting. The creator is taken from fork events (the kernel re-parents an
 // orphan to PID 1; the fork event still names who made it).
 //
+// The loader is told apart by its creator alone (the fork event naming PID
+// 1), after npm exited: PID 1 starts nothing else, and an orphan PID 1
+// adopted was created by someone else.
+//
 // Used twice with the same result: the runner stamps `phase` on each event
 // as it streams (events are in seq order there), and the differ recomputes
 // it over stored events (an event without the field is `install`).
@@ -31,9 +35,11 @@ export class PhaseTracker {
   #init: number | undefined;
   #npm: number | undefined;
   #importRoot: number | undefined;
+  #npmExited = false;
 
   /** Feed events in order; returns the event's phase. */
   see(e: Ev): Phase {
+    if (e.kind === "exit" && e.pid === this.#npm) this.#npmExited = true;
     if (e.kind === "fork" && e.child_pid !== undefined) {
       if (!this.#creator.has(e.child_pid)) this.#creator.set(e.child_pid, e.pid);
       if (this.#import.has(e.pid)) this.#import.add(e.child_pid);
@@ -43,7 +49,7 @@ export class PhaseTracker {
         // The outermost npm: its creator is the sandbox's PID 1.
         this.#npm = e.pid;
         this.#init = creator;
-      } else if (this.#init !== undefined && this.#importRoot === undefined && e.pid !== this.#npm && creator === this.#init && e.argv[1] === "-e") {
+      } else if (this.#npmExited && this.#importRoot === undefined && e.pid !== this.#npm && creator === this.#init) {
         this.#importRoot = e.pid;
         this.#import.add(e.pid);
       }

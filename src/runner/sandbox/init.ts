@@ -37,16 +37,20 @@
 // timer-gated payload, `.unref()`'d or not) are fired early, and one more
 // second is given before the process exits. setTimeout/setInterval are
 // wrapped for that (global and the timers module); their behaviour is
-// otherwise unchanged. A child process the package starts is the PID 1's
+// otherwise unchanged, and they read as the native functions (name, length,
+// toString, promisify). A child process the package starts is the PID 1's
 // business: observed until quiet.
 //
-// argv: <package name> <wait_s>
+// PID 1 writes it as the project's index.js (a fresh file, after removing
+// whatever is there) with two constants in front, `pkg` and `waitS`, and runs
+// `node index.js`: to the package it is an application's entry point
+// (require.main, no -e, no arguments), as in the wild.
 export const LOADER = String.raw`
 const { createRequire } = require("module");
 const { readFileSync, writeSync } = require("fs");
 const path = require("path");
 const timers = require("timers");
-const [pkg, waitS] = process.argv.slice(1);
+const util = require("util");
 // writeSync: a stderr stream would be a handle of its own, counted as work
 const say = (m) => { try { writeSync(2, "load: " + m + "\n"); } catch {} };
 // Work the package left in the event loop: referenced handles (sockets,
@@ -57,18 +61,30 @@ const refd = (h) => (h && typeof h.hasRef === "function" ? h.hasRef() : h && h._
 const busy = () => process._getActiveHandles().filter((h) => !stdio(h) && refd(h)).length + process._getActiveRequests().length + pending.size;
 const pending = new Map();
 const nativeSetTimeout = timers.setTimeout, nativeSetInterval = timers.setInterval, nativeClearTimeout = timers.clearTimeout, nativeClearInterval = timers.clearInterval;
-const wrap = (native, repeat) => function (fn, ms, ...args) {
+const natives = new Map();
+const nativeToString = Function.prototype.toString;
+const toString = function toString() { return nativeToString.call(natives.get(this) || this); };
+natives.set(toString, nativeToString);
+Object.defineProperty(Function.prototype, "toString", { value: toString, writable: true, configurable: true, enumerable: false });
+const like = (fake, native) => {
+  natives.set(fake, native);
+  for (const k of ["name", "length"]) Object.defineProperty(fake, k, { value: native[k], configurable: true });
+  for (const k of Object.getOwnPropertySymbols(native)) fake[k] = native[k];
+  if (native[util.promisify.custom]) fake[util.promisify.custom] = native[util.promisify.custom];
+  return fake;
+};
+const wrap = (native, repeat) => like(function (fn, ms, ...args) {
   const t = native.call(this, typeof fn === "function" ? function () { if (!repeat) pending.delete(t); return fn.apply(this, arguments); } : fn, ms, ...args);
   if (typeof fn === "function") pending.set(t, () => fn(...args));
   return t;
-};
-const unwrap = (native) => function (t) { pending.delete(t); return native.call(this, t); };
+}, native);
+const unwrap = (native) => like(function (t) { pending.delete(t); return native.call(this, t); }, native);
 globalThis.setTimeout = timers.setTimeout = wrap(nativeSetTimeout, false);
 globalThis.setInterval = timers.setInterval = wrap(nativeSetInterval, true);
 globalThis.clearTimeout = timers.clearTimeout = unwrap(nativeClearTimeout);
 globalThis.clearInterval = timers.clearInterval = unwrap(nativeClearInterval);
 const base = path.join(process.cwd(), "node_modules", pkg);
-const req = createRequire(path.join(process.cwd(), "index.js"));
+const req = createRequire(__filename);
 let manifest = {};
 try { manifest = JSON.parse(readFileSync(path.join(base, "package.json"), "utf8")); } catch (e) { say("no package.json: " + e.message); }
 function subpaths(exp) {
@@ -81,9 +97,8 @@ function subpaths(exp) {
 const specs = subpaths(manifest.exports).map((k) => (k === "." ? pkg : pkg + k.slice(1)));
 (async () => {
   for (const spec of specs) {
-    let url;
-    try { url = require("url").pathToFileURL(req.resolve(spec)).href; } catch {}
-    try { await import(url ?? spec); } catch (e) {
+    // the bare name first: the ESM resolver picks the "import" condition
+    try { await import(spec); } catch (e) {
       try {
         const { pathToFileURL } = require("url");
         await import(pathToFileURL(path.join(base, spec === pkg ? "" : spec.slice(pkg.length + 1))).href);
@@ -107,7 +122,7 @@ const specs = subpaths(manifest.exports).map((k) => (k === "." ? pkg : pkg + k.s
 export const INIT_PROGRAM = String.raw`
 const LOADER = ${JSON.stringify(LOADER)};
 const { spawn } = require("child_process");
-const { readdirSync, readFileSync } = require("fs");
+const { readdirSync, readFileSync, rmSync, writeFileSync } = require("fs");
 const { constants } = require("os");
 const [limit, importPkg, importWait, ...argv] = process.argv.slice(1);
 const say = (m) => process.stderr.write("init: " + m + "\n");
@@ -164,7 +179,12 @@ function quiet() {
   const code = await run(argv[0], argv.slice(1));
   await quiet();
   if (importPkg !== "-" && code === 0 && !stopping) {
-    await run(process.execPath, ["-e", LOADER, importPkg, importWait], { cwd: process.cwd() });
+    const file = require("path").join(process.cwd(), "index.js");
+    try {
+      rmSync(file, { recursive: true, force: true });
+      writeFileSync(file, "const pkg = " + JSON.stringify(importPkg) + ", waitS = " + (Number(importWait) || 0) + ";" + LOADER, { flag: "wx" });
+      await run(process.execPath, ["index.js"], { argv0: "node" });
+    } catch (e) { say("cannot load " + importPkg + ": " + e.message); }
     await quiet();
   }
   process.exit(code);

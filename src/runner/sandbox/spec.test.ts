@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { DEFAULT_SPEC } from "../../protocol/sandbox.ts";
 import { baitEnv, baitValues, newBait } from "../bait.ts";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { containerConfig, DEADLINE_GRACE_S, INIT_PROGRAM, installCommand } from "./spec.ts";
@@ -119,6 +119,14 @@ describe("PID 1 without the runner", () => {
     const put = (p: string, text: string) => { mkdirSync(dirname(join(dir, p)), { recursive: true }); writeFileSync(join(dir, p), text); };
     put("node_modules/cjs/package.json", JSON.stringify({ name: "cjs", main: "i.js" }));
     put("node_modules/cjs/i.js", "console.error('cjs loaded'); setTimeout(() => console.error('cjs late'), 60000).unref();");
+    // What a payload checks before acting: an application's entry point, native timers.
+    put("node_modules/probe/package.json", JSON.stringify({ name: "probe", main: "p.js" }));
+    // Timers read as node's own: the same source text, name and length as in a plain node.
+    const looks = "[setTimeout, setInterval, clearTimeout, require('timers').setTimeout].map((f) => [Function.prototype.toString.call(f), String(f), f.name, f.length])";
+    put("node_modules/probe/p.js", `console.error("probe " + JSON.stringify({ main: require.main && require.main.filename, execArgv: process.execArgv, argv: process.argv.slice(1),
+      looks: ${looks}, promisified: typeof require("util").promisify(setTimeout)(1).then }));`);
+    const plain = JSON.parse(Bun.spawnSync(["node", "-e", `process.stdout.write(JSON.stringify(${looks}))`]).stdout.toString());
+    symlinkSync("/nonexistent-target", join(dir, "index.js"));
     put("node_modules/esm/package.json", JSON.stringify({ name: "esm", type: "module", exports: { ".": { import: "./m.js" }, "./sub": { import: "./s.js" } } }));
     put("node_modules/esm/m.js", "console.error('esm main');");
     put("node_modules/esm/s.js", "console.error('esm sub'); setInterval(() => {}, 1000);");
@@ -130,6 +138,9 @@ describe("PID 1 without the runner", () => {
     expect(esm.err).toContain("esm main");
     expect(esm.err).toContain("esm sub");
     expect(esm.ms).toBeLessThan(6000);
+    const probe = run(["20", "probe", "1", "sh", "-c", "exit 0"], dir);
+    const seen = JSON.parse(/probe (\{.*\})/.exec(probe.err)![1]);
+    expect(seen).toEqual({ main: join(dir, "index.js"), execArgv: [], argv: [join(dir, "index.js")], looks: plain, promisified: "function" });
     // a failed install loads nothing
     expect(run(["20", "cjs", "1", "sh", "-c", "exit 1"], dir).err).not.toContain("cjs loaded");
     expect(`${cjs.err}${esm.err}`).not.toMatch(/fangs/i);
