@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { FakeRegistry } from "../fixtures/registry/registry.ts";
 import { api, cliJson, sandboxWithRegistry, scan, startStack, type Stack } from "./lib.ts";
+import { fangs } from "../lib/env.ts";
 
 const IMAGE = "fangs-sandbox:e2e-quiet";
 let reg: FakeRegistry;
@@ -119,5 +120,17 @@ describe("the import phase", () => {
     expect(d.find((x) => x.category === "proc_outlived_install")).toMatchObject({ phase: "import" });
     // The run lasted until the daemon was done (8 s), not the duration.
     expect(run.timings!.container_ms).toBeLessThan(20_000);
+  }, 200_000);
+
+  test("the same act moved from the install to import time is a deviation against a promoted baseline that had it at install", async () => {
+    const first = await scan(stack, reg, "fangs-fixture-moves", "1.0.0");
+    expect(devs(first.id).find((x) => x.value.includes("198.51.100.80"))).toMatchObject({ phase: "install" });
+    const p = fangs(["baseline", "promote", first.id.slice(0, 12), "-db", stack.db], { cwd: stack.dir });
+    expect(p.code).toBe(0);
+    const moved = await scan(stack, reg, "fangs-fixture-moves", "1.1.0");
+    expect(moved.verdict).toBe("deviations");
+    expect(devs(moved.id).find((x) => x.value.includes("198.51.100.80"))).toMatchObject({ phase: "import", actor: "import:node" });
+    const pending: any[] = cliJson(stack, ["pending"]);
+    expect(pending.find((x) => x.run_id === moved.id)).toMatchObject({ phases: ["import"] });
   }, 200_000);
 });
