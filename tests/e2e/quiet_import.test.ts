@@ -74,6 +74,10 @@ describe("observe until quiet", () => {
     expect(left.after_ms).toBeGreaterThan(4900);
     const cli = cliJson(stack, ["run", "show", run.id.slice(0, 12)]);
     expect(cli.outlived.length).toBe(shown.outlived.length);
+    const text = fangs(["run", "show", run.id.slice(0, 12), "-db", stack.db], { cwd: stack.dir }).stdout;
+    expect(text).toMatch(/outlived \(still running after npm/);
+    expect(text).toMatch(/install +pid \d+ \+[5-9]\.\ds exit 0 .*later\.js/);
+    expect(text).toContain("made by: ");
   }, 200_000);
 
   test("a run with nothing left ends within a second of npm (the import phase included)", async () => {
