@@ -114,13 +114,14 @@ describe("the import phase", () => {
     expect(d.find((x) => x.value === "/root/.ssh/id_rsa")).toMatchObject({ phase: "import" });
   }, 200_000);
 
-  test("a payload past the bounded wait (an unref'd minute-long timer) and a daemon started at import are both seen", async () => {
+  test("payloads past the bounded wait (an unref'd minute-long timer, a promise timer) and a daemon started at import are all seen", async () => {
     const run = await scan(stack, reg, "fangs-fixture-lateload", "1.0.0");
     expect(run.status).toBe("finished");
     expect(run.verdict).not.toBe("clean");
     const d = devs(run.id);
     expect(d.find((x) => x.category === "net_new_destination" && x.value.includes("198.51.100.61"))).toMatchObject({ phase: "import" });
     expect(d.find((x) => x.category === "net_new_destination" && x.value.includes("198.51.100.62"))).toMatchObject({ phase: "import" });
+    expect(d.find((x) => x.category === "net_new_destination" && x.value.includes("198.51.100.63"))).toMatchObject({ phase: "import" });
     expect(d.find((x) => x.category === "proc_outlived_install")).toMatchObject({ phase: "import" });
     // The run lasted until the daemon was done (8 s), not the duration.
     expect(run.timings!.container_ms).toBeLessThan(20_000);

@@ -36,8 +36,8 @@
 // <wait_s>; timers the package set and that have not fired by then (a
 // timer-gated payload, `.unref()`'d or not) are fired early, and one more
 // second is given before the process exits. setTimeout/setInterval are
-// wrapped for that (global and the timers module); their behaviour is
-// otherwise unchanged, and they read as the native functions (name, length,
+// wrapped for that (global, the timers module, timers/promises' setTimeout;
+// ESM imports of them too); their behaviour is otherwise unchanged, and they read as the native functions (name, length,
 // toString, promisify). A child process the package starts is the PID 1's
 // business: observed until quiet.
 //
@@ -83,6 +83,20 @@ globalThis.setTimeout = timers.setTimeout = wrap(nativeSetTimeout, false);
 globalThis.setInterval = timers.setInterval = wrap(nativeSetInterval, true);
 globalThis.clearTimeout = timers.clearTimeout = unwrap(nativeClearTimeout);
 globalThis.clearInterval = timers.clearInterval = unwrap(nativeClearInterval);
+// timers/promises (await setTimeout(ms), and util.promisify(setTimeout)):
+// the promise settles at the native time or, at the bound, early.
+const tp = require("timers/promises");
+const nativeSleep = tp.setTimeout;
+tp.setTimeout = like(function (ms, value, options) {
+  return new Promise((resolve, reject) => {
+    const key = {};
+    pending.set(key, () => resolve(value));
+    nativeSleep.call(this, ms, value, options).then((v) => { pending.delete(key); resolve(v); }, (e) => { pending.delete(key); reject(e); });
+  });
+}, nativeSleep);
+timers.setTimeout[util.promisify.custom] = tp.setTimeout;
+// ESM named imports of node:timers and node:timers/promises see the same.
+require("module").syncBuiltinESMExports();
 const base = path.join(process.cwd(), "node_modules", pkg);
 const req = createRequire(__filename);
 let manifest = {};
@@ -95,18 +109,23 @@ function subpaths(exp) {
   return keys.filter((k) => k.startsWith(".") && !k.includes("*") && !k.endsWith("/"));
 }
 const specs = subpaths(manifest.exports).map((k) => (k === "." ? pkg : pkg + k.slice(1)));
-(async () => {
-  for (const spec of specs) {
-    // the bare name first: the ESM resolver picks the "import" condition
-    try { await import(spec); } catch (e) {
-      try {
-        const { pathToFileURL } = require("url");
-        await import(pathToFileURL(path.join(base, spec === pkg ? "" : spec.slice(pkg.length + 1))).href);
-      } catch { say("import " + spec + ": " + (e && e.message)); }
-    }
-    try { req(spec); } catch (e) { say("require " + spec + ": " + (e && e.message)); }
+// Every entry is loaded at once (a module whose top-level await never ends
+// does not keep the others from loading), for at most twice the wait (10 s at least).
+const start = Date.now();
+const until = (t) => new Promise((r) => nativeSetTimeout(r, Math.max(0, t - Date.now())));
+async function load(spec) {
+  // the bare name first: the ESM resolver picks the "import" condition
+  try { await import(spec); } catch (e) {
+    try {
+      const { pathToFileURL } = require("url");
+      await import(pathToFileURL(path.join(base, spec === pkg ? "" : spec.slice(pkg.length + 1))).href);
+    } catch { say("import " + spec + ": " + (e && e.message)); }
   }
-  const end = Date.now() + Number(waitS) * 1000;
+  try { req(spec); } catch (e) { say("require " + spec + ": " + (e && e.message)); }
+}
+(async () => {
+  await Promise.race([Promise.allSettled(specs.map(load)), until(start + Math.max(2 * Number(waitS), 10) * 1000)]);
+  const end = start + Number(waitS) * 1000;
   const hold = nativeSetInterval(() => {
     if (Date.now() < end && busy() > 0) return;
     nativeClearInterval(hold);
