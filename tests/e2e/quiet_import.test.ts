@@ -91,6 +91,19 @@ describe("observe until quiet", () => {
   }, 200_000);
 });
 
+describe("observe until the duration", () => {
+  test("a child that never ends is watched to the duration, then killed: timed_out, not clean, listed as outlived (signal 9)", async () => {
+    const run = await scan(stack, reg, "fangs-fixture-forever", "1.0.0", { duration: "8s" });
+    expect(run.status).toBe("timed_out");
+    expect(run.verdict).not.toBe("clean");
+    expect(run.timings!.container_ms).toBeGreaterThan(7500);
+    expect(run.timings!.container_ms).toBeLessThan(15_000);
+    const { run: shown } = await api(stack.url, "GET", `/v1/runs/${run.id}`);
+    expect(shown.outlived.find((p: any) => p.argv.includes("setInterval(() => {}, 1000)"))).toMatchObject({ phase: "install", signal: 9 });
+    expect(devs(run.id).find((x) => x.category === "proc_outlived_install")).toMatchObject({ phase: "install" });
+  }, 200_000);
+});
+
 describe("the import phase", () => {
   test("a CommonJS package with no install script that acts when required: recorded as phase import, not clean", async () => {
     const run = await scan(stack, reg, "fangs-fixture-onload", "1.0.0");
