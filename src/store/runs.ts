@@ -105,3 +105,8 @@ export async function findRunByPrefix(db: Db, prefix: string): Promise<Run> {
 export async function setRunOutlived(db: Db, runId: string, outlived: readonly Outlived[]): Promise<void> {
   await db.updateTable("runs").set({ outlived: JSON.stringify(outlived) }).where("id", "=", runId).execute();
 }
+
+/** The spec a run is handed to its runner with, when the orchestrator's config changed it at claim (import-phase). */
+export async function setRunSpec(db: Db, runId: string, spec: string): Promise<void> {
+  await db.updateTable("runs").set({ spec }).where("id", "=", runId).execute();
+}
