@@ -28,3 +28,10 @@ test("a run with nothing left shows no outlived section", async () => {
   expect(String(await (<RunPage run={{ ...run, outlived: "[]" }} devs={[]} />))).not.toContain('id="outlived"');
   expect(String(await (<RunPage run={{ ...run, outlived: null }} devs={[]} />))).not.toContain('id="outlived"');
 });
+
+test("a pending row says when deviations come from the import phase", async () => {
+  const { PendingRow } = await import("../../../views/components/pending_row.tsx");
+  const row = { run_id: run.id, package: "evil", version: "1.0.0", deviation_count: 2, max_severity: "high", last_detected_at: 1, promote_command: "fangs baseline promote 0123456789ab", incomplete: false, issues: [], rescan_command: null };
+  expect(String(await (<PendingRow row={{ ...row, phases: ["install", "import"] }} />))).toContain('title="deviations from loading the package (the import phase)"');
+  expect(String(await (<PendingRow row={{ ...row, phases: ["install"] }} />))).not.toContain("the import phase");
+});
