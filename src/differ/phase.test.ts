@@ -12,6 +12,7 @@ import { fingerprintKey } from "./types.ts";
 import { outlivedProcesses } from "./outlived.ts";
 import { PhaseTracker, phaseOfActor } from "./phase.ts";
 import { beyondRuntime, runtimeFingerprints } from "./runtime.ts";
+import { classify } from "./severity.ts";
 
 const N = "/usr/bin/node";
 let t = 0;
@@ -92,6 +93,8 @@ describe("phase by lineage", () => {
     expect(keys.some((k) => k.includes("/srv/install/node_modules/evil/index.js"))).toBe(false);
     // the loader's own exit is not "outlived"; PID 1 is nobody's evidence
     expect(fps.filter((f) => f.category === "proc_outlived_install")).toHaveLength(2);
+    expect(classify("proc_outlived_install", "/usr/bin/node", "import:node").reason).toContain("after the import loader exited");
+    expect(classify("proc_outlived_install", "/usr/bin/node", "script:evil:node").reason).toContain("after npm install exited");
   });
 
   test("a payload moved from install to import is a deviation even though the install baseline had the same act", () => {
