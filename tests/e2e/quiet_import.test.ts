@@ -61,6 +61,7 @@ describe("observe until quiet", () => {
     expect(connect.ts_ns / 1e6 - m.npmExit).toBeGreaterThan(4500);
     expect(connect.phase).toBeUndefined();
     // The run ended right after it: the import phase (a node start) and PID 1's exit follow within 2 s, not at the 40 s duration.
+    console.log(`quiet: the detached child connected ${Math.round(connect.ts_ns / 1e6 - m.npmExit)} ms after npm exited; PID 1 exited ${Math.round(m.initExit! - connect.ts_ns / 1e6)} ms after the connect (the import phase included); container ${run.timings!.container_ms} ms`);
     expect(m.initExit! - connect.ts_ns / 1e6).toBeLessThan(2000);
     expect(run.timings!.container_ms).toBeLessThan(20_000);
     const d = devs(run.id);
@@ -85,6 +86,7 @@ describe("observe until quiet", () => {
     expect(run).toMatchObject({ status: "finished", exit_code: 0 });
     const m = marks(await events(run.id));
     expect(m.loader).toBeDefined();
+    console.log(`quiet: nothing left: PID 1 exited ${Math.round(m.initExit! - m.npmExit)} ms after npm (the import phase started ${Math.round(m.loader! - m.npmExit)} ms after npm)`);
     expect(m.initExit! - m.npmExit).toBeLessThan(1000);
     const { run: shown } = await api(stack.url, "GET", `/v1/runs/${run.id}`);
     expect(shown.outlived).toEqual([]);
