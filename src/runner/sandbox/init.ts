@@ -10,7 +10,8 @@
 //  2. quiet: after the install exits, keeps the container alive while any
 //     other live process of the PID namespace exists (a lifecycle script's
 //     double-forked, setsid'd, nohup'd or timer-gated child), polling /proc
-//     every 100 ms; zombies (state Z) are dead. Nothing left: it goes on at
+//     every 100 ms; zombies (state Z) are dead, unless another of their
+//     threads still runs (a leader that called pthread_exit). Nothing left: it goes on at
 //     once. The runner's duration limit stops the container if they never end.
 //  3. import (when a package is named and the install succeeded): runs the
 //     loader below as its child in the install directory, with the install's
@@ -163,6 +164,16 @@ function stat(pid) {
     return { state: r[0], ppid: Number(r[1]) };
   } catch { return undefined; }
 }
+const dead = (st) => !st || st.state === "Z" || st.state === "X";
+// A zombie leader whose other threads still run (its main thread called
+// pthread_exit) is alive: its tasks say so.
+function alive(pid, st) {
+  if (!dead(st)) return true;
+  if (!st) return false;
+  let tasks = [];
+  try { tasks = readdirSync("/proc/" + pid + "/task"); } catch {}
+  return tasks.some((t) => !dead(stat(pid + "/task/" + t)));
+}
 function others() {
   let pids;
   try { pids = readdirSync("/proc").filter((n) => /^[0-9]+$/.test(n)).map(Number); } catch { return []; }
@@ -170,7 +181,7 @@ function others() {
   for (const p of pids) {
     if (p === process.pid) continue;
     const st = stat(p);
-    if (st && st.state !== "Z" && st.state !== "X") live.set(p, st.ppid);
+    if (alive(p, st)) live.set(p, st.ppid);
   }
   if (pid1) return [...live.keys()];
   const mine = new Set([process.pid]);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { DEFAULT_SPEC } from "../../protocol/sandbox.ts";
 import { baitEnv, baitValues, newBait } from "../bait.ts";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { containerConfig, DEADLINE_GRACE_S, INIT_PROGRAM, installCommand } from "./spec.ts";
@@ -113,6 +113,21 @@ describe("PID 1 without the runner", () => {
     expect(forever.code).toBe(137);
     expect(forever.err).toContain("deadline of 2s reached");
     expect(forever.ms).toBeLessThan(5000);
+  }, 20_000);
+  test("a process whose main thread exited while another thread runs (a zombie leader) is still waited for", () => {
+    const dir = mkdtempSync(join(tmpdir(), "init-zl-"));
+    writeFileSync(join(dir, "zl.c"), `#include <pthread.h>
+#include <unistd.h>
+#include <fcntl.h>
+static void *later(void *a) { sleep(2); close(open("${dir}/acted", O_CREAT | O_WRONLY, 0644)); return a; }
+int main(void) { pthread_t t; pthread_create(&t, 0, later, 0); pthread_exit(0); }
+`);
+    const cc = Bun.spawnSync(["gcc", "-O0", "-pthread", "-o", join(dir, "zl"), join(dir, "zl.c")]);
+    expect(cc.exitCode).toBe(0);
+    const r = run(["10", "-", "0", "sh", "-c", `(setsid ${dir}/zl >/dev/null 2>&1 &) ; exit 0`]);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, "acted"))).toBe(true);
+    expect(r.ms).toBeGreaterThan(1800);
   }, 20_000);
   test("the import phase loads CommonJS and ESM-only packages (exports subpaths too) and fires timers left past its wait", () => {
     const dir = mkdtempSync(join(tmpdir(), "init-"));
