@@ -1,9 +1,10 @@
 // The container's PID 1 and the import phase's loader: two small node
-// programs passed with `node -e`, so they are embedded in the executable and
-// nothing of them is a file in the sandbox. Everything here is visible from
-// inside (/proc/1/cmdline, stderr in the container log): no product name, no
-// run id, no host path. Plain JS in template strings (the sandbox's node
-// runs them as they are; no TypeScript, no bundler helpers).
+// programs embedded in the executable. PID 1 is passed with `node -e`; it
+// writes the loader as the project's index.js when the import phase starts.
+// Everything here is visible from inside (/proc/1/cmdline, the loader file,
+// stderr in the container log): no product name, no run id, no host path.
+// Plain JS in template strings (the sandbox's node runs them as they are; no
+// TypeScript, no bundler helpers).
 //
 // PID 1, in order:
 //  1. install: runs the install command as its child, stdio inherited.
@@ -11,11 +12,13 @@
 //     other live process of the PID namespace exists (a lifecycle script's
 //     double-forked, setsid'd, nohup'd or timer-gated child), polling /proc
 //     every 100 ms; zombies (state Z) are dead, unless another of their
-//     threads still runs (a leader that called pthread_exit). Nothing left: it goes on at
-//     once. The runner's duration limit stops the container if they never end.
-//  3. import (when a package is named and the install succeeded): runs the
-//     loader below as its child in the install directory, with the install's
-//     environment, then waits until quiet again.
+//     threads still runs (a leader that called pthread_exit). Nothing left:
+//     it goes on at once. The runner's duration limit stops the container if
+//     they never end.
+//  3. import (when a package is named, the install succeeded and no stop
+//     came): writes the loader below as index.js in the install directory,
+//     runs `node index.js` there with the install's environment, then waits
+//     until quiet again.
 //  4. exits with the install's exit code; the kernel kills whatever is left.
 // Deadline: `limit` seconds after start (the runner's duration + grace) it
 // SIGKILLs every process of the namespace (kill(-1) from the namespace's
@@ -38,9 +41,11 @@
 // timer-gated payload, `.unref()`'d or not) are fired early, and one more
 // second is given before the process exits. setTimeout/setInterval are
 // wrapped for that (global, the timers module, timers/promises' setTimeout;
-// ESM imports of them too); their behaviour is otherwise unchanged, and they read as the native functions (name, length,
-// toString, promisify). A child process the package starts is the PID 1's
-// business: observed until quiet.
+// ESM imports of them too); their behaviour is otherwise unchanged, and they
+// read as the native functions (name, length, toString, promisify). Entries
+// load concurrently, for at most max(2 x wait, 10 s) (a top-level await that
+// never ends). A child process the package starts is the PID 1's business:
+// observed until quiet.
 //
 // PID 1 writes it as the project's index.js (a fresh file, after removing
 // whatever is there) with two constants in front, `pkg` and `waitS`, and runs
