@@ -27,7 +27,8 @@
 // namespace's init it cannot be killed from inside (the kernel drops
 // SIGKILL/SIGSTOP from the namespace and every signal it has no handler
 // for); it handles only SIGTERM (the runner's stop), which kills everything
-// and exits 143. Outside a PID namespace (unit tests: pid != 1) "every other
+// and exits 143, also when a process inside sends it (then the run is never
+// complete: the evidence needs exit 0). Outside a PID namespace (unit tests: pid != 1) "every other
 // process" means its own descendants by /proc ppid (a detached child is
 // then lost to the host's init: only PID 1 sees them all).
 //
@@ -222,7 +223,10 @@ function quiet() {
     } catch (e) { say("cannot load " + importPkg + ": " + e.message); }
     await quiet();
   }
-  process.exit(code);
+  // A SIGTERM (the runner's stop, or anything inside: PID 1 has a handler,
+  // so the kernel delivers it) never ends as the install's exit code: a
+  // package must not be able to skip the import phase and still look done.
+  process.exit(stopping ? 143 : code);
 })();
 `;
 

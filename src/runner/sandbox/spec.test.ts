@@ -114,6 +114,15 @@ describe("PID 1 without the runner", () => {
     expect(forever.err).toContain("deadline of 2s reached");
     expect(forever.ms).toBeLessThan(5000);
   }, 20_000);
+  test("a SIGTERM sent from inside (to skip the import phase) ends in 143, never the install's 0", () => {
+    const dir = mkdtempSync(join(tmpdir(), "init-term-"));
+    mkdirSync(join(dir, "node_modules/cjs"), { recursive: true });
+    writeFileSync(join(dir, "node_modules/cjs/package.json"), JSON.stringify({ name: "cjs", main: "i.js" }));
+    writeFileSync(join(dir, "node_modules/cjs/i.js"), "console.error('cjs loaded')");
+    const r = run(["10", "cjs", "1", "sh", "-c", "(setsid sh -c 'sleep 0.5; kill -TERM 1' >/dev/null 2>&1 &) ; exit 0"], dir);
+    expect(r.code).toBe(143);
+    expect(r.err).not.toContain("cjs loaded");
+  }, 20_000);
   test("a process whose main thread exited while another thread runs (a zombie leader) is still waited for", () => {
     const dir = mkdtempSync(join(tmpdir(), "init-zl-"));
     writeFileSync(join(dir, "zl.c"), `#include <pthread.h>
