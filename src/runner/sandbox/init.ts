@@ -26,9 +26,10 @@
 // outlives its evidence even if the runner that watches it died. As the
 // namespace's init it cannot be killed from inside (the kernel drops
 // SIGKILL/SIGSTOP from the namespace and every signal it has no handler
-// for); it handles only SIGTERM (the runner's stop), which kills everything
-// and exits 143, also when a process inside sends it (then the run is never
-// complete: the evidence needs exit 0). Outside a PID namespace (unit tests: pid != 1) "every other
+// for); it ignores SIGUSR1 (node's inspector) and handles SIGTERM (the
+// runner's stop), which kills everything and exits 143, also when a process
+// inside sends it (then the run is never complete: the evidence needs exit
+// 0). Outside a PID namespace (unit tests: pid != 1) "every other
 // process" means its own descendants by /proc ppid (a detached child is
 // then lost to the host's init: only PID 1 sees them all).
 //
@@ -162,6 +163,9 @@ const killAll = () => {
   if (pid1) { try { process.kill(-1, "SIGKILL"); } catch {} }
 };
 setTimeout(() => { say("deadline of " + limit + "s reached: every process killed"); killAll(); process.exit(137); }, Number(limit) * 1000).unref();
+// SIGUSR1 is how a node built with it opens its inspector: a process inside
+// must not get a debugger on PID 1. Handled and ignored.
+process.on("SIGUSR1", () => {});
 process.on("SIGTERM", () => { stopping = true; killAll(); setTimeout(() => process.exit(143), 200).unref(); });
 function stat(pid) {
   try {

@@ -122,6 +122,11 @@ describe("PID 1 without the runner", () => {
     const r = run(["10", "cjs", "1", "sh", "-c", "(setsid sh -c 'sleep 0.5; kill -TERM 1' >/dev/null 2>&1 &) ; exit 0"], dir);
     expect(r.code).toBe(143);
     expect(r.err).not.toContain("cjs loaded");
+    // SIGUSR1 (node's inspector trigger) changes nothing: the import phase runs, the install's 0 stands.
+    const usr1 = run(["10", "cjs", "1", "sh", "-c", "kill -USR1 1; sleep 0.3; exit 0"], dir);
+    expect(usr1.code).toBe(0);
+    expect(usr1.err).toContain("cjs loaded");
+    expect(usr1.err).not.toMatch(/Debugger listening/);
   }, 20_000);
   test("a process whose main thread exited while another thread runs (a zombie leader) is still waited for", () => {
     const dir = mkdtempSync(join(tmpdir(), "init-zl-"));
