@@ -50,7 +50,8 @@ function run(): FangsEvent[] {
     (wait(5000), connect(130, 100, "192.0.2.7")),
     exit(130, 100),
     fork(100, 200, 1),
-    exec(200, 100, N, ["/usr/bin/node", "-e", "…loader…", "evil", "5"]),
+    read(200, 100, "/proc/self/fd"), // the forked child before its exec: already the loader
+    exec(200, 100, N, ["node", "index.js"]),
     read(200, 100, "/srv/install/node_modules/evil/index.js"),
     connect(200, 100, "198.51.100.9"),
     fork(200, 210, 100),

@@ -42,6 +42,11 @@ export class PhaseTracker {
     if (e.kind === "exit" && e.pid === this.#npm) this.#npmExited = true;
     if (e.kind === "fork" && e.child_pid !== undefined) {
       if (!this.#creator.has(e.child_pid)) this.#creator.set(e.child_pid, e.pid);
+      // PID 1's child after npm exited is the loader from its first event (before its exec too).
+      if (this.#npmExited && this.#importRoot === undefined && e.pid === this.#init) {
+        this.#importRoot = e.child_pid;
+        this.#import.add(e.child_pid);
+      }
       if (this.#import.has(e.pid)) this.#import.add(e.child_pid);
     } else if (e.kind === "exec" && e.argv) {
       const creator = this.#creator.get(e.pid) ?? e.ppid;
