@@ -145,7 +145,7 @@ async function load(spec) {
 })();
 `;
 
-// argv: <limit_s> <import: package name or "-"> <import_wait_s> <install argv…>
+// argv: <limit_s> <import: package name, or "" for none> <import_wait_s> <install argv…>
 export const INIT_PROGRAM = String.raw`
 const LOADER = ${JSON.stringify(LOADER)};
 const { spawn } = require("child_process");
@@ -218,7 +218,7 @@ function quiet() {
 (async () => {
   const code = await run(argv[0], argv.slice(1));
   await quiet();
-  if (importPkg !== "-" && code === 0 && !stopping) {
+  if (importPkg !== "" && code === 0 && !stopping) {
     const file = require("path").join(process.cwd(), "index.js");
     try {
       rmSync(file, { recursive: true, force: true });

@@ -80,7 +80,9 @@ describe("PID 1 without the runner", () => {
   });
   test("import_phase false: nothing is loaded after the install (the manual's install-only scan)", () => {
     const cmd = containerConfig({ ...base, spec: { ...DEFAULT_SPEC, import_phase: false } }).Cmd as string[];
-    expect(cmd[4]).toBe("-");
+    expect(cmd[4]).toBe("");
+    // a package npm names "-" is still loaded (the "none" marker is a name npm never gives)
+    expect((containerConfig({ ...base, pkg: "-" }).Cmd as string[])[4]).toBe("-");
   });
   test("nothing the sandbox can read of PID 1 names the product or the run", () => {
     const cmd = (containerConfig({ ...base, pkg: "left-pad" }).Cmd as string[]).join("\0");
@@ -95,21 +97,21 @@ describe("PID 1 without the runner", () => {
     return { code: p.exitCode, err: p.stderr.toString(), ms: performance.now() - t0 };
   };
   test("kills at the deadline and passes the install's exit code through", () => {
-    expect(run(["5", "-", "0", "sh", "-c", "exit 3"]).code).toBe(3);
-    const late = run(["1", "-", "0", "sh", "-c", "exec sleep 20"]);
+    expect(run(["5", "", "0", "sh", "-c", "exit 3"]).code).toBe(3);
+    const late = run(["1", "", "0", "sh", "-c", "exec sleep 20"]);
     expect(late.code).toBe(137);
     expect(late.err).toContain("deadline of 1s reached");
     expect(late.ms).toBeLessThan(5000);
-    expect(run(["5", "-", "0", "sh", "-c", "kill -9 $$"]).code).toBe(137);
+    expect(run(["5", "", "0", "sh", "-c", "kill -9 $$"]).code).toBe(137);
   }, 20_000);
   test("waits for what the install left running, then ends at once; the deadline still holds", () => {
-    const left = run(["10", "-", "0", "sh", "-c", "(setsid sh -c 'sleep 1.5' >/dev/null 2>&1 &) ; exit 0"]);
+    const left = run(["10", "", "0", "sh", "-c", "(setsid sh -c 'sleep 1.5' >/dev/null 2>&1 &) ; exit 0"]);
     expect(left.code).toBe(0);
     expect(left.ms).toBeGreaterThan(1400);
     expect(left.ms).toBeLessThan(4000);
-    const none = run(["10", "-", "0", "sh", "-c", "exit 0"]);
+    const none = run(["10", "", "0", "sh", "-c", "exit 0"]);
     expect(none.ms).toBeLessThan(1000);
-    const forever = run(["2", "-", "0", "sh", "-c", "(setsid sleep 30 >/dev/null 2>&1 &) ; exit 0"]);
+    const forever = run(["2", "", "0", "sh", "-c", "(setsid sleep 30 >/dev/null 2>&1 &) ; exit 0"]);
     expect(forever.code).toBe(137);
     expect(forever.err).toContain("deadline of 2s reached");
     expect(forever.ms).toBeLessThan(5000);
@@ -138,7 +140,7 @@ int main(void) { pthread_t t; pthread_create(&t, 0, later, 0); pthread_exit(0); 
 `);
     const cc = Bun.spawnSync(["gcc", "-O0", "-pthread", "-o", join(dir, "zl"), join(dir, "zl.c")]);
     expect(cc.exitCode).toBe(0);
-    const r = run(["10", "-", "0", "sh", "-c", `(setsid ${dir}/zl >/dev/null 2>&1 &) ; exit 0`]);
+    const r = run(["10", "", "0", "sh", "-c", `(setsid ${dir}/zl >/dev/null 2>&1 &) ; exit 0`]);
     expect(r.code).toBe(0);
     expect(existsSync(join(dir, "acted"))).toBe(true);
     expect(r.ms).toBeGreaterThan(1800);

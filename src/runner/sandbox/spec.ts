@@ -63,11 +63,11 @@ export const DEADLINE_GRACE_S = 15;
 export { INIT_PROGRAM } from "./init.ts";
 
 /** Arguments of the PID 1 program before the install command (init.ts):
- *  deadline, the package to load in the import phase ("-": none), its wait. */
+ *  deadline, the package to load in the import phase ("": none, a name npm never gives), its wait. */
 export function initArgs(spec: SandboxSpec, pkg: string): string[] {
   // The runtime control (a planted tarball) is loaded like any package: it
   // teaches the runtime baseline node's own start-up under the import phase.
-  const load = spec.import_phase === false ? "-" : pkg;
+  const load = spec.import_phase === false ? "" : pkg;
   return [String(deadlineS(spec)), load, String(spec.import_wait_s ?? 5)];
 }
 
