@@ -121,6 +121,18 @@ describe("the import phase", () => {
     expect(pending.some((p) => p.run_id === run.id)).toBe(true);
   }, 200_000);
 
+  test("-install-only (the manual's behaviour): the same package is installed and not loaded, so its require-time payload is not seen", async () => {
+    const add = fangs(["package", "add", "fangs-fixture-onload", "-install-only", "-skip-registry-validate", "-skip-initial-scan", "-db", stack.db], { cwd: stack.dir });
+    expect(add.code).toBe(0);
+    const run = await scan(stack, reg, "fangs-fixture-onload", "1.0.0");
+    expect(run).toMatchObject({ status: "finished", exit_code: 0 });
+    const { run: shown } = await api(stack.url, "GET", `/v1/runs/${run.id}`);
+    expect(shown.spec.import_phase).toBe(false);
+    const body = (await events(run.id)).map((e) => e.event);
+    expect(body.some((e) => e.phase === "import")).toBe(false);
+    expect(body.some((e) => e.kind === "connect" && e.address === "198.51.100.41")).toBe(false);
+  }, 200_000);
+
   test("an ESM-only package (type module, exports map) whose payload is in a subpath entry: recorded as phase import", async () => {
     const run = await scan(stack, reg, "fangs-fixture-esmload", "1.0.0");
     expect(run.verdict).not.toBe("clean");
