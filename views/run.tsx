@@ -6,6 +6,7 @@ import { rescanCommand } from "../src/store/pending.ts";
 import { Num, PkgLink, Sev, Status, Time, exitMeaning, runHref } from "./components/format.tsx";
 import { WhatChanged } from "./components/what_changed.tsx";
 import type { RunDiffJson } from "../src/releasediff/json.ts";
+import type { Outlived as OutlivedProc } from "../src/differ/outlived.ts";
 
 const LIVE = new Set(["queued", "running"]);
 
@@ -63,6 +64,7 @@ function DeviationRows(p: { d: Deviation }) {
     <>
       <tr id={`dev-${d.id}`} class={d.cleared ? "cleared" : undefined}>
         <td><Sev s={d.severity} /></td>
+        <td class="mono phase">{d.phase ?? "install"}</td>
         <td class="mono">{d.category}</td>
         <td class="mono">{d.actor}</td>
         <td class="mono clip" title={d.value}>{d.value}</td>
@@ -73,7 +75,34 @@ function DeviationRows(p: { d: Deviation }) {
           <button class="link" hx-get={`/ui/deviations/${id}/lineage`} hx-target={`#${body}`}>→ lineage</button>
         </td>
       </tr>
-      <tr class="detail"><td colspan={7}><div id={body}></div></td></tr>
+      <tr class="detail"><td colspan={8}><div id={body}></div></td></tr>
+    </>
+  );
+}
+
+/** What the install (or the import) left running, each with who made it (differ/outlived.ts). */
+function Outlived(p: { run: Run }) {
+  let list: OutlivedProc[] = [];
+  try { list = JSON.parse(p.run.outlived ?? "[]"); } catch { /* shown as none */ }
+  if (!Array.isArray(list) || !list.length) return null;
+  const cmd = (exe: string, argv: string[]) => [exe, ...argv.slice(1)].join(" ");
+  return (
+    <>
+      <h2>Outlived <span class="muted">({list.length}: still running after npm, or the import loader, exited)</span></h2>
+      <table class="grid" id="outlived">
+        <thead><tr><th>Phase</th><th>PID</th><th>After</th><th>End</th><th>Actor</th><th>Program</th><th>Made by</th></tr></thead>
+        <tbody>{list.map((o) => (
+          <tr>
+            <td class="mono">{o.phase}</td>
+            <td class="mono">{o.pid}</td>
+            <td class="mono">+{(o.after_ms / 1000).toFixed(1)}s</td>
+            <td class="mono">{o.signal ? `signal ${o.signal}` : `exit ${o.exit_code}`}</td>
+            <td class="mono">{o.actor}</td>
+            <td class="mono clip" title={cmd(o.exe, o.argv)}>{cmd(o.exe, o.argv)}</td>
+            <td class="mono">{o.lineage.map((l) => cmd(l.exe, l.argv).slice(0, 120)).join("  ←  ")}</td>
+          </tr>
+        ))}</tbody>
+      </table>
     </>
   );
 }
@@ -100,10 +129,11 @@ export function RunPage(p: { run: Run; devs: Deviation[]; signedIn?: boolean; di
         <p class="muted">{r.verdict === "no-install-code" ? "No sandbox: nothing in this release's installed closure runs install code (recorded by the watcher; fangs scan submit runs it anyway)." : <>No deviations{r.verdict === "seeded" ? ": this run seeded the baseline." : r.verdict === "incomplete" ? " in what was captured (the evidence is incomplete)." : "."}</>}</p>
       ) : (
         <table class="grid" id="deviations">
-          <thead><tr><th>Severity</th><th>Category</th><th>Actor</th><th>Value</th><th>Reason</th><th>State</th><th></th></tr></thead>
+          <thead><tr><th>Severity</th><th>Phase</th><th>Category</th><th>Actor</th><th>Value</th><th>Reason</th><th>State</th><th></th></tr></thead>
           <tbody>{p.devs.map((d) => <DeviationRows d={d} />)}</tbody>
         </table>
       )}
+      <Outlived run={r} />
       {p.diff ? <WhatChanged d={p.diff} ended={!LIVE.has(r.status)} /> : null}
     </Layout>
   );

@@ -20,8 +20,8 @@ export default command({
     const rows = remote ? await viaApi(remote, ctx.args) : await fromDb(await ctx.store(), ctx.args);
     printListing(ctx.args.json, rows, {
       json: (r) => ({ ...r, last_detected_at: iso(r.last_detected_at) }),
-      head: ["RUN", "PACKAGE", "VERSION", "DEVIATIONS", "MAX SEVERITY", "LAST DETECTED", "PROMOTE WITH"],
-      cells: (r) => [r.run_id.slice(0, 12), r.package, r.version, r.deviation_count, r.incomplete ? `${r.max_severity} (incomplete)` : r.max_severity, ago(r.last_detected_at), r.promote_command],
+      head: ["RUN", "PACKAGE", "VERSION", "DEVIATIONS", "PHASES", "MAX SEVERITY", "LAST DETECTED", "PROMOTE WITH"],
+      cells: (r) => [r.run_id.slice(0, 12), r.package, r.version, r.deviation_count, r.phases.join(",") || "-", r.incomplete ? `${r.max_severity} (incomplete)` : r.max_severity, ago(r.last_detected_at), r.promote_command],
       empty: "(nothing pending)",
     });
     if (ctx.args.json) return;

@@ -24,6 +24,7 @@ export const SETTINGS = [
   { name: "registry", kind: "string", default: "https://registry.npmjs.org/", help: "npm registry the watcher and `package add` consult" },
   { name: "poll-interval", kind: "duration", default: 300, help: "watcher poll interval (seconds or 5m)", check: (v: number) => (v < 1 ? "must be at least 1s" : undefined) },
   { name: "watch-all-versions", kind: "bool", default: false, help: "queue every newly published version, not only dist-tags.latest" },
+  { name: "import-phase", kind: "bool", default: true, help: "after the install, load each scanned package (require/import) under observation; false: install-only scans everywhere (the package setting -install-only does it for one)" },
   { name: "scan-every-release", kind: "bool", default: false, help: "scan every new release in a sandbox, even one whose installed closure runs no install script (else recorded as no-install-code)" },
   { name: "retention-days", kind: "int", default: 90, help: "prune raw events older than this; 0 disables", check: nonNegative },
   { name: "clean-runs-to-promote", kind: "int", default: 1, help: "distinct releases whose runs must come back clean before a finding-free seed (a package's first baseline) is trusted; the seed's release counts as one, re-runs of a release do not; a seed held with findings is trusted only by an operator's promote", check: (v: number) => (v < 1 ? "must be at least 1" : undefined) },

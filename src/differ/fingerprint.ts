@@ -1,6 +1,7 @@
 // Events → fingerprints. Pure: the caller reads events and stores results.
 import type { ExecEvent, FangsEvent, PathFacts } from "../events/types.ts";
-import { ActorResolver, NPM_ACTOR } from "./actors.ts";
+import { ActorResolver, NPM_ACTOR, basename } from "./actors.ts";
+import { IMPORT_ACTOR, PhaseTracker } from "./phase.ts";
 import { canonicalAddress, endpointValue, lexicalResolve, normalizeHost, normalizePath } from "./normalize.ts";
 import { TRUNCATED, UNREADABLE } from "./severity.ts";
 import { baitMatcher, baitValue, eachCaptured } from "./bait.ts";
@@ -114,12 +115,20 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
   // events are set-up: anything npm or a script did stays whatever its seq.
   // A bait value is still looked for everywhere.
   const npmStart = actors.npmStart();
+  // The phase by lineage (phase.ts); an import-phase process is `import:<bin>`.
+  const phases = new PhaseTracker();
+  let importExited: number | undefined;
   for (const e of sorted) {
     const who = { pid: e.pid, exe: imageOf(e), comm: e.comm, seq: e.seq };
+    const phase = phases.see(e);
+    const actorOf = (w: typeof who) => (phase === "import" ? IMPORT_ACTOR + (basename(w.exe) || w.comm || "?") : actors.actorOf(w));
+    // The sandbox's PID 1 (init.ts) polling /proc for what is still alive is
+    // the sandbox's own act; nothing the package runs can become PID 1.
+    if (phases.init !== undefined && e.pid === phases.init) continue;
     if (findBait) {
       eachCaptured(e, (where, text) => {
         const hit = findBait(where, text);
-        if (hit) add("bait_exfiltration", actors.actorOf(who), baitValue(hit, where, text), e.seq);
+        if (hit) add("bait_exfiltration", actorOf(who), baitValue(hit, where, text), e.seq);
       });
     }
     if (npmStart !== undefined && e.seq < npmStart && actors.actorOf(who).startsWith("proc:")) {
@@ -127,8 +136,10 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
       continue;
     }
     if ((e as { kind: string }).kind === "exit") {
+      // install: alive after npm exited; import: alive after the loader exited.
       if (actors.isNpm(e.pid)) npmExited ??= e.seq;
-      else if (npmExited !== undefined) add("proc_outlived_install", actors.actorOf(who), norm(who.exe || e.comm), e.seq);
+      else if (e.pid === phases.importRoot) importExited ??= e.seq;
+      else if (phase === "install" ? npmExited !== undefined : importExited !== undefined) add("proc_outlived_install", actorOf(who), norm(who.exe || e.comm), e.seq);
     }
     switch (e.kind) {
       case "exec": {
@@ -142,7 +153,7 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
         // The rest of that search walks PATH (/usr/local/bin/sh, /usr/bin/sh,
         // …): when the kernel confirmed which one ran, the misses are not acts.
         if (spawn && e.source !== "sched_process_exec" && spawned.has(e.pid) && spawned.get(e.pid) !== e.filename) break;
-        const actor = spawn ? NPM_ACTOR : actors.actorOf(who);
+        const actor = spawn ? NPM_ACTOR : actorOf(who);
         const m = e as PathMarks;
         // Exec (or a failed attempt: noexec /tmp) of a file this run wrote, or
         // an interpreter handed one: keeps its exact name, never normalized.
@@ -157,8 +168,10 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
         break;
       }
       case "file": {
-        const actor = actors.actorOf(who);
+        const actor = actorOf(who);
         if (npmHousekeeping(actor, e.path)) break;
+        // node loading the installed modules is the import phase doing its job (reads only).
+        if (phase === "import" && e.access === "read" && e.path.includes("/node_modules/")) break;
         if (e.access === "read" && LIBC_READS.has(e.path)) break;
         const m = e as PathMarks;
         // Any access but a read makes the name (symlink, link, rename, chmod, …).
@@ -173,20 +186,20 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
       }
       case "connect":
         // an unconnected sendto/sendmsg shows as a connect from that syscall (one per destination)
-        add("net_new_destination", actors.actorOf(who), e.unreadable ? UNREADABLE + "?" : endpointValue(e.family, e.address, e.port, e.proto, "connect", resolvers), e.seq);
+        add("net_new_destination", actorOf(who), e.unreadable ? UNREADABLE + "?" : endpointValue(e.family, e.address, e.port, e.proto, "connect", resolvers), e.seq);
         break;
       case "socket":
         // a raw or packet socket sees traffic no listen() announces
-        add("net_new_listen", actors.actorOf(who), `socket:${e.family}/${e.type}/${e.protocol}`, e.seq);
+        add("net_new_listen", actorOf(who), `socket:${e.family}/${e.type}/${e.protocol}`, e.seq);
         break;
       case "listen":
         // bind() to port 0 asks for an ephemeral port (every UDP client does
         // it); what listens shows in the listen() that follows.
         if (e.port === 0 && e.family !== "unix") break;
-        add("net_new_listen", actors.actorOf(who), endpointValue(e.family, e.address, e.port, e.proto, "listen"), e.seq);
+        add("net_new_listen", actorOf(who), endpointValue(e.family, e.address, e.port, e.proto, "listen"), e.seq);
         break;
       case "dns": {
-        const actor = actors.actorOf(who);
+        const actor = actorOf(who);
         add("net_new_dns_name", actor, normalizeHost(e.qname), e.seq);
         // An unconnected sendto/sendmsg shows no connect: the resolver asked
         // is itself a destination (DNS sent straight to an attacker's server).
@@ -194,7 +207,7 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
         break;
       }
       case "tls":
-        add("net_new_https_host", actors.actorOf(who), normalizeHost(e.sni), e.seq);
+        add("net_new_https_host", actorOf(who), normalizeHost(e.sni), e.seq);
         break;
     }
     lastExe.set(e.pid, e.kind === "exec" && e.source === "sched_process_exec" ? e.exe : who.exe);

@@ -10,11 +10,13 @@
 // (run.ts) loads, this decides, diffRun persists.
 //
 // Whose acts count: the package's lifecycle scripts and what they start
-// (`script:…`) and processes they orphaned (`orphan:…`). npm's own acts (it
+// (`script:…`), processes they orphaned (`orphan:…`), and the package's code
+// loaded in the import phase (`import:…`, src/differ/phase.ts). npm's own acts (it
 // reads ~/.npmrc by design) and the runtime's set-up before npm (`proc:…`)
 // are the same for every package.
 import type { AllowCheck } from "./allow.ts";
 import { NPM_ACTOR } from "./actors.ts";
+import { IMPORT_ACTOR } from "./phase.ts";
 import type { Finding } from "./compare.ts";
 import { classify, severityRank } from "./severity.ts";
 import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
@@ -47,7 +49,7 @@ function ordinary(f: Fingerprint): boolean {
 }
 
 function packageActor(actor: string): boolean {
-  return actor.startsWith("script:") || actor.startsWith("orphan:");
+  return actor.startsWith("script:") || actor.startsWith("orphan:") || actor.startsWith(IMPORT_ACTOR);
 }
 
 /** The absolute findings of a run: ≥ HOLD_AT, by the package's scripts, not allowlisted, not ordinary. Worst first. */

@@ -6,6 +6,11 @@
 // every package's baseline, so the release that gains its first install
 // script shows what that script does beyond a bare start.
 //
+// The control is also loaded in the import phase (node starting, resolving
+// and loading a module: `import:<bin>` actors, which name no package and are
+// learned as they are), so node's own start-up under the import phase is not
+// news either.
+//
 // Only the control package's script actors are learned, with the package
 // left out (`script:*:<bin>`): npm's own acts stay per package (npm starting
 // a lifecycle shell is how a new install script shows), and nothing a
@@ -13,6 +18,7 @@
 import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
 import { unverifiable } from "./compare.ts";
 import { classify, severityRank } from "./severity.ts";
+import { IMPORT_ACTOR } from "./phase.ts";
 
 /**
  * A bare start does nothing above low (library and /proc/self reads, the
@@ -32,10 +38,15 @@ const SCRIPT = /^script:.+:([^:]*)$/;
 export function runtimeFingerprints(fps: readonly Fingerprint[], controlPackage: string): RuntimeFingerprint[] {
   const out = new Map<string, RuntimeFingerprint>();
   for (const f of fps) {
-    const m = SCRIPT.exec(f.actor);
-    if (!m || !f.actor.startsWith(`script:${controlPackage}:`)) continue;
     // The control package's own files are not the runtime's.
     if (f.value.includes(`/node_modules/${controlPackage}/`)) continue;
+    if (f.actor.startsWith(IMPORT_ACTOR)) {
+      const row = { category: f.category, actor: f.actor, value: f.value };
+      out.set(fingerprintKey(row), row);
+      continue;
+    }
+    const m = SCRIPT.exec(f.actor);
+    if (!m || !f.actor.startsWith(`script:${controlPackage}:`)) continue;
     const row = { category: f.category, actor: ANY_SCRIPT + m[1], value: f.value };
     out.set(fingerprintKey(row), row);
   }
@@ -44,6 +55,7 @@ export function runtimeFingerprints(fps: readonly Fingerprint[], controlPackage:
 
 /** The runtime-baseline key a fingerprint would match, or undefined for non-script actors. */
 export function runtimeKey(f: Pick<Fingerprint, "category" | "actor" | "value">): string | undefined {
+  if (f.actor.startsWith(IMPORT_ACTOR)) return fingerprintKey(f);
   const m = SCRIPT.exec(f.actor);
   return m ? fingerprintKey({ category: f.category, actor: ANY_SCRIPT + m[1], value: f.value }) : undefined;
 }

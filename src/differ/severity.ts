@@ -59,6 +59,7 @@ export const RULES: readonly Rule[] = [
   // What no honest install does.
   { categories: ["bait_exfiltration"], match: /./, severity: "critical", reason: "bait exfiltration: a planted credential left in a captured string" },
   { categories: ["proc_exec_written"], match: /./, severity: "critical", reason: "exec of a file written during the same run" },
+  { categories: ["proc_outlived_install"], actor: /^import:/, match: /./, severity: "high", reason: "a process still alive after the import loader exited (left running by loading the package)" },
   { categories: ["proc_outlived_install"], match: /./, severity: "high", reason: "a process still alive after npm install exited (left running by the install)" },
   { categories: ["net_new_destination"], match: new RegExp(`^unix:.*(${RUNTIME_SOCKET.source})`), severity: "critical", reason: "container-runtime socket (sandbox escape)" },
   { categories: FS, match: RUNTIME_SOCKET, severity: "critical", reason: "container-runtime socket (sandbox escape)" },

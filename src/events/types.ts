@@ -42,6 +42,8 @@ const common = {
   ancestry: v.pipe(v.array(Ancestor), v.maxLength(5)),
   /** Which kernel hook produced it, e.g. "sys_enter_openat", "sched_process_exec". */
   source: str(64),
+  /** The run's phase (src/differ/phase.ts), stamped by the runner; absent = "install" (older runners). */
+  phase: v.optional(v.picklist(["install", "import"])),
 };
 export const EventCommon = v.object(common);
 export type EventCommon = v.InferOutput<typeof EventCommon>;

@@ -19,6 +19,7 @@ import { Ticker } from "./ticker.ts";
 import { mustScan, packageRegistry, parseSettings } from "../protocol/package_settings.ts";
 import { getPackage, listWatched, recordPoll, recordSeen } from "../store/packages.ts";
 import { releaseKnown } from "../store/releases.ts";
+import { baselineRanScripts } from "../store/baseline.ts";
 
 const CONCURRENCY = 4;
 const POLL_TIMEOUT_MS = 30_000;
@@ -125,7 +126,11 @@ export class Watcher {
       for (const version of candidates) {
         if (await releaseKnown(trx, name, version)) continue;
         const answer = answers.get(version);
-        if (answer?.runsCode === false) {
+        // With the import phase, a release that drops its install scripts is
+        // still scanned when its baseline ran install code: that code may
+        // have moved to load time (the phase would see it; no sandbox would not).
+        const moved = answer?.runsCode === false && d.cfg["import-phase"] && parseSettings(pkg.settings).import_phase !== false && (await baselineRanScripts(trx, name));
+        if (answer?.runsCode === false && !moved) {
           const run = await recordNoInstallCode(trx, { package: name, version, defaultRegistry: d.cfg.registry, reason: answer.reason, checked: answer.checked, actor: "system:watcher" });
           d.metrics.watcherReleases.inc({ outcome: "no_install_code" });
           d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}: ${answer.reason}; recorded as run ${run.id} (no-install-code), no sandbox`);
@@ -133,7 +138,7 @@ export class Watcher {
         }
         const run = await enqueueScan(trx, { package: name, version, source: "watcher", defaultRegistry: d.cfg.registry, actor: "system:watcher" });
         d.metrics.watcherReleases.inc({ outcome: "queued" });
-        d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}; queued run ${run.id}${answer ? ` (${answer.reason})` : ""}`);
+        d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}; queued run ${run.id}${moved ? ` (${answer!.reason}, but its baseline ran install code: scanned with the import phase)` : answer ? ` (${answer.reason})` : ""}`);
         queued.push(version);
       }
       const seen = latest ?? pkg.last_seen_version;

@@ -15,6 +15,7 @@ export interface RunRow {
   deviation_count: Int; max_severity: string | null; timings: string | null;
   evidence_issues: string | null; events_emitted: Int | null;
   drops_ringbuf: Int; drops_read: Int; drops_decode: Int; drops_unrouted: Int; events_unacked: Int;
+  outlived?: string | null;
 }
 export interface RunnerRow {
   id: string; hostname: string; cert_cn: string | null; version: string | null; probes: string | null;
@@ -24,6 +25,7 @@ export interface DeviationRow {
   id: string; run_id: string; package: string; category: string; actor: string; value: string;
   severity: string; severity_rank: Int; reason: string; evidence_seq: Int; detected_at: number;
   cleared: Int; cleared_at: number | null; cleared_by: string | null;
+  phase?: string;
 }
 export interface PackageRow {
   name: string; watched: Int; last_seen_version: string | null; added_at: number;
@@ -71,6 +73,8 @@ export function runJson(r: RunRow) {
     deviation_count: Number(r.deviation_count),
     max_severity: r.max_severity,
     timings: parse(r.timings),
+    /** Processes still alive after npm (or the import loader) exited, with their lineage (differ/outlived.ts). */
+    outlived: parse(r.outlived ?? null) ?? [],
     urls: runUrls(r.id),
   };
 }
@@ -117,6 +121,7 @@ export function deviationJson(d: DeviationRow) {
     category: d.category,
     actor: d.actor,
     value: d.value,
+    phase: d.phase ?? "install",
     severity: d.severity,
     severity_rank: Number(d.severity_rank),
     reason: d.reason,
@@ -168,6 +173,8 @@ export interface PendingRow {
   incomplete: boolean;
   issues: string[];
   rescan_command: string | null;
+  /** The phases (install, import) its open deviations came from. */
+  phases: string[];
 }
 
 /** A queue row as GET /v1/pending gives it (its time twice, as every time). */

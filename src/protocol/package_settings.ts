@@ -40,10 +40,8 @@ export const PackageSettings = v.strictObject({
   memory_mb: v.optional(MEMORY_MB),
   /** Scan every release in a sandbox, even one whose closure runs no install code. */
   scan_every_release: v.optional(v.boolean()),
-  // import_phase: the sandbox has no import phase yet (require() of the
-  // package after install). When it exists, its on/off belongs here:
-  // scanSpec() passes it into the SandboxSpec and mustScan() returns true
-  // for it, since code then runs at import even without install scripts.
+  /** Load the package after install (the import phase, on by default); false = install-only scans. */
+  import_phase: v.optional(v.boolean()),
 });
 export type PackageSettings = v.InferOutput<typeof PackageSettings>;
 
@@ -73,6 +71,7 @@ export function scanSpec(defaultRegistry: string | undefined, s: PackageSettings
     ...(s.network !== undefined && { network: s.network }),
     ...(s.duration_s !== undefined && { duration_s: s.duration_s }),
     ...(s.memory_mb !== undefined && { memory_mb: s.memory_mb }),
+    ...(s.import_phase !== undefined && { import_phase: s.import_phase }),
   };
   const given = Object.fromEntries(Object.entries(explicit).filter(([, x]) => x !== undefined));
   return { ...DEFAULT_SPEC, ...(defaultRegistry && { registry_url: defaultRegistry }), ...fromPkg, ...given };

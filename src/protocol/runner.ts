@@ -84,7 +84,7 @@ export const FinishRequest = v.object({
   /** The image's runtime baseline as the runner's control install learned it (src/differ/runtime.ts). */
   runtime: v.optional(v.object({
     image_id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9:._-]{1,128}$/, "image id")),
-    fingerprints: v.pipe(v.array(v.object({ category: v.picklist(CATEGORIES), actor: v.pipe(str(300), v.startsWith("script:*:")), value: str(4096) })), v.maxLength(2000)),
+    fingerprints: v.pipe(v.array(v.object({ category: v.picklist(CATEGORIES), actor: v.pipe(str(300), v.regex(/^(script:\*:|import:)/, "a runtime actor is script:*:<bin> or import:<bin>")), value: str(4096) })), v.maxLength(2000)),
   })),
 });
 export type FinishRequest = v.InferOutput<typeof FinishRequest>;

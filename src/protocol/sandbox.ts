@@ -16,6 +16,12 @@ export const SandboxSpec = v.object({
   duration_s: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(3600)), 60),
   /** Override of the runner's sandbox image, rarely needed. */
   image: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9._\/:@-]{0,255}$/))),
+  /** After the install (and once it is quiet), load the package as a consumer
+   *  would (require() and import() of its entries) under the same observation.
+   *  false: the manual's install-only scan. */
+  import_phase: v.optional(v.boolean(), true),
+  /** The import phase's bounded wait (seconds) for timers and work the package leaves in its event loop. */
+  import_wait_s: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(60)), 5),
 });
 export type SandboxSpec = v.InferOutput<typeof SandboxSpec>;
 export const DEFAULT_SPEC: SandboxSpec = v.parse(SandboxSpec, {});

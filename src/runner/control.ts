@@ -12,7 +12,7 @@ const DIR = "srv/fangs-control";
 const FILE = `${CONTROL_PACKAGE}-1.0.0.tgz`;
 
 function tarball(): Uint8Array {
-  const pkg = { name: CONTROL_PACKAGE, version: "1.0.0", description: "FANGS runtime control: a lifecycle script that does nothing", license: "MIT", scripts: { postinstall: "node control.js" } };
+  const pkg = { name: CONTROL_PACKAGE, version: "1.0.0", description: "FANGS runtime control: a lifecycle script that does nothing", license: "MIT", main: "control.js", scripts: { postinstall: "node control.js" } };
   return gzipSync(tar([
     { type: "dir", path: "package" },
     { type: "file", path: "package/package.json", data: JSON.stringify(pkg, null, 2) + "\n" },

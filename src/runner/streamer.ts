@@ -10,6 +10,7 @@ import { MAX_BATCH_EVENTS } from "../protocol/runner.ts";
 import type { FangsEvent } from "../events/types.ts";
 import type { SensorEvent } from "../sensor/types.ts";
 import { oneLine } from "../core/errors.ts";
+import { PhaseTracker } from "../differ/phase.ts";
 import { OrchestratorError, withRetry, type OrchestratorClient } from "../client/orchestrator.ts";
 import type { Spool } from "./spool.ts";
 
@@ -58,6 +59,8 @@ export class EventStreamer {
   private chain: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setInterval>;
   private closed = false;
+  /** Each event's phase (install | import) by lineage, stamped as it streams. */
+  private readonly phases = new PhaseTracker();
   readonly stats: StreamerStats = { events_sent: 0, events_lost: 0, batches_sent: 0, batch_send_errors: 0 };
 
   constructor(
@@ -75,7 +78,8 @@ export class EventStreamer {
     if (this.closed) { this.stats.events_lost += events.length; return; }
     const max = Math.min(this.opts.maxBatch ?? MAX_BATCH_EVENTS, MAX_BATCH_EVENTS);
     for (const e of events) {
-      this.buf.push({ ...e, seq: this.seq++ } as FangsEvent);
+      const phase = this.phases.see(e as never);
+      this.buf.push({ ...e, seq: this.seq++, ...(phase === "import" && { phase }) } as FangsEvent);
       if (this.buf.length >= max) this.flush();
     }
   }

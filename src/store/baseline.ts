@@ -1,5 +1,6 @@
 // The rolling baseline per package. Never expires.
 import type { Kysely, Transaction } from "kysely";
+import { phaseOfActor } from "../differ/phase.ts";
 import type { BaselineFingerprint, DB } from "./schema.ts";
 import { fingerprintKey, type Fingerprint } from "../differ/types.ts";
 import { bulkInsert } from "./bulk.ts";
@@ -20,7 +21,7 @@ export async function baselineKeys(db: Db, pkg: string): Promise<Set<string>> {
 export async function mergeIntoBaseline(db: Db, pkg: string, runId: string, fps: readonly Fingerprint[], at = Date.now()): Promise<void> {
   const rows = fps.map((f) => ({
     package: pkg, category: f.category, actor: f.actor, value: f.value, occurrence_count: 1,
-    first_seen_run: runId, last_seen_run: runId, first_seen_at: at, last_seen_at: at,
+    first_seen_run: runId, last_seen_run: runId, first_seen_at: at, last_seen_at: at, phase: phaseOfActor(f.actor),
   }));
   await bulkInsert(db, "baseline_fingerprints:merge", rows, CHUNK, (d, r) =>
     d
@@ -34,4 +35,13 @@ export async function mergeIntoBaseline(db: Db, pkg: string, runId: string, fps:
         })),
       ),
   );
+}
+
+/** Whether the package's baseline holds acts of its own install scripts
+ *  (`script:`/`orphan:` actors): code that ran at install, and may move to
+ *  load time in a release that drops its scripts (watcher.ts). */
+export async function baselineRanScripts(db: Db, pkg: string): Promise<boolean> {
+  const row = await db.selectFrom("baseline_fingerprints").select("actor").where("package", "=", pkg)
+    .where((eb) => eb.or([eb("actor", "like", "script:%"), eb("actor", "like", "orphan:%")])).limit(1).executeTakeFirst();
+  return row !== undefined;
 }

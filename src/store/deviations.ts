@@ -6,6 +6,7 @@ import type { Finding } from "../differ/compare.ts";
 import { newId, resolvePrefix } from "../core/ids.ts";
 import { getEvent } from "./events.ts";
 import { bulkInsert } from "./bulk.ts";
+import { phaseOfActor } from "../differ/phase.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 const CHUNK = 500;
@@ -14,7 +15,7 @@ export async function insertDeviations(db: Db, run: { id: string; package: strin
   const rows = findings.map((f) => ({
     id: newId(), run_id: run.id, package: run.package, category: f.category, actor: f.actor, value: f.value,
     severity: f.severity, severity_rank: f.rank, reason: f.reason, evidence_seq: f.evidenceSeq, detected_at: at,
-    cleared_at: null, cleared_by: null,
+    cleared_at: null, cleared_by: null, phase: phaseOfActor(f.actor),
   }));
   await bulkInsert(db, "deviations", rows, CHUNK, (d, r) => d.insertInto("deviations").values(r as never));
 }

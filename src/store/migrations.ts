@@ -7,6 +7,7 @@ import m0004 from "../../migrations/0004_verdict.sql" with { type: "text" };
 import m0006 from "../../migrations/0006_watch_settings.sql" with { type: "text" };
 import m0007 from "../../migrations/0007_audit_chain.sql" with { type: "text" };
 import m0008 from "../../migrations/0008_install_manifests.sql" with { type: "text" };
+import m0009 from "../../migrations/0009_phase.sql" with { type: "text" };
 import m0012 from "../../migrations/0012_fingerprint_sets.sql" with { type: "text" };
 
 export const MIGRATIONS: ReadonlyArray<{ version: string; sql: string }> = [
@@ -17,5 +18,6 @@ export const MIGRATIONS: ReadonlyArray<{ version: string; sql: string }> = [
   { version: "0006_watch_settings", sql: m0006 },
   { version: "0007_audit_chain", sql: m0007 },
   { version: "0008_install_manifests", sql: m0008 },
+  { version: "0009_phase", sql: m0009 },
   { version: "0012_fingerprint_sets", sql: m0012 },
 ];

@@ -68,6 +68,7 @@ export async function listPending(db: Db, opts: { package?: string; minSeverity?
       incomplete: false,
       issues: [],
       rescan_command: null,
+      phases: [],
     });
   }
   // Incomplete runs wait here too, deviations or not, until promoted or until
@@ -99,7 +100,13 @@ export async function listPending(db: Db, opts: { package?: string; minSeverity?
       incomplete: true,
       issues: issuesOf(r.evidence_issues),
       rescan_command: rescanCommand(r.package, r.version),
+      phases: [],
     });
+  }
+  if (out.size) {
+    const ph = await db.selectFrom("deviations").select(["run_id", "phase"]).distinct().where("cleared", "=", 0).where("run_id", "in", [...out.keys()]).execute();
+    for (const r of ph) out.get(r.run_id)?.phases.push(r.phase);
+    for (const r of out.values()) r.phases.sort().reverse(); // install before import
   }
   return [...out.values()].sort(queueOrder);
 }

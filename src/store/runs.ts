@@ -6,6 +6,7 @@ import type { DB, Run } from "./schema.ts";
 import { newId, resolvePrefix } from "../core/ids.ts";
 import { audit } from "./audit.ts";
 import type { SandboxSpec } from "../protocol/sandbox.ts";
+import type { Outlived } from "../differ/outlived.ts";
 import { parseSettings, scanSpec } from "../protocol/package_settings.ts";
 
 export interface EnqueueScan {
@@ -98,4 +99,14 @@ export async function findRunByPrefix(db: Db, prefix: string): Promise<Run> {
   const p = prefix.trim().toLowerCase().replace(/[%_]/g, "");
   const rows = (await db.selectFrom("runs").selectAll().where("id", "like", `${p}%`).limit(11).execute()) as Run[];
   return resolvePrefix("run", prefix, rows);
+}
+
+/** What outlived the install or the import (differ/outlived.ts), stored once when the run is first diffed. */
+export async function setRunOutlived(db: Db, runId: string, outlived: readonly Outlived[]): Promise<void> {
+  await db.updateTable("runs").set({ outlived: JSON.stringify(outlived) }).where("id", "=", runId).execute();
+}
+
+/** The spec a run is handed to its runner with, when the orchestrator's config changed it at claim (import-phase). */
+export async function setRunSpec(db: Db, runId: string, spec: string): Promise<void> {
+  await db.updateTable("runs").set({ spec }).where("id", "=", runId).execute();
 }

@@ -79,6 +79,8 @@ export interface RunsTable {
   evidence_issues: string | null; // JSON string[]
   /** The sandbox image id the run used (0004_verdict.sql): selects the runtime baseline. */
   image_id?: string | null;
+  /** JSON Outlived[] (0009_phase.sql, src/differ/outlived.ts); null for older runs. */
+  outlived?: string | null;
 }
 
 export interface RuntimeBaselineTable {
@@ -88,6 +90,8 @@ export interface RuntimeBaselineTable {
   value: string;
   learned_at: number;
   learned_by: string;
+  /** install | import (0009_phase.sql). */
+  phase: Generated<string>;
 }
 
 export interface EventBatchesTable {
@@ -116,6 +120,8 @@ export interface RunFingerprintsTable {
   actor: string;
   value: string;
   evidence_seq: number;
+  /** install | import (0009_phase.sql). */
+  phase: Generated<string>;
 }
 
 /** A run's fingerprints as one JSON document: [category, actor, value, evidence_seq][]. */
@@ -135,6 +141,8 @@ export interface BaselineFingerprintsTable {
   last_seen_run: string;
   first_seen_at: number;
   last_seen_at: number;
+  /** install | import (0009_phase.sql). */
+  phase: Generated<string>;
 }
 
 export interface DeviationsTable {
@@ -152,6 +160,8 @@ export interface DeviationsTable {
   cleared: Generated<number>;
   cleared_at: number | null;
   cleared_by: string | null;
+  /** install | import (0009_phase.sql). */
+  phase: Generated<string>;
 }
 
 export interface AllowlistTable {

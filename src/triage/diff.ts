@@ -5,7 +5,7 @@ import type { Kysely } from "kysely";
 import type { DB, RunVerdict } from "../store/schema.ts";
 import type { ConfigAllowEntry } from "../core/config.ts";
 import { NotFoundError } from "../core/errors.ts";
-import { getRun } from "../store/runs.ts";
+import { getRun, setRunOutlived } from "../store/runs.ts";
 import { baselineKeys } from "../store/baseline.ts";
 import { runtimeKeys } from "../store/runtime.ts";
 import { baselineHistory, persistVerdict } from "../store/verdicts.ts";
@@ -24,8 +24,9 @@ export interface DiffOptions {
 export interface DiffResult { verdict: RunVerdict; deviations: number; maxSeverity: string | null; issues?: string[] }
 
 export async function diffRun(db: Kysely<DB>, runId: string, opts: DiffOptions = {}): Promise<DiffResult> {
-  const { fingerprints, fresh } = await runFingerprints(db, runId);
+  const { fingerprints, fresh, outlived } = await runFingerprints(db, runId);
   return db.transaction().execute(async (tx) => {
+    if (outlived) await setRunOutlived(tx, runId, outlived);
     // Load: inside the transaction, so two runs of one package ending at
     // once see each other's baseline changes in order.
     const run = await getRun(tx, runId);

@@ -9,12 +9,15 @@ import { loadRunFingerprints } from "../store/fingerprints.ts";
 import { allowRulesFor } from "../store/allowlist.ts";
 import { runBait } from "../store/verdicts.ts";
 import { extractFingerprints } from "../differ/fingerprint.ts";
+import { outlivedProcesses, type Outlived } from "../differ/outlived.ts";
 import { allowChecker, type AllowCheck } from "../differ/allow.ts";
 
 export interface RunFingerprints {
   fingerprints: Fingerprint[];
   /** Reduced from events now (to be stored with the run), rather than read back. */
   fresh: boolean;
+  /** What outlived the install or the import (differ/outlived.ts), when reduced now. */
+  outlived?: Outlived[];
 }
 
 /**
@@ -26,7 +29,8 @@ export interface RunFingerprints {
 export async function runFingerprints(db: Kysely<DB>, runId: string): Promise<RunFingerprints> {
   const stored = await loadRunFingerprints(db, runId);
   if (stored.length) return { fingerprints: stored, fresh: false };
-  return { fingerprints: extractFingerprints(await loadRunEvents(db, runId), { bait: await runBait(db, runId) }), fresh: true };
+  const events = await loadRunEvents(db, runId);
+  return { fingerprints: extractFingerprints(events, { bait: await runBait(db, runId) }), fresh: true, outlived: outlivedProcesses(events) };
 }
 
 /** The allowlists as they are now: database entries for the package, then the config file's. */

@@ -108,6 +108,17 @@ describe("package set", () => {
     expect(w[0].settings).toEqual({ duration_s: 90 });
     expect((await fangsAsync(["audit", "--json", "-db", db])).stdout).toContain("package.settings");
   });
+
+  test("-install-only: no import phase in the scans it queues (the manual's install-only behaviour)", async () => {
+    const db = freshDb();
+    expect((await fangsAsync(["package", "add", "left-pad", "-skip-initial-scan", "-db", db], reg())).code).toBe(0);
+    const set = JSON.parse((await fangsAsync(["package", "set", "left-pad", "-install-only", "--json", "-db", db], reg())).stdout);
+    expect(set.settings).toEqual({ import_phase: false });
+    expect((await fangsAsync(["package", "watched", "-db", db], reg())).stdout).toContain("install-only");
+    const { scanSpec } = await import("../../src/protocol/package_settings.ts");
+    expect(scanSpec(undefined, set.settings).import_phase).toBe(false);
+    expect(scanSpec(undefined, {}).import_phase).toBe(true);
+  });
 });
 
 describe("package remove and list", () => {

@@ -19,7 +19,7 @@ describe("reading the queue", () => {
       {
         run_id: db.badRun, package: "demo-pkg", version: "1.0.1", deviation_count: 11, max_severity: "critical",
         last_detected_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), promote_command: `fangs baseline promote ${db.badRun.slice(0, 12)}`,
-        incomplete: false, issues: [], rescan_command: null,
+        incomplete: false, issues: [], rescan_command: null, phases: ["install"],
       },
     ]);
   });
@@ -34,7 +34,7 @@ describe("reading the queue", () => {
 
   test("pending as a table names the promote command", async () => {
     const r = await f(["pending"]);
-    expect(r.stdout).toMatch(/RUN\s+PACKAGE\s+VERSION\s+DEVIATIONS\s+MAX SEVERITY\s+LAST DETECTED\s+PROMOTE WITH/);
+    expect(r.stdout).toMatch(/RUN\s+PACKAGE\s+VERSION\s+DEVIATIONS\s+PHASES\s+MAX SEVERITY\s+LAST DETECTED\s+PROMOTE WITH/);
     expect(r.stdout).toContain(`fangs baseline promote ${db.badRun.slice(0, 12)}`);
   });
 

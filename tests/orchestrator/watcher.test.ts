@@ -6,6 +6,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { api, FakeRegistry, fangsAsync, fileEvent, ScriptedRunner, startServe, until, type Serve } from "./lib.ts";
 import { tempDir } from "../lib/env.ts";
+import { Database } from "bun:sqlite";
 
 const reg = new FakeRegistry();
 const priv = new FakeRegistry();
@@ -204,6 +205,26 @@ test("a release whose closure runs no install code is recorded as no-install-cod
     expect((await api(s.url, "GET", "/ui/")).text).toContain('id="stat-no-install-code"');
     const audit = await fangsAsync(["audit", "--json", "-db", s.db]);
     expect(audit.stdout).toContain("none of 2 package(s) in the closure runs install code");
+  } finally {
+    expect(await s.stop()).toBe(0);
+  }
+}, 60_000);
+
+test("with the import phase, a release that drops its install scripts is still scanned when the baseline ran install code (it may have moved to load time)", async () => {
+  reg.publish("moving-pkg", "1.0.0", true, { hasInstallScript: true });
+  const dir = tempDir("fangs-watch-moving-");
+  const s = await startServe({ dir, yaml: `registry: ${reg.url}\nallowlist: []\n`, args: ["-poll-interval", "1s"] });
+  const cfg = ["-db", s.db, "-config", `${dir}/orchestrator.yaml`, "-skip-initial-scan"];
+  try {
+    expect((await fangsAsync(["package", "add", "moving-pkg", ...cfg])).code).toBe(0);
+    // What the 1.0.0 baseline learned: its postinstall connected out.
+    const db = new Database(s.db);
+    db.run("INSERT INTO baseline_fingerprints (package, category, actor, value, occurrence_count, first_seen_run, last_seen_run, first_seen_at, last_seen_at) VALUES ('moving-pkg', 'net_new_destination', 'script:moving-pkg:node', '198.51.100.80:443', 1, 'r', 'r', 1, 1)");
+    db.close();
+    reg.publish("moving-pkg", "1.1.0", true, { hasInstallScript: false });
+    await until("1.1.0 queued", async () => (await runsFor(s, "moving-pkg")).some((r) => r.version === "1.1.0"));
+    expect((await runsFor(s, "moving-pkg")).find((r) => r.version === "1.1.0")).toMatchObject({ status: "queued" });
+    expect(s.log()).toContain("but its baseline ran install code: scanned with the import phase");
   } finally {
     expect(await s.stop()).toBe(0);
   }

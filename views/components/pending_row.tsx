@@ -40,7 +40,7 @@ export function PendingRow(p: { row: Row; state?: RowState }) {
       <td><RunLink id={r.run_id} /></td>
       <td><PkgLink name={r.package} /></td>
       <td class="mono">{r.version}</td>
-      <td class="num">{r.deviation_count}</td>
+      <td class="num">{r.deviation_count}{r.phases?.includes("import") ? <span class="tag" title="deviations from loading the package (the import phase)"> import</span> : null}</td>
       <td><Sev s={r.max_severity} />{r.incomplete ? <span class="tag warn-text" title={r.issues.join("; ")}> incomplete</span> : null}</td>
       <td><Time ms={r.last_detected_at} /></td>
       <td>

@@ -17,19 +17,19 @@ export default command({
     if (ctx.args.runtime) {
       const rows = await listRuntimeBaseline(db, ctx.args.image);
       if (ctx.args.json) {
-        printJson(rows.map((r) => ({ image_id: r.image_id, category: r.category, actor: r.actor, value: r.value, learned_at: iso(r.learned_at), learned_by: r.learned_by })));
+        printJson(rows.map((r) => ({ image_id: r.image_id, phase: r.phase, category: r.category, actor: r.actor, value: r.value, learned_at: iso(r.learned_at), learned_by: r.learned_by })));
         return;
       }
-      printTable(["IMAGE", "CATEGORY", "ACTOR", "VALUE"], rows.map((r) => [r.image_id.replace(/^sha256:/, "").slice(0, 12), r.category, r.actor, r.value]), "(no runtime baseline yet: a runner learns one before its first scan on an image)");
+      printTable(["IMAGE", "PHASE", "CATEGORY", "ACTOR", "VALUE"], rows.map((r) => [r.image_id.replace(/^sha256:/, "").slice(0, 12), r.phase, r.category, r.actor, r.value]), "(no runtime baseline yet: a runner learns one before its first scan on an image)");
       return;
     }
     const pkg = need(ctx.args.package, "package", "fangs baseline list -package lodash (or -runtime)");
     await assertKnownPackage(db, pkg);
     const rows = await listBaseline(db, pkg);
     if (ctx.args.json) {
-      printJson(rows.map((r) => ({ category: r.category, actor: r.actor, value: r.value, occurrence_count: r.occurrence_count, first_seen_run: r.first_seen_run, last_seen_run: r.last_seen_run, first_seen_at: iso(r.first_seen_at), last_seen_at: iso(r.last_seen_at) })));
+      printJson(rows.map((r) => ({ phase: r.phase, category: r.category, actor: r.actor, value: r.value, occurrence_count: r.occurrence_count, first_seen_run: r.first_seen_run, last_seen_run: r.last_seen_run, first_seen_at: iso(r.first_seen_at), last_seen_at: iso(r.last_seen_at) })));
       return;
     }
-    printTable(["CATEGORY", "ACTOR", "SEEN", "VALUE"], rows.map((r) => [r.category, r.actor, r.occurrence_count, r.value]), `(no baseline yet for ${pkg})`);
+    printTable(["PHASE", "CATEGORY", "ACTOR", "SEEN", "VALUE"], rows.map((r) => [r.phase, r.category, r.actor, r.occurrence_count, r.value]), `(no baseline yet for ${pkg})`);
   },
 });

@@ -18,8 +18,8 @@ export default command({
     const rows = await listDeviations(db, { runId: run.id, includeCleared: ctx.args.all });
     printListing(ctx.args.json, rows, {
       json: deviationJson,
-      head: ["ID", "SEVERITY", "CATEGORY", "ACTOR", "VALUE", "REASON"].concat(ctx.args.all ? ["CLEARED"] : []),
-      cells: (d) => [d.id.slice(0, 12), d.severity, d.category, d.actor, d.value, d.reason].concat(ctx.args.all ? [d.cleared ? "yes" : "no"] : []),
+      head: ["ID", "SEVERITY", "PHASE", "CATEGORY", "ACTOR", "VALUE", "REASON"].concat(ctx.args.all ? ["CLEARED"] : []),
+      cells: (d) => [d.id.slice(0, 12), d.severity, d.phase, d.category, d.actor, d.value, d.reason].concat(ctx.args.all ? [d.cleared ? "yes" : "no"] : []),
       empty: `(no open deviations for run ${run.id})`,
     });
   },

@@ -13,6 +13,7 @@ export const SETTINGS_ARGS = {
   duration: { type: "string", description: "sandbox time limit, e.g. 90s (default 60s)" },
   memory: { type: "string", description: "sandbox memory limit in MB (default 512)" },
   "scan-every-release": { type: "boolean", description: "scan every release in a sandbox, even when nothing in its closure runs at install" },
+  "install-only": { type: "boolean", description: "no import phase: do not load the package (require/import) after the install (the manual's install-only scan)" },
 } as const satisfies ArgsDef;
 
 function check<T>(schema: v.GenericSchema<unknown, T>, raw: unknown, flag: string, hint: string, given: unknown = raw): T {
@@ -32,6 +33,7 @@ export function settingsFromFlags(a: Record<string, unknown>): PackageSettings {
     ...(a.duration !== undefined && { duration_s: check(DURATION, String(a.duration), "duration", "-duration 90s") }),
     ...(a.memory !== undefined && { memory_mb: check(MEMORY_MB, /^\d+$/.test(String(a.memory)) ? Number(a.memory) : String(a.memory), "memory", "-memory 1024", a.memory) }),
     ...(a["scan-every-release"] === true && { scan_every_release: true }),
+    ...(a["install-only"] === true && { import_phase: false }),
   };
   return v.parse(PackageSettings, s);
 }
@@ -44,6 +46,7 @@ export function settingsCell(s: PackageSettings): string {
     s.duration_s !== undefined && `duration=${s.duration_s}s`,
     s.memory_mb !== undefined && `memory=${s.memory_mb}MB`,
     s.scan_every_release && "scan-every-release",
+    s.import_phase === false && "install-only",
   ].filter(Boolean);
   return parts.length ? parts.join(" ") : "defaults";
 }

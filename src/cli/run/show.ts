@@ -5,6 +5,18 @@ import { printJson, safe } from "../output.ts";
 import { runJson } from "../../protocol/api.ts";
 import { exitReason } from "../../protocol/sandbox.ts";
 import { rescanCommand } from "../../store/pending.ts";
+import type { Outlived } from "../../differ/outlived.ts";
+
+/** What the install (or import) left running, each with who made it. */
+function printOutlived(list: readonly Outlived[]): void {
+  if (!list.length) return;
+  console.log(`\noutlived (still running after npm, or the import loader, exited; stopped when quiet or at the duration):`);
+  for (const p of list) {
+    const end = p.signal ? `killed by signal ${p.signal}` : `exit ${p.exit_code}`;
+    console.log(`  ${p.phase.padEnd(7)} pid ${p.pid} +${(p.after_ms / 1000).toFixed(1)}s ${end}  ${safe(p.actor)}  ${safe([p.exe, ...p.argv.slice(1)].join(" "))}`);
+    if (p.lineage.length) console.log(`          made by: ${p.lineage.map((l) => safe([l.exe, ...l.argv.slice(1)].join(" ").slice(0, 120))).join("  <-  ")}`);
+  }
+}
 
 const STATUS_MEANING: Record<string, string> = {
   queued: "waiting for a runner to claim it",
@@ -26,10 +38,11 @@ export default command({
     // Status and exit code read with their meaning: timed out, failed and finished must not look alike.
     const meaning: Record<string, string | null> = { status: STATUS_MEANING[r.status] ?? null, exit_code: exitReason(r.exit_code, r.status) };
     // For people: the ISO times (not their _ms twins) and no API/UI paths.
-    for (const [k, v] of Object.entries(r).filter(([k]) => !k.endsWith("_ms") && k !== "urls")) {
+    for (const [k, v] of Object.entries(r).filter(([k]) => !k.endsWith("_ms") && k !== "urls" && k !== "outlived")) {
       const text = v !== null && typeof v === "object" ? JSON.stringify(v) : String(v ?? "-");
       console.log(`${k.padEnd(18)} ${safe(text)}${meaning[k] ? ` (${meaning[k]})` : ""}`);
     }
+    printOutlived(r.outlived as Outlived[]);
     if (r.verdict === "incomplete") {
       console.log(`\nevidence incomplete (the verdict is not trusted: no baseline change, never auto-promoted):`);
       for (const i of r.evidence.issues) console.log(`  - ${safe(i)}`);

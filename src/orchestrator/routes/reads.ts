@@ -85,7 +85,7 @@ export function readRoutes(d: AppDeps) {
     const rows = await listBaseline(d.db, pkg);
     return c.json({
       package: pkg,
-      fingerprints: rows.map((b) => ({ category: b.category, actor: b.actor, value: b.value, occurrence_count: Number(b.occurrence_count), first_seen_run: b.first_seen_run, last_seen_run: b.last_seen_run, ...times("first_seen_at", b.first_seen_at), ...times("last_seen_at", b.last_seen_at) })),
+      fingerprints: rows.map((b) => ({ phase: b.phase, category: b.category, actor: b.actor, value: b.value, occurrence_count: Number(b.occurrence_count), first_seen_run: b.first_seen_run, last_seen_run: b.last_seen_run, ...times("first_seen_at", b.first_seen_at), ...times("last_seen_at", b.last_seen_at) })),
     });
   });
 

@@ -10,7 +10,7 @@ import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID
 import { SandboxSpec } from "../../protocol/sandbox.ts";
 import { registerRunner, deregisterRunner, claimNext, storeBatch, failRun, batchStored } from "../../store/queue.ts";
 import { getRunner, touchRunner } from "../../store/runners.ts";
-import { getRun } from "../../store/runs.ts";
+import { getRun, setRunSpec } from "../../store/runs.ts";
 import { FangsError, NotFoundError } from "../../core/errors.ts";
 import { completeRun } from "../finish.ts";
 import type { FangsEvent } from "../../events/types.ts";
@@ -78,6 +78,12 @@ export function runnerRoutes(d: AppDeps) {
           await failRun(d.db, run.id, `invalid sandbox spec: ${spec.issues[0]?.message ?? "unreadable"}`, "system:dispatch");
           d.log(`run ${run.id} failed at claim: invalid sandbox spec`);
           continue;
+        }
+        // import-phase: false (config) makes every scan install-only; the run's
+        // stored spec says so, so what it shows is what ran.
+        if (!d.cfg["import-phase"] && spec.output.import_phase !== false) {
+          spec.output.import_phase = false;
+          await setRunSpec(d.db, run.id, JSON.stringify(spec.output));
         }
         d.log(`run ${run.id} (${JSON.stringify(run.package)}@${JSON.stringify(run.version)}) claimed by ${id}`);
         return c.json({ run: { id: run.id, package: run.package, version: run.version, spec: spec.output } });

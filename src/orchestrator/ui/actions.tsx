@@ -37,7 +37,7 @@ export function actionRoutes(d: AppDeps) {
     return pending ?? {
       run_id: run.id, package: run.package, version: run.version, deviation_count: Number(run.deviation_count),
       max_severity: run.max_severity ?? "info", last_detected_at: run.finished_at ?? run.created_at, promote_command: `fangs baseline promote ${run.id.slice(0, SHORT_ID)}`,
-      incomplete: run.verdict === "incomplete", issues: [], rescan_command: run.verdict === "incomplete" ? rescanCommand(run.package, run.version) : null,
+      incomplete: run.verdict === "incomplete", issues: [], rescan_command: run.verdict === "incomplete" ? rescanCommand(run.package, run.version) : null, phases: [],
     };
   }
   const row = async (c: Context, state: RowState, status = 200) => fragment(c, <PendingRow row={await rowOf(runIdParam(c))} state={state} />, status);

@@ -1,7 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { DEFAULT_SPEC } from "../../protocol/sandbox.ts";
 import { baitEnv, baitValues, newBait } from "../bait.ts";
-import { containerConfig, DEADLINE_GRACE_S, DEADLINE_WRAPPER, installCommand } from "./spec.ts";
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { containerConfig, DEADLINE_GRACE_S, INIT_PROGRAM, installCommand } from "./spec.ts";
 import { SECCOMP_OPT } from "./seccomp.ts";
 import { plantArchives } from "./plant.ts";
 
@@ -77,25 +80,113 @@ describe("install command", () => {
   });
 });
 
-describe("deadline without the runner", () => {
-  test("PID 1 is the deadline wrapper: duration + grace, then the install command", () => {
+describe("PID 1 without the runner", () => {
+  test("PID 1 is the init program: deadline (duration + grace), the package to load, its wait, then the install command", () => {
     const cmd = containerConfig({ ...base, spec: { ...DEFAULT_SPEC, duration_s: 30 } }).Cmd as string[];
-    expect(cmd.slice(0, 4)).toEqual(["node", "-e", DEADLINE_WRAPPER, String(30 + DEADLINE_GRACE_S)]);
-    expect(cmd.slice(4)).toEqual(installCommand(base.pkg, base.version, DEFAULT_SPEC.registry_url, base.npm));
+    expect(cmd.slice(0, 6)).toEqual(["node", "-e", INIT_PROGRAM, String(30 + DEADLINE_GRACE_S), "left-pad", "5"]);
+    expect(cmd.slice(6)).toEqual(installCommand(base.pkg, base.version, DEFAULT_SPEC.registry_url, base.npm));
   });
-  test("the wrapper kills at the deadline and passes the install's exit code through", async () => {
-    const run = (limit: string, script: string) => {
-      const p = Bun.spawnSync(["node", "-e", DEADLINE_WRAPPER, limit, "sh", "-c", script]);
-      return { code: p.exitCode, err: p.stderr.toString() };
-    };
-    expect(run("5", "exit 3").code).toBe(3);
+  test("import_phase false: nothing is loaded after the install (the manual's install-only scan)", () => {
+    const cmd = containerConfig({ ...base, spec: { ...DEFAULT_SPEC, import_phase: false } }).Cmd as string[];
+    expect(cmd[4]).toBe("");
+    // a package npm names "-" is still loaded (the "none" marker is a name npm never gives)
+    expect((containerConfig({ ...base, pkg: "-" }).Cmd as string[])[4]).toBe("-");
+  });
+  test("nothing the sandbox can read of PID 1 names the product or the run", () => {
+    const cmd = (containerConfig({ ...base, pkg: "left-pad" }).Cmd as string[]).join("\0");
+    expect(cmd).not.toMatch(/fangs/i);
+    expect(cmd).not.toContain(base.runId);
+  });
+  // As the sandbox runs it: PID 1 of its own PID namespace (unshare, root),
+  // where an orphan is re-parented to it.
+  const run = (args: string[], cwd?: string) => {
     const t0 = performance.now();
-    const late = run("1", "exec sleep 20");
+    const p = Bun.spawnSync(["unshare", "--pid", "--fork", "--mount-proc", "node", "-e", INIT_PROGRAM, ...args], { cwd });
+    return { code: p.exitCode, err: p.stderr.toString(), ms: performance.now() - t0 };
+  };
+  test("kills at the deadline and passes the install's exit code through", () => {
+    expect(run(["5", "", "0", "sh", "-c", "exit 3"]).code).toBe(3);
+    const late = run(["1", "", "0", "sh", "-c", "exec sleep 20"]);
     expect(late.code).toBe(137);
-    expect(late.err).toContain("sandbox deadline of 1s reached");
-    expect(performance.now() - t0).toBeLessThan(5000);
-    expect(run("5", "kill -9 $$").code).toBe(137);
+    expect(late.err).toContain("deadline of 1s reached");
+    expect(late.ms).toBeLessThan(5000);
+    expect(run(["5", "", "0", "sh", "-c", "kill -9 $$"]).code).toBe(137);
   }, 20_000);
+  test("waits for what the install left running, then ends at once; the deadline still holds", () => {
+    const left = run(["10", "", "0", "sh", "-c", "(setsid sh -c 'sleep 1.5' >/dev/null 2>&1 &) ; exit 0"]);
+    expect(left.code).toBe(0);
+    expect(left.ms).toBeGreaterThan(1400);
+    expect(left.ms).toBeLessThan(4000);
+    const none = run(["10", "", "0", "sh", "-c", "exit 0"]);
+    expect(none.ms).toBeLessThan(1000);
+    const forever = run(["2", "", "0", "sh", "-c", "(setsid sleep 30 >/dev/null 2>&1 &) ; exit 0"]);
+    expect(forever.code).toBe(137);
+    expect(forever.err).toContain("deadline of 2s reached");
+    expect(forever.ms).toBeLessThan(5000);
+  }, 20_000);
+  test("a SIGTERM sent from inside (to skip the import phase) ends in 143, never the install's 0", () => {
+    const dir = mkdtempSync(join(tmpdir(), "init-term-"));
+    mkdirSync(join(dir, "node_modules/cjs"), { recursive: true });
+    writeFileSync(join(dir, "node_modules/cjs/package.json"), JSON.stringify({ name: "cjs", main: "i.js" }));
+    writeFileSync(join(dir, "node_modules/cjs/i.js"), "console.error('cjs loaded')");
+    const r = run(["10", "cjs", "1", "sh", "-c", "(setsid sh -c 'sleep 0.5; kill -TERM 1' >/dev/null 2>&1 &) ; exit 0"], dir);
+    expect(r.code).toBe(143);
+    expect(r.err).not.toContain("cjs loaded");
+    // SIGUSR1 (node's inspector trigger) changes nothing: the import phase runs, the install's 0 stands.
+    const usr1 = run(["10", "cjs", "1", "sh", "-c", "kill -USR1 1; sleep 0.3; exit 0"], dir);
+    expect(usr1.code).toBe(0);
+    expect(usr1.err).toContain("cjs loaded");
+    expect(usr1.err).not.toMatch(/Debugger listening/);
+  }, 20_000);
+  test("a process whose main thread exited while another thread runs (a zombie leader) is still waited for", () => {
+    const dir = mkdtempSync(join(tmpdir(), "init-zl-"));
+    writeFileSync(join(dir, "zl.c"), `#include <pthread.h>
+#include <unistd.h>
+#include <fcntl.h>
+static void *later(void *a) { sleep(2); close(open("${dir}/acted", O_CREAT | O_WRONLY, 0644)); return a; }
+int main(void) { pthread_t t; pthread_create(&t, 0, later, 0); pthread_exit(0); }
+`);
+    const cc = Bun.spawnSync(["gcc", "-O0", "-pthread", "-o", join(dir, "zl"), join(dir, "zl.c")]);
+    expect(cc.exitCode).toBe(0);
+    const r = run(["10", "", "0", "sh", "-c", `(setsid ${dir}/zl >/dev/null 2>&1 &) ; exit 0`]);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, "acted"))).toBe(true);
+    expect(r.ms).toBeGreaterThan(1800);
+  }, 20_000);
+  test("the import phase loads CommonJS and ESM-only packages (exports subpaths too) and fires timers left past its wait", () => {
+    const dir = mkdtempSync(join(tmpdir(), "init-"));
+    const put = (p: string, text: string) => { mkdirSync(dirname(join(dir, p)), { recursive: true }); writeFileSync(join(dir, p), text); };
+    put("node_modules/cjs/package.json", JSON.stringify({ name: "cjs", main: "i.js" }));
+    put("node_modules/cjs/i.js", "console.error('cjs loaded'); setTimeout(() => console.error('cjs late'), 60000).unref();");
+    // What a payload checks before acting: an application's entry point, native timers.
+    put("node_modules/probe/package.json", JSON.stringify({ name: "probe", main: "p.js" }));
+    // Timers read as node's own: the same source text, name and length as in a plain node.
+    const looks = "[setTimeout, setInterval, clearTimeout, require('timers').setTimeout].map((f) => [Function.prototype.toString.call(f), String(f), f.name, f.length])";
+    put("node_modules/probe/p.js", `console.error("probe " + JSON.stringify({ main: require.main && require.main.filename, execArgv: process.execArgv, argv: process.argv.slice(1),
+      looks: ${looks}, promisified: typeof require("util").promisify(setTimeout)(1).then }));`);
+    const plain = JSON.parse(Bun.spawnSync(["node", "-e", `process.stdout.write(JSON.stringify(${looks}))`]).stdout.toString());
+    symlinkSync("/nonexistent-target", join(dir, "index.js"));
+    put("node_modules/esm/package.json", JSON.stringify({ name: "esm", type: "module", exports: { ".": { import: "./m.js" }, "./sub": { import: "./s.js" }, "./late": { import: "./l.js" } } }));
+    // a top-level await on a promise timer a minute away: not a reason to stop loading the rest, and fired at the bound
+    put("node_modules/esm/l.js", "import { setTimeout as sleep } from 'node:timers/promises'; await sleep(60000); console.error('esm slept');");
+    put("node_modules/esm/m.js", "console.error('esm main');");
+    put("node_modules/esm/s.js", "console.error('esm sub'); setInterval(() => {}, 1000);");
+    const cjs = run(["20", "cjs", "1", "sh", "-c", "exit 0"], dir);
+    expect(cjs.code).toBe(0);
+    expect(cjs.err).toContain("cjs loaded");
+    expect(cjs.err).toContain("cjs late");
+    const esm = run(["20", "esm", "1", "sh", "-c", "exit 0"], dir);
+    expect(esm.err).toContain("esm main");
+    expect(esm.err).toContain("esm sub");
+    expect(esm.err).toContain("esm slept");
+    expect(esm.ms).toBeLessThan(15_000);
+    const probe = run(["20", "probe", "1", "sh", "-c", "exit 0"], dir);
+    const seen = JSON.parse(/probe (\{.*\})/.exec(probe.err)![1]);
+    expect(seen).toEqual({ main: join(dir, "index.js"), execArgv: [], argv: [join(dir, "index.js")], looks: plain, promisified: "function" });
+    // a failed install loads nothing
+    expect(run(["20", "cjs", "1", "sh", "-c", "exit 1"], dir).err).not.toContain("cjs loaded");
+    expect(`${cjs.err}${esm.err}`).not.toMatch(/fangs/i);
+  }, 30_000);
 });
 
 describe("identity", () => {

@@ -5,6 +5,7 @@ import type { SandboxSpec } from "../../protocol/sandbox.ts";
 import { baitEnv, type Bait } from "../bait.ts";
 import { newIdentity, type Identity } from "./identity.ts";
 import { SECCOMP_OPT } from "./seccomp.ts";
+import { INIT_PROGRAM } from "./init.ts";
 
 export const DEFAULT_IMAGE = "fangs-sandbox:latest";
 export const RUN_LABEL = "fangs.run";
@@ -75,26 +76,18 @@ export function installCommand(pkg: string, version: string, registry: string, n
 /** Seconds past its duration a sandbox may live when its runner is gone. */
 export const DEADLINE_GRACE_S = 15;
 
-/**
- * The container's PID 1: runs the install as its child and kills it at the
- * deadline (duration + grace) on its own, so a sandbox never outlives its
- * evidence even if the runner that watches it died. As the PID namespace's
- * init it cannot be killed from inside (the kernel drops SIGKILL/SIGSTOP from
- * the namespace and every signal it has no handler for; it handles only
- * SIGTERM, which ends the install early, nothing an install could not do by
- * exiting). When it exits the kernel kills everything left in the namespace.
- * Exit code: the install's, 128+signal when it was killed, 137 at the deadline.
- */
-export const DEADLINE_WRAPPER = [
-  'const { spawn } = require("child_process"); const { constants } = require("os");',
-  "const [limit, ...argv] = process.argv.slice(1);",
-  'const child = spawn(argv[0], argv.slice(1), { stdio: "inherit" });',
-  'const stop = (sig) => { try { child.kill(sig); } catch {} };',
-  'setTimeout(() => { process.stderr.write(`sandbox deadline of ${limit}s reached: install killed\\n`); stop("SIGKILL"); process.exit(137); }, Number(limit) * 1000).unref();',
-  'process.on("SIGTERM", () => { stop("SIGTERM"); setTimeout(() => process.exit(143), 1000).unref(); });',
-  'child.on("error", (e) => { process.stderr.write(`cannot start ${argv[0]}: ${e.message}\\n`); process.exit(127); });',
-  'child.on("exit", (code, sig) => process.exit(code ?? 128 + (constants.signals[sig] ?? 9)));',
-].join("\n");
+/** The container's PID 1 (init.ts): the install, observed until quiet, then
+ *  the import phase, with its own deadline (duration + grace). */
+export { INIT_PROGRAM } from "./init.ts";
+
+/** Arguments of the PID 1 program before the install command (init.ts):
+ *  deadline, the package to load in the import phase ("": none, a name npm never gives), its wait. */
+export function initArgs(spec: SandboxSpec, pkg: string): string[] {
+  // The runtime control (a planted tarball) is loaded like any package: it
+  // teaches the runtime baseline node's own start-up under the import phase.
+  const load = spec.import_phase === false ? "" : pkg;
+  return [String(deadlineS(spec)), load, String(spec.import_wait_s ?? 5)];
+}
 
 export function deadlineS(spec: SandboxSpec): number {
   return Math.ceil(spec.duration_s) + DEADLINE_GRACE_S;
@@ -110,7 +103,7 @@ export function containerConfig(input: SandboxInput): Record<string, unknown> {
     // Docker refuses a hostname with network container:<name> (the sandbox
     // then has that container's, e.g. the sealed registry's): set it otherwise.
     ...(spec.network.startsWith("container:") ? {} : { Hostname: identity.hostname }),
-    Cmd: ["node", "-e", DEADLINE_WRAPPER, String(deadlineS(spec)), ...installCommand(input.pkg, input.version, spec.registry_url, input.npm, input.target)],
+    Cmd: ["node", "-e", INIT_PROGRAM, ...initArgs(spec, input.pkg), ...installCommand(input.pkg, input.version, spec.registry_url, input.npm, input.target)],
     WorkingDir: WORKDIR,
     User: "0:0",
     Env: [
