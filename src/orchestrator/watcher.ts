@@ -5,8 +5,10 @@
 // queues, so a release is queued exactly once, across restarts too.
 // A new release whose whole installed closure runs no install script and
 // builds nothing (registry metadata: scripts, gypfile, hasInstallScript) is
-// recorded as "no-install-code" without a sandbox, unless the package or the
-// config (-scan-every-release) asks for every release to be scanned.
+// recorded as "no-install-code" without a sandbox, but only for install-only
+// scans: with the import phase on (the default) code runs when the package is
+// loaded, install script or not (node-ipc style), so every release is scanned.
+// The package or the config (-scan-every-release) can also ask for every release.
 // Failures back off per package (Retry-After honoured); one slow or failing
 // package never holds up the others or the rest of the service.
 import type { AppDeps } from "./deps.ts";
@@ -19,7 +21,6 @@ import { Ticker } from "./ticker.ts";
 import { mustScan, packageRegistry, parseSettings } from "../protocol/package_settings.ts";
 import { getPackage, listWatched, recordPoll, recordSeen } from "../store/packages.ts";
 import { releaseKnown } from "../store/releases.ts";
-import { baselineRanScripts } from "../store/baseline.ts";
 
 const CONCURRENCY = 4;
 const POLL_TIMEOUT_MS = 30_000;
@@ -126,11 +127,9 @@ export class Watcher {
       for (const version of candidates) {
         if (await releaseKnown(trx, name, version)) continue;
         const answer = answers.get(version);
-        // With the import phase, a release that drops its install scripts is
-        // still scanned when its baseline ran install code: that code may
-        // have moved to load time (the phase would see it; no sandbox would not).
-        const moved = answer?.runsCode === false && d.cfg["import-phase"] && parseSettings(pkg.settings).import_phase !== false && (await baselineRanScripts(trx, name));
-        if (answer?.runsCode === false && !moved) {
+        // The import phase loads the package: a load-time payload needs no install script.
+        const loads = d.cfg["import-phase"] && parseSettings(pkg.settings).import_phase !== false;
+        if (answer?.runsCode === false && !loads) {
           const run = await recordNoInstallCode(trx, { package: name, version, defaultRegistry: d.cfg.registry, reason: answer.reason, checked: answer.checked, actor: "system:watcher" });
           d.metrics.watcherReleases.inc({ outcome: "no_install_code" });
           d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}: ${answer.reason}; recorded as run ${run.id} (no-install-code), no sandbox`);
@@ -138,7 +137,7 @@ export class Watcher {
         }
         const run = await enqueueScan(trx, { package: name, version, source: "watcher", defaultRegistry: d.cfg.registry, actor: "system:watcher" });
         d.metrics.watcherReleases.inc({ outcome: "queued" });
-        d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}; queued run ${run.id}${moved ? ` (${answer!.reason}, but its baseline ran install code: scanned with the import phase)` : answer ? ` (${answer.reason})` : ""}`);
+        d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}; queued run ${run.id}${answer?.runsCode === false ? ` (${answer.reason}; scanned for its load-time code: the import phase is on)` : answer ? ` (${answer.reason})` : ""}`);
         queued.push(version);
       }
       const seen = latest ?? pkg.last_seen_version;

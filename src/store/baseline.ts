@@ -36,12 +36,3 @@ export async function mergeIntoBaseline(db: Db, pkg: string, runId: string, fps:
       ),
   );
 }
-
-/** Whether the package's baseline holds acts of its own install scripts
- *  (`script:`/`orphan:` actors): code that ran at install, and may move to
- *  load time in a release that drops its scripts (watcher.ts). */
-export async function baselineRanScripts(db: Db, pkg: string): Promise<boolean> {
-  const row = await db.selectFrom("baseline_fingerprints").select("actor").where("package", "=", pkg)
-    .where((eb) => eb.or([eb("actor", "like", "script:%"), eb("actor", "like", "orphan:%")])).limit(1).executeTakeFirst();
-  return row !== undefined;
-}

@@ -84,8 +84,8 @@ describe("the watcher end to end", () => {
     expect(cliJson(stack, ["release", "list", "-package", PKG]).find((r: { version: string }) => r.version === "1.2.0")).toMatchObject({ source: "watcher" });
   }, 200_000);
 
-  test("a release with no install code in its closure is recorded without a sandbox", async () => {
-    const add = inNs(["package", "add", QUIET, "-registry-url", reg.url, "-network", reg.network, "-skip-initial-scan", "--json"]);
+  test("an install-only package's release with no install code in its closure is recorded without a sandbox", async () => {
+    const add = inNs(["package", "add", QUIET, "-registry-url", reg.url, "-network", reg.network, "-install-only", "-skip-initial-scan", "--json"]);
     expect(add.stderr).toBe("");
     await reg.publish(QUIET, "1.1.0");
     const run = await ended(QUIET, "1.1.0", 30_000);

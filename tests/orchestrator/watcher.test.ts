@@ -6,7 +6,6 @@
 import { afterAll, expect, test } from "bun:test";
 import { api, FakeRegistry, fangsAsync, fileEvent, ScriptedRunner, startServe, until, type Serve } from "./lib.ts";
 import { tempDir } from "../lib/env.ts";
-import { Database } from "bun:sqlite";
 
 const reg = new FakeRegistry();
 const priv = new FakeRegistry();
@@ -162,7 +161,7 @@ test("a package watched on its own registry is polled there and installed from t
   }
 }, 60_000);
 
-test("a release whose closure runs no install code is recorded as no-install-code without a sandbox", async () => {
+test("an install-only package: a release whose closure runs no install code is recorded as no-install-code without a sandbox", async () => {
   const none = { hasInstallScript: false }; // abbreviated metadata: no hasInstallScript = none
   reg.publish("quiet-dep", "1.0.0", true, {});
   reg.publish("quiet-dep", "1.2.0", true, none);
@@ -173,7 +172,8 @@ test("a release whose closure runs no install code is recorded as no-install-cod
   const s = await startServe({ dir, yaml, args: ["-poll-interval", "1s"] });
   const cfg = ["-db", s.db, "-config", `${dir}/orchestrator.yaml`, "-skip-initial-scan"];
   try {
-    expect((await fangsAsync(["package", "add", "quiet-pkg", ...cfg])).code).toBe(0);
+    // Install-only scans (the import phase off for it): the shortcut applies.
+    expect((await fangsAsync(["package", "add", "quiet-pkg", "-install-only", ...cfg])).code).toBe(0);
     expect((await fangsAsync(["package", "add", "loud-pkg", "-scan-every-release", ...cfg])).code).toBe(0);
     // 1.1.0 and its closure (quiet-dep@1.2.0, the latest matching ^1.0.0) run nothing at install.
     reg.publish("quiet-pkg", "1.1.0", true, { dependencies: { "quiet-dep": "^1.0.0" } });
@@ -210,21 +210,19 @@ test("a release whose closure runs no install code is recorded as no-install-cod
   }
 }, 60_000);
 
-test("with the import phase, a release that drops its install scripts is still scanned when the baseline ran install code (it may have moved to load time)", async () => {
+test("with the import phase on (the default), a release whose closure runs no install code is still scanned: its code runs when it is loaded", async () => {
   reg.publish("moving-pkg", "1.0.0", true, { hasInstallScript: true });
   const dir = tempDir("fangs-watch-moving-");
   const s = await startServe({ dir, yaml: `registry: ${reg.url}\nallowlist: []\n`, args: ["-poll-interval", "1s"] });
   const cfg = ["-db", s.db, "-config", `${dir}/orchestrator.yaml`, "-skip-initial-scan"];
   try {
     expect((await fangsAsync(["package", "add", "moving-pkg", ...cfg])).code).toBe(0);
-    // What the 1.0.0 baseline learned: its postinstall connected out.
-    const db = new Database(s.db);
-    db.run("INSERT INTO baseline_fingerprints (package, category, actor, value, occurrence_count, first_seen_run, last_seen_run, first_seen_at, last_seen_at) VALUES ('moving-pkg', 'net_new_destination', 'script:moving-pkg:node', '198.51.100.80:443', 1, 'r', 'r', 1, 1)");
-    db.close();
+    // node-ipc style: no install script anywhere, the payload runs on require().
     reg.publish("moving-pkg", "1.1.0", true, { hasInstallScript: false });
     await until("1.1.0 queued", async () => (await runsFor(s, "moving-pkg")).some((r) => r.version === "1.1.0"));
     expect((await runsFor(s, "moving-pkg")).find((r) => r.version === "1.1.0")).toMatchObject({ status: "queued" });
-    expect(s.log()).toContain("but its baseline ran install code: scanned with the import phase");
+    expect(s.log()).toContain("scanned for its load-time code: the import phase is on");
+    expect((await api(s.url, "GET", "/v1/overview")).json.releases_no_install_code).toBe(0);
   } finally {
     expect(await s.stop()).toBe(0);
   }
