@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { afterAll, beforeAll, expect } from "bun:test";
 import { fangs, fangsBin, tempDir } from "../lib/env.ts";
 import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
 
@@ -169,4 +170,21 @@ export async function stopAll(stack: Stack | undefined, reg: FakeRegistry | unde
   const codes = await stack?.stop();
   await reg?.stop();
   return codes;
+}
+
+/** A test file's whole stack: the sandbox image and the sealed registry, then
+ *  serve + runner, up before its tests; after them both roles must stop
+ *  cleanly on SIGTERM (exit 0), then `afterStop` checks what they logged.
+ *  Fields are set once beforeAll ran. */
+export function useStack(image: string, opts: { runnerArgs?: string[]; afterStop?: (stack: Stack) => void } = {}): { reg: FakeRegistry; stack: Stack } {
+  const t = {} as { reg: FakeRegistry; stack: Stack };
+  beforeAll(async () => {
+    t.reg = await sandboxWithRegistry(image);
+    t.stack = await startStack({ image, runnerArgs: opts.runnerArgs });
+  }, 600_000);
+  afterAll(async () => {
+    expect(await stopAll(t.stack, t.reg)).toEqual({ serve: 0, runner: 0 });
+    opts.afterStop?.(t.stack);
+  }, 60_000);
+  return t;
 }

@@ -4,36 +4,22 @@
 // shows every stolen-credential / shell / downloader / network move as a
 // deviation with its evidence event; a second honest run is clean; host
 // processes produce no events; the OOM fixture is reported as 137.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { FakeRegistry } from "../fixtures/registry/registry.ts";
-import { api, cliJson, sandboxWithRegistry, scan, startStack, stopAll, type RunJson, type Stack } from "./lib.ts";
+import { describe, expect, test } from "bun:test";
+import { api, cliJson, type RunJson, scan, useStack } from "./lib.ts";
 
 const IMAGE = "fangs-sandbox:e2e";
 const PKG = "fangs-fixture-widget";
-let reg: FakeRegistry;
-let stack: Stack;
 const runs: Record<string, RunJson> = {};
+const e2e = useStack(IMAGE, { afterStop: (stack) => expect(stack.runner.err()).toContain("deregistered") });
 
-beforeAll(async () => {
-  reg = await sandboxWithRegistry(IMAGE);
-  stack = await startStack({ image: IMAGE });
-}, 120_000);
-
-afterAll(async () => {
-  const codes = await stopAll(stack, reg);
-  // SIGTERM is a clean stop for both roles.
-  expect(codes).toEqual({ serve: 0, runner: 0 });
-  expect(stack.runner.err()).toContain("deregistered");
-}, 60_000);
-
-describe("widget releases through the whole stack", () => {
+describe("widget releases through the whole e2e.stack", () => {
   test("the first clean release seeds the baseline, the second is auto-promoted", async () => {
-    runs.v100 = await scan(stack, reg, PKG, "1.0.0");
+    runs.v100 = await scan(e2e.stack, e2e.reg, PKG, "1.0.0");
     // On a surprise, the deviations say why (first-sight findings of an honest release).
-    if (runs.v100.verdict !== "seeded") console.error("v100 deviations:", JSON.stringify(cliJson(stack, ["deviation", "list", "-run", runs.v100.id])));
+    if (runs.v100.verdict !== "seeded") console.error("v100 deviations:", JSON.stringify(cliJson(e2e.stack, ["deviation", "list", "-run", runs.v100.id])));
     expect(runs.v100).toMatchObject({ status: "finished", exit_code: 0, verdict: "seeded", deviation_count: 0, is_baseline: true, events_dropped: 0 });
     expect(runs.v100.events_count).toBeGreaterThan(100);
-    runs.v110 = await scan(stack, reg, PKG, "1.1.0");
+    runs.v110 = await scan(e2e.stack, e2e.reg, PKG, "1.1.0");
     expect(runs.v110).toMatchObject({ status: "finished", exit_code: 0, verdict: "clean", deviation_count: 0, is_baseline: true });
   }, 200_000);
 
@@ -48,20 +34,20 @@ describe("widget releases through the whole stack", () => {
   ];
 
   test("the compromised release gives each expected deviation, with its evidence event", async () => {
-    runs.v120 = await scan(stack, reg, PKG, "1.2.0");
+    runs.v120 = await scan(e2e.stack, e2e.reg, PKG, "1.2.0");
     expect(runs.v120).toMatchObject({ status: "finished", exit_code: 0, verdict: "deviations", is_baseline: false });
-    const devs: any[] = cliJson(stack, ["deviation", "list", "-run", runs.v120.id]);
+    const devs: any[] = cliJson(e2e.stack, ["deviation", "list", "-run", runs.v120.id]);
     for (const want of expected) {
       const hit = devs.find((d) => d.category === want.category && d.value === want.value);
       if (!hit) console.error("deviations:", devs.map((d) => `${d.category} ${d.value}`).join(" | "));
       expect(hit ? { category: hit.category, value: hit.value, severity: hit.severity } : `missing ${want.category} ${want.value}`).toEqual({ category: want.category, value: want.value, severity: want.severity });
       expect(hit.actor).toContain("script"); // the postinstall, not npm itself
-      const shown = cliJson(stack, ["deviation", "show", hit.id]);
+      const shown = cliJson(e2e.stack, ["deviation", "show", hit.id]);
       expect(shown.evidence).toBeTruthy();
       expect(shown.evidence_pinned).toBe(true);
       expect(JSON.stringify(shown.evidence)).toContain(want.kind === "file" ? ".npmrc" : want.value.split(/:| as /)[0]);
     }
-    const pending: any = cliJson(stack, ["pending"]);
+    const pending: any = cliJson(e2e.stack, ["pending"]);
     expect(JSON.stringify(pending)).toContain(runs.v120.id);
   }, 200_000);
 
@@ -76,18 +62,18 @@ describe("widget releases through the whole stack", () => {
       }
     })();
     try {
-      runs.again = await scan(stack, reg, PKG, "1.1.0");
+      runs.again = await scan(e2e.stack, e2e.reg, PKG, "1.1.0");
     } finally {
       stop = true;
       await noise;
     }
     // name the deviations when there are any, so a failure says which
-    const devs: any[] = runs.again.deviation_count ? cliJson(stack, ["deviation", "list", "-run", runs.again.id]) : [];
+    const devs: any[] = runs.again.deviation_count ? cliJson(e2e.stack, ["deviation", "list", "-run", runs.again.id]) : [];
     expect(devs.map((d) => `${d.category} ${d.actor} ${d.value}`)).toEqual([]);
     expect(runs.again).toMatchObject({ status: "finished", exit_code: 0, deviation_count: 0, verdict: "clean" });
     const all: string[] = [];
     for (let after: number | null = -1; after !== null; ) {
-      const page: any = await api(stack.url, "GET", `/v1/runs/${runs.again.id}/events?limit=5000${after >= 0 ? `&after=${after}` : ""}`);
+      const page: any = await api(e2e.stack.url, "GET", `/v1/runs/${runs.again.id}/events?limit=5000${after >= 0 ? `&after=${after}` : ""}`);
       all.push(...page.events.map((e: any) => JSON.stringify(e.event)));
       after = page.next_after;
     }
@@ -102,13 +88,13 @@ describe("widget releases through the whole stack", () => {
   }, 200_000);
 
   test("the OOM fixture is reported as exit 137", async () => {
-    const r = await scan(stack, reg, "fangs-fixture-oom", "1.0.0");
+    const r = await scan(e2e.stack, e2e.reg, "fangs-fixture-oom", "1.0.0");
     expect(r.exit_code).toBe(137);
     expect(r.failure_reason ?? "").toContain("OOM");
   }, 200_000);
 
   test("a run that reaches the duration limit is timed_out", async () => {
-    const r = await scan(stack, reg, "fangs-fixture-sleepy", "1.0.0", { duration: "3s" });
+    const r = await scan(e2e.stack, e2e.reg, "fangs-fixture-sleepy", "1.0.0", { duration: "3s" });
     expect(r.status).toBe("timed_out");
   }, 200_000);
 });

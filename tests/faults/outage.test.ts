@@ -11,9 +11,15 @@ import { killRunner, killServe, restartRunner, restartServe, runnerSays, useStac
 const PKG = "fangs-fixture-steady"; // reads the same files for 8 s, exits 0
 const ctx = useStack();
 
-async function submit(): Promise<string> {
+/** Queue the slow fixture and wait until the runner has started it: the
+ *  scenario's clock, the run id, and where in the runner's log it began. */
+async function started(): Promise<{ t0: number; id: string; from: number }> {
+  const t0 = Date.now();
   const q = await api(ctx.stack.url, "POST", "/v1/scans", { package: PKG, version: "1.0.0", runner: ctx.stack.runnerId, network: ctx.reg.network, registry_url: ctx.reg.url, duration: 60 });
-  return q.run_id as string;
+  const id = q.run_id as string;
+  const from = ctx.stack.runner.err().length;
+  await runnerSays(ctx.stack, new RegExp(`run ${id}: started`), 60_000, from);
+  return { t0, id, from };
 }
 
 async function terminal(runId: string, timeoutMs = 120_000): Promise<any> {
@@ -47,10 +53,7 @@ describe("faults between runner and orchestrator", () => {
   }, 120_000);
 
   test("serve killed -9 twice mid-stream, the second outage 15 s (old budget ~11 s): 0 events lost, verdict unchanged", async () => {
-    const t0 = Date.now();
-    const id = await submit();
-    const from = ctx.stack.runner.err().length;
-    await runnerSays(ctx.stack, new RegExp(`run ${id}: started`), 60_000, from);
+    const { t0, id, from } = await started();
     await Bun.sleep(1500);
     await killServe(ctx.stack);
     await Bun.sleep(1000);
@@ -70,10 +73,7 @@ describe("faults between runner and orchestrator", () => {
   }, 180_000);
 
   test("serve killed -9 while the runner reports the end of the run: the report is re-sent, nothing lost", async () => {
-    const t0 = Date.now();
-    const id = await submit();
-    const from = ctx.stack.runner.err().length;
-    await runnerSays(ctx.stack, new RegExp(`run ${id}: started`), 60_000, from);
+    const { t0, id, from } = await started();
     // Freeze serve shortly before the install ends (the fixture runs 8 s), so
     // the end-of-run report (the last batches, then the finish) is certainly
     // pending when the kill lands: a log line alone is too late to act on.
@@ -97,10 +97,7 @@ describe("faults between runner and orchestrator", () => {
   }, 180_000);
 
   test("runner killed -9 with its run's end in the spool, serve down too: the restarted runner delivers it", async () => {
-    const t0 = Date.now();
-    const id = await submit();
-    const from = ctx.stack.runner.err().length;
-    await runnerSays(ctx.stack, new RegExp(`run ${id}: started`), 60_000, from);
+    const { t0, id, from } = await started();
     await Bun.sleep(1000);
     await killServe(ctx.stack);
     await runnerSays(ctx.stack, new RegExp(`run ${id}: finished exit_code=0 .*end of run spooled`), 60_000, from);

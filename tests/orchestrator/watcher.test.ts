@@ -18,6 +18,19 @@ async function runsFor(s: Serve, pkg: string): Promise<Array<{ version: string; 
   return (await api(s.url, "GET", `/v1/runs?package=${encodeURIComponent(pkg)}&limit=100`)).json.runs;
 }
 
+/** One serve for one test, on its own directory and database, configured for
+ *  the fake registry and polling every second; it must stop cleanly (exit 0)
+ *  whatever the test did. `cfg`: the flags a CLI command needs to reach it. */
+async function withServe(tag: string, args: string[], body: (s: Serve, cfg: string[]) => Promise<void>): Promise<void> {
+  const dir = tempDir(`fangs-watch-${tag}-`);
+  const s = await startServe({ dir, yaml: `registry: ${reg.url}\nallowlist: []\n`, args: ["-poll-interval", "1s", ...args] });
+  try {
+    await body(s, ["-db", s.db, "-config", `${dir}/orchestrator.yaml`]);
+  } finally {
+    expect(await s.stop()).toBe(0);
+  }
+}
+
 const polls = (name: string) => reg.hits.filter((h) => h.name === name).length;
 const waitPolls = (name: string, n: number) => until(`${n} more polls of ${name}`, async () => polls(name) >= n, 10_000);
 
@@ -70,59 +83,49 @@ test("kickoff on package add, one scan per new latest, across restarts", async (
 
 test("-watch-all-versions queues every newly published version once", async () => {
   reg.publish("all-versions", "2.0.0");
-  const dir = tempDir("fangs-watch-all-");
-  const yaml = `registry: ${reg.url}\nallowlist: []\n`;
-  const s = await startServe({ dir, yaml, args: ["-poll-interval", "1s", "-watch-all-versions"] });
-  try {
-    expect((await fangsAsync(["package", "add", "all-versions", "-db", s.db, "-config", `${dir}/orchestrator.yaml`, "-skip-initial-scan"])).code).toBe(0);
+  await withServe("all", ["-watch-all-versions"], async (s, cfg) => {
+    expect((await fangsAsync(["package", "add", "all-versions", ...cfg, "-skip-initial-scan"])).code).toBe(0);
     reg.publish("all-versions", "2.1.0-beta.1", false);
     reg.publish("all-versions", "2.1.0");
     await until("both queued", async () => (await runsFor(s, "all-versions")).length >= 2);
     await waitPolls("all-versions", polls("all-versions") + 3);
     expect((await runsFor(s, "all-versions")).map((r) => r.version).sort()).toEqual(["2.1.0", "2.1.0-beta.1"]);
-  } finally {
-    expect(await s.stop()).toBe(0);
-  }
+  });
 }, 60_000);
 
 test("429 with Retry-After backs off that package; the API keeps answering", async () => {
   reg.publish("busy-pkg", "1.0.0");
-  const dir = tempDir("fangs-watch-429-");
-  const yaml = `registry: ${reg.url}\nallowlist: []\n`;
-  const s = await startServe({ dir, yaml, args: ["-poll-interval", "1s"] });
-  try {
-    expect((await fangsAsync(["package", "add", "busy-pkg", "-db", s.db, "-config", `${dir}/orchestrator.yaml`, "-skip-initial-scan"])).code).toBe(0);
-    await waitPolls("busy-pkg", polls("busy-pkg") + 1);
-    reg.failWith = { status: 429, retryAfter: "3" };
-    const start = reg.hits.length;
-    await until("two 429s", async () => reg.hits.slice(start).filter((h) => h.name === "busy-pkg" && h.status === 429).length >= 2, 15_000);
-    const t429 = reg.hits.slice(start).filter((h) => h.status === 429);
-    expect(t429.length).toBe(2);
-    // Retry-After: 3 outweighs the 1 s poll interval.
-    expect(t429[1].at - t429[0].at).toBeGreaterThanOrEqual(2900);
-    const pkg = (await api(s.url, "GET", "/v1/packages")).json.packages.find((p: { name: string }) => p.name === "busy-pkg");
-    expect(pkg.poll_error).toContain("429");
-    const t = performance.now();
-    expect((await api(s.url, "GET", "/healthz")).status).toBe(200);
-    expect(performance.now() - t).toBeLessThan(500);
-    expect((await api(s.url, "GET", "/metrics")).text).toMatch(/fangs_watcher_errors_total [2-9]/);
-    reg.failWith = null;
-    await until("recovered", async () => (await api(s.url, "GET", "/v1/packages")).json.packages.find((p: { name: string }) => p.name === "busy-pkg").poll_error === null, 15_000);
-  } finally {
-    reg.failWith = null;
-    expect(await s.stop()).toBe(0);
-  }
+  await withServe("429", [], async (s, cfg) => {
+    try {
+      expect((await fangsAsync(["package", "add", "busy-pkg", ...cfg, "-skip-initial-scan"])).code).toBe(0);
+      await waitPolls("busy-pkg", polls("busy-pkg") + 1);
+      reg.failWith = { status: 429, retryAfter: "3" };
+      const start = reg.hits.length;
+      await until("two 429s", async () => reg.hits.slice(start).filter((h) => h.name === "busy-pkg" && h.status === 429).length >= 2, 15_000);
+      const t429 = reg.hits.slice(start).filter((h) => h.status === 429);
+      expect(t429.length).toBe(2);
+      // Retry-After: 3 outweighs the 1 s poll interval.
+      expect(t429[1].at - t429[0].at).toBeGreaterThanOrEqual(2900);
+      const pkg = (await api(s.url, "GET", "/v1/packages")).json.packages.find((p: { name: string }) => p.name === "busy-pkg");
+      expect(pkg.poll_error).toContain("429");
+      const t = performance.now();
+      expect((await api(s.url, "GET", "/healthz")).status).toBe(200);
+      expect(performance.now() - t).toBeLessThan(500);
+      expect((await api(s.url, "GET", "/metrics")).text).toMatch(/fangs_watcher_errors_total [2-9]/);
+      reg.failWith = null;
+      await until("recovered", async () => (await api(s.url, "GET", "/v1/packages")).json.packages.find((p: { name: string }) => p.name === "busy-pkg").poll_error === null, 15_000);
+    } finally {
+      reg.failWith = null;
+    }
+  });
 }, 60_000);
 
 test("a package watched on its own registry is polled there and installed from there, with its settings", async () => {
   // The public registry (the orchestrator's default) has a same-name package: the dependency-confusion bait.
   reg.publish("corp-lib", "9.9.9");
   priv.publish("corp-lib", "1.0.0");
-  const dir = tempDir("fangs-watch-priv-");
-  const yaml = `registry: ${reg.url}\nallowlist: []\n`;
-  const s = await startServe({ dir, yaml, args: ["-poll-interval", "1s"] });
-  try {
-    const add = await fangsAsync(["package", "add", "corp-lib", "-registry-url", priv.url, "-network", "none", "-duration", "45s", "-memory", "768", "-db", s.db, "-config", `${dir}/orchestrator.yaml`, "--json"]);
+  await withServe("priv", [], async (s, cfg) => {
+    const add = await fangsAsync(["package", "add", "corp-lib", "-registry-url", priv.url, "-network", "none", "-duration", "45s", "-memory", "768", ...cfg, "--json"]);
     expect(add.stderr).toBe("");
     const kick = JSON.parse(add.stdout);
     expect(kick).toMatchObject({ last_seen_version: "1.0.0", kickoff_version: "1.0.0", registry: priv.url });
@@ -156,9 +159,7 @@ test("a package watched on its own registry is polled there and installed from t
     const bad = await fangsAsync(["scan", "submit", "-orchestrator", s.url, "-package", "corp-lib", "-version", "9.9.9", "-runner", "any"]);
     expect(bad.stderr).toContain(`corp-lib@9.9.9 does not exist on ${priv.url}`);
     expect(reg.hits.filter((h) => h.name === "corp-lib")).toEqual([]);
-  } finally {
-    expect(await s.stop()).toBe(0);
-  }
+  });
 }, 60_000);
 
 test("an install-only package: a release whose closure runs no install code is recorded as no-install-code without a sandbox", async () => {
@@ -167,14 +168,10 @@ test("an install-only package: a release whose closure runs no install code is r
   reg.publish("quiet-dep", "1.2.0", true, none);
   reg.publish("quiet-pkg", "1.0.0", true, { dependencies: { "quiet-dep": "^1.0.0" } });
   reg.publish("loud-pkg", "1.0.0", true, {});
-  const dir = tempDir("fangs-watch-quiet-");
-  const yaml = `registry: ${reg.url}\nallowlist: []\n`;
-  const s = await startServe({ dir, yaml, args: ["-poll-interval", "1s"] });
-  const cfg = ["-db", s.db, "-config", `${dir}/orchestrator.yaml`, "-skip-initial-scan"];
-  try {
+  await withServe("quiet", [], async (s, cfg) => {
     // Install-only scans (the import phase off for it): the shortcut applies.
-    expect((await fangsAsync(["package", "add", "quiet-pkg", "-install-only", ...cfg])).code).toBe(0);
-    expect((await fangsAsync(["package", "add", "loud-pkg", "-scan-every-release", ...cfg])).code).toBe(0);
+    expect((await fangsAsync(["package", "add", "quiet-pkg", "-install-only", ...cfg, "-skip-initial-scan"])).code).toBe(0);
+    expect((await fangsAsync(["package", "add", "loud-pkg", "-scan-every-release", ...cfg, "-skip-initial-scan"])).code).toBe(0);
     // 1.1.0 and its closure (quiet-dep@1.2.0, the latest matching ^1.0.0) run nothing at install.
     reg.publish("quiet-pkg", "1.1.0", true, { dependencies: { "quiet-dep": "^1.0.0" } });
     reg.publish("loud-pkg", "1.1.0", true, {});
@@ -205,25 +202,18 @@ test("an install-only package: a release whose closure runs no install code is r
     expect((await api(s.url, "GET", "/ui/")).text).toContain('id="stat-no-install-code"');
     const audit = await fangsAsync(["audit", "--json", "-db", s.db]);
     expect(audit.stdout).toContain("none of 2 package(s) in the closure runs install code");
-  } finally {
-    expect(await s.stop()).toBe(0);
-  }
+  });
 }, 60_000);
 
 test("with the import phase on (the default), a release whose closure runs no install code is still scanned: its code runs when it is loaded", async () => {
   reg.publish("moving-pkg", "1.0.0", true, { hasInstallScript: true });
-  const dir = tempDir("fangs-watch-moving-");
-  const s = await startServe({ dir, yaml: `registry: ${reg.url}\nallowlist: []\n`, args: ["-poll-interval", "1s"] });
-  const cfg = ["-db", s.db, "-config", `${dir}/orchestrator.yaml`, "-skip-initial-scan"];
-  try {
-    expect((await fangsAsync(["package", "add", "moving-pkg", ...cfg])).code).toBe(0);
+  await withServe("moving", [], async (s, cfg) => {
+    expect((await fangsAsync(["package", "add", "moving-pkg", ...cfg, "-skip-initial-scan"])).code).toBe(0);
     // node-ipc style: no install script anywhere, the payload runs on require().
     reg.publish("moving-pkg", "1.1.0", true, { hasInstallScript: false });
     await until("1.1.0 queued", async () => (await runsFor(s, "moving-pkg")).some((r) => r.version === "1.1.0"));
     expect((await runsFor(s, "moving-pkg")).find((r) => r.version === "1.1.0")).toMatchObject({ status: "queued" });
     expect(s.log()).toContain("scanned for its load-time code: the import phase is on");
     expect((await api(s.url, "GET", "/v1/overview")).json.releases_no_install_code).toBe(0);
-  } finally {
-    expect(await s.stop()).toBe(0);
-  }
+  });
 }, 60_000);

@@ -218,6 +218,20 @@ function malformedUi(base: string, runId: string, creds: Creds): { t: UiTarget; 
   return { t, path, body, headers, tls, why: "form" };
 }
 
+/** `workers` concurrent loops calling `one` until `max` requests were sent or `maxMs` passed. */
+async function hammer(workers: number, max: number, maxMs: number, one: () => Promise<void>): Promise<{ sent: number; secs: number }> {
+  const started = performance.now();
+  let sent = 0;
+  const worker = async () => {
+    while (sent < max && performance.now() - started < maxMs) {
+      sent++;
+      await one();
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  return { sent, secs: (performance.now() - started) / 1000 };
+}
+
 function snapshot(path: string): Record<string, { rows: number; sha256: string }> {
   const db = new Database(path, { readonly: true });
   try {
@@ -298,20 +312,13 @@ describe.each(MODES)("hostile input ($name)", (m) => {
     const ts = targets(m, runId);
     const statuses = new Map<number, number>();
     const bad: string[] = [];
-    const started = performance.now();
-    let sent = 0;
-    const worker = async () => {
-      while (sent < MAX_REQUESTS && performance.now() - started < MAX_MS) {
-        sent++;
-        const x = malformed(m, ts);
-        const res = await fetch(srv.url + x.t.path(), { method: x.t.method, headers: x.headers, body: x.body, tls: x.tls } as RequestInit);
-        await res.arrayBuffer();
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        if (res.status < 400 || res.status >= 500) bad.push(`${res.status} ${x.t.method} ${x.t.path()} (${x.why}) ${x.body.slice(0, 200)}`);
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, worker));
-    const secs = (performance.now() - started) / 1000;
+    const { sent, secs } = await hammer(8, MAX_REQUESTS, MAX_MS, async () => {
+      const x = malformed(m, ts);
+      const res = await fetch(srv.url + x.t.path(), { method: x.t.method, headers: x.headers, body: x.body, tls: x.tls } as RequestInit);
+      await res.arrayBuffer();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (res.status < 400 || res.status >= 500) bad.push(`${res.status} ${x.t.method} ${x.t.path()} (${x.why}) ${x.body.slice(0, 200)}`);
+    });
     console.log(`fuzz [${m.name}]: ${sent} requests in ${secs.toFixed(1)}s (seed ${SEED}); statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
     expect(bad.slice(0, 5)).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(1000);
@@ -325,23 +332,17 @@ describe.each(MODES)("hostile input ($name)", (m) => {
     const before = snapshot(srv.db);
     const statuses = new Map<string, number>();
     const bad: string[] = [];
-    const started = performance.now();
-    let sent = 0;
-    const worker = async () => {
-      while (sent < UI_MAX_REQUESTS && performance.now() - started < UI_MAX_MS) {
-        sent++;
-        const x = malformedUi(srv.url, runId, m.operator());
-        const res = await fetch(srv.url + x.path, { method: "POST", headers: x.headers, body: x.body, tls: x.tls, redirect: "manual" } as RequestInit);
-        await res.arrayBuffer();
-        const key = `${x.t.route.split(" ")[1]} ${res.status}`;
-        statuses.set(key, (statuses.get(key) ?? 0) + 1);
-        const signOut = x.t.route === "POST /ui/logout" && res.status === 303 && res.headers.get("location") === "/ui/login";
-        if (!signOut && (res.status < 400 || res.status >= 500)) bad.push(`${res.status} POST ${x.path} (${x.why}) ${JSON.stringify(x.headers)} ${x.body.slice(0, 200)}`);
-        if (res.headers.get("set-cookie")?.includes(`fangs_operator=${OP}`)) bad.push(`sign-in cookie set by POST ${x.path} (${x.why})`);
-      }
-    };
-    await Promise.all(Array.from({ length: 4 }, worker));
-    console.log(`ui fuzz [${m.name}]: ${sent} requests in ${((performance.now() - started) / 1000).toFixed(1)}s (seed ${SEED}); route+status ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+    const { sent, secs } = await hammer(4, UI_MAX_REQUESTS, UI_MAX_MS, async () => {
+      const x = malformedUi(srv.url, runId, m.operator());
+      const res = await fetch(srv.url + x.path, { method: "POST", headers: x.headers, body: x.body, tls: x.tls, redirect: "manual" } as RequestInit);
+      await res.arrayBuffer();
+      const key = `${x.t.route.split(" ")[1]} ${res.status}`;
+      statuses.set(key, (statuses.get(key) ?? 0) + 1);
+      const signOut = x.t.route === "POST /ui/logout" && res.status === 303 && res.headers.get("location") === "/ui/login";
+      if (!signOut && (res.status < 400 || res.status >= 500)) bad.push(`${res.status} POST ${x.path} (${x.why}) ${JSON.stringify(x.headers)} ${x.body.slice(0, 200)}`);
+      if (res.headers.get("set-cookie")?.includes(`fangs_operator=${OP}`)) bad.push(`sign-in cookie set by POST ${x.path} (${x.why})`);
+    });
+    console.log(`ui fuzz [${m.name}]: ${sent} requests in ${secs.toFixed(1)}s (seed ${SEED}); route+status ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
     expect(bad.slice(0, 5)).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(500);
     // every form route was reached past the trust gate at least once (its own 4xx, not only 401/403/413/415)
@@ -438,3 +439,4 @@ test("every API route of the app is fuzzed above (a new endpoint must join the f
     await db.destroy();
   }
 });
+
