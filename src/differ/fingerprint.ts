@@ -3,7 +3,7 @@ import type { ExecEvent, FangsEvent, PathFacts } from "../events/types.ts";
 import { ActorResolver, NPM_ACTOR, basename } from "./actors.ts";
 import { IMPORT_ACTOR, PhaseTracker } from "./phase.ts";
 import { canonicalAddress, endpointValue, lexicalResolve, normalizeHost, normalizePath } from "./normalize.ts";
-import { TRUNCATED, UNREADABLE } from "./severity.ts";
+import { PROJECT_DIR, TRUNCATED, UNREADABLE } from "./severity.ts";
 import { baitMatcher, baitValue, eachCaptured } from "./bait.ts";
 import { fingerprintKey, type Category, type Fingerprint } from "./types.ts";
 
@@ -57,6 +57,16 @@ function argvPaths(argv: readonly string[]): string[] {
  */
 const LIBC_READS = new Set(["/sys/devices/system/cpu/online"]);
 
+/** `<projectDir>/x` → `PROJECT_DIR/x` (after `//`, `.` and `..` are resolved, so a spelling cannot dodge it). */
+function projectMapper(projectDir: string | undefined): (p: string) => string {
+  if (!projectDir || projectDir === PROJECT_DIR) return (p) => p;
+  return (p) => {
+    if (!p.startsWith("/")) return p;
+    const r = lexicalResolve(p.replace(/\/{2,}/g, "/"));
+    return r === projectDir || r.startsWith(projectDir + "/") ? PROJECT_DIR + r.slice(projectDir.length) : p;
+  };
+}
+
 /** npm extracting and reading package files is npm doing its job: not compared. */
 function npmHousekeeping(actor: string, path: string): boolean {
   return actor === NPM_ACTOR && (path.includes("/node_modules/") || path.startsWith("node_modules/"));
@@ -66,7 +76,15 @@ function npmHousekeeping(actor: string, path: string): boolean {
  * Reduce a run's events to its distinct fingerprints, each with the seq of
  * the first event that produced it. Events are taken in seq order.
  */
-export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?: readonly string[] } = {}): Fingerprint[] {
+export interface ExtractOptions {
+  /** The run's bait values (differ/bait.ts). */
+  bait?: readonly string[];
+  /** Where this run's sandbox installed (chosen per run, src/runner/sandbox/identity.ts):
+   *  paths below it read as PROJECT_DIR, so runs compare whatever directory each had. */
+  projectDir?: string;
+}
+
+export function extractFingerprints(events: readonly FangsEvent[], opts: ExtractOptions = {}): Fingerprint[] {
   const sorted = isSorted(events) ? events : [...events].sort((a, b) => a.seq - b.seq);
   const actors = new ActorResolver(sorted);
   const resolvers = npmResolvers(sorted, actors);
@@ -84,9 +102,10 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: { bait?
   const lastExe = new Map<number, string>();
   // npm and node re-open the same files many times: normalize each path once.
   const normalized = new Map<string, string>();
+  const inProject = projectMapper(opts.projectDir);
   const norm = (p: string) => {
     let n = normalized.get(p);
-    if (n === undefined) normalized.set(p, (n = normalizePath(p)));
+    if (n === undefined) normalized.set(p, (n = normalizePath(inProject(p))));
     return n;
   };
   const imageOf = (e: FangsEvent) => e.exe || lastExe.get(e.pid) || e.ancestry[0]?.exe || "";

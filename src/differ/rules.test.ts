@@ -10,7 +10,6 @@ import { extractFingerprints } from "./fingerprint.ts";
 import { classify, PROJECT_DIR } from "./severity.ts";
 import { fingerprintKey } from "./types.ts";
 import { firstSightFindings } from "./first_sight.ts";
-import { WORKDIR } from "../runner/sandbox/spec.ts";
 
 let seq = 0;
 const base = (pid: number, ppid: number, comm: string, exe: string) => ({ seq: seq++, ts_ns: seq, pid, ppid, uid: 0, comm, exe, cgroup_id: "1", ancestry: [], source: "t" });
@@ -33,7 +32,30 @@ const devs = (events: FangsEvent[], allow: AllowRule[] = []) =>
   // Renumbered: the run's start comes first whatever order the helpers ran in.
   findDeviations(extractFingerprints([...start(), ...events].map((e, i) => ({ ...e, seq: i }))), baseline, allowChecker(allow, "evil")).map((f) => `${f.severity} ${f.category} ${f.value}`);
 
-test("PROJECT_DIR is the sandbox's working directory (npm's INIT_CWD)", () => expect(PROJECT_DIR).toBe(WORKDIR));
+describe("the project directory is chosen per run (INIT_CWD is no tell); the differ reads it as PROJECT_DIR", () => {
+  const DIR = "/builds/acme/web-app";
+  const at = (p: string) => p.replace(PROJECT_DIR, DIR);
+  // The same run, installed at DIR: every path under it as the kernel gave it.
+  const moved = (events: FangsEvent[]) => [...start(), ...events].map((e, i) => ({ ...e, seq: i, ...(e.kind === "file" ? { path: at(e.path) } : {}) }) as FangsEvent);
+  const devsAt = (events: FangsEvent[], projectDir = DIR) =>
+    findDeviations(extractFingerprints(moved(events), { projectDir }), baseline, allowChecker([], "evil")).map((f) => `${f.severity} ${f.category} ${f.value}`);
+
+  test("an honest run at another directory matches the baseline learned at PROJECT_DIR", () => {
+    expect(devsAt([])).toEqual([]);
+  });
+  test("a write into the consuming project is graded at its canonical path", () => {
+    expect(devsAt([file(31, `${PROJECT_DIR}/.git/hooks/pre-commit`, "write")])).toEqual([`critical fs_new_path_write ${PROJECT_DIR}/.git/hooks/pre-commit`]);
+  });
+  test("spellings resolve first; a sibling directory or a path climbing out is not the project", () => {
+    const raw = (path: string) => extractFingerprints([...start(), file(31, path, "write")].map((e, i) => ({ ...e, seq: i })), { projectDir: DIR }).map((f) => f.value);
+    expect(raw(`//builds/acme//web-app/./src/../x.js`)).toContain(`${PROJECT_DIR}/x.js`);
+    expect(raw(`${DIR}-evil/x.js`)).toContain(`${DIR}-evil/x.js`);
+    expect(raw(`${DIR}/../../../root/.npmrc`)).toContain("/root/.npmrc");
+  });
+  test("a run of an older runner (no project directory reported) is read as it is", () => {
+    expect(devsAt([], PROJECT_DIR).length).toBeGreaterThan(0); // paths under DIR are not PROJECT_DIR's: new, never hidden
+  });
+});
 
 describe("names stay visible; exfiltration channels are critical", () => {
   test.each([

@@ -81,6 +81,8 @@ export const FinishRequest = v.object({
   timings: v.optional(v.record(str(64), v.number()), {}),
   /** The bait values planted in this run (src/runner/bait.ts), for the differ's bait-exfiltration rule. */
   bait: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(8), v.maxLength(256))), v.maxLength(16))),
+  /** The run's project directory (src/runner/sandbox/identity.ts): the differ reads paths below it as PROJECT_DIR. */
+  project_dir: v.optional(v.pipe(v.string(), v.regex(/^(?!\/(proc|sys|dev|etc|tmp|run)\/)(\/[A-Za-z0-9._-]+){2,8}$/, "an absolute path of 2 to 8 plain names, not under /proc, /sys, /dev, /etc, /tmp or /run"), v.check((p) => !p.split("/").some((s) => s === "." || s === ".."), "no . or .. in the path"), v.maxLength(256))),
   /** The image's runtime baseline as the runner's control install learned it (src/differ/runtime.ts). */
   runtime: v.optional(v.object({
     image_id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9:._-]{1,128}$/, "image id")),

@@ -247,6 +247,7 @@ export class Runner {
       losses: { ...drops, unacked: 0 },
       batch_send_errors: 0,
       bait: baitValues(result.bait),
+      ...(result.projectDir ? { project_dir: result.projectDir } : {}),
       runtime,
       timings: { ...result.timings },
     };
@@ -353,7 +354,7 @@ export class Runner {
       },
     });
     if (r.status !== "finished" || r.exitCode !== 0) throw new Error(`control install ${r.status}, exit ${r.exitCode ?? "-"}${r.failureReason ? `: ${r.failureReason}` : ""}`);
-    const fingerprints = runtimeFingerprints(extractFingerprints(got.map((e, seq) => ({ ...e, seq }) as FangsEvent)), CONTROL_PACKAGE);
+    const fingerprints = runtimeFingerprints(extractFingerprints(got.map((e, seq) => ({ ...e, seq }) as FangsEvent), { projectDir: r.projectDir }), CONTROL_PACKAGE);
     if (!fingerprints.length) throw new Error("the control install showed no script activity");
     log(`runner: learned the runtime of image ${image} (${imageId.slice(0, 19)}): ${fingerprints.length} fingerprints`);
     return { image_id: imageId, fingerprints };

@@ -9,6 +9,7 @@ import m0007 from "../../migrations/0007_audit_chain.sql" with { type: "text" };
 import m0008 from "../../migrations/0008_install_manifests.sql" with { type: "text" };
 import m0009 from "../../migrations/0009_phase.sql" with { type: "text" };
 import m0012 from "../../migrations/0012_fingerprint_sets.sql" with { type: "text" };
+import m0013 from "../../migrations/0013_project_dir.sql" with { type: "text" };
 
 export const MIGRATIONS: ReadonlyArray<{ version: string; sql: string }> = [
   { version: "0001_init", sql: m0001 },
@@ -20,4 +21,5 @@ export const MIGRATIONS: ReadonlyArray<{ version: string; sql: string }> = [
   { version: "0008_install_manifests", sql: m0008 },
   { version: "0009_phase", sql: m0009 },
   { version: "0012_fingerprint_sets", sql: m0012 },
+  { version: "0013_project_dir", sql: m0013 },
 ];

@@ -216,6 +216,7 @@ export async function finishRun(db: Db, runId: string, runnerId: string, f: Fini
         events_emitted: f.events_emitted ?? null,
         timings: JSON.stringify({ ...(f.timings ?? {}), events_sent: f.events_sent }),
         bait: f.bait?.length ? JSON.stringify(f.bait) : null,
+        project_dir: f.project_dir ?? null,
         image_id: f.runtime?.image_id ?? null,
       })
       .where("id", "=", runId)

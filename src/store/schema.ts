@@ -70,6 +70,8 @@ export interface RunsTable {
   timings: string | null; // JSON
   /** JSON string[]: the run's bait values (0004_verdict.sql); null for runs from older runners. */
   bait?: string | null;
+  /** Where the sandbox installed (0013_project_dir.sql); null for runs from older runners (/srv/install). */
+  project_dir?: string | null;
   drops_ringbuf: Generated<number>;
   drops_read: Generated<number>;
   drops_decode: Generated<number>;

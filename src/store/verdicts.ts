@@ -28,12 +28,17 @@ export async function baselineHistory(db: Db, pkg: string, exceptRun: string) {
     .execute();
 }
 
-/** The run's bait values (reported by the runner), or none. */
-export async function runBait(db: Db, runId: string): Promise<string[]> {
-  const r = await db.selectFrom("runs").select("bait").where("id", "=", runId).executeTakeFirst();
-  if (!r?.bait) return [];
+/** What the runner reported that the differ reads events with: the run's
+ *  bait values (none for older runners) and its project directory. */
+export async function runExtraction(db: Db, runId: string): Promise<{ bait: string[]; projectDir?: string }> {
+  const r = await db.selectFrom("runs").select(["bait", "project_dir"]).where("id", "=", runId).executeTakeFirst();
+  return { bait: parseBait(r?.bait), ...(r?.project_dir ? { projectDir: r.project_dir } : {}) };
+}
+
+function parseBait(text: string | null | undefined): string[] {
+  if (!text) return [];
   try {
-    const v = JSON.parse(r.bait);
+    const v = JSON.parse(text);
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
   } catch {
     return [];

@@ -7,7 +7,7 @@ import type { ConfigAllowEntry } from "../core/config.ts";
 import { loadRunEvents } from "../store/events.ts";
 import { loadRunFingerprints } from "../store/fingerprints.ts";
 import { allowRulesFor } from "../store/allowlist.ts";
-import { runBait } from "../store/verdicts.ts";
+import { runExtraction } from "../store/verdicts.ts";
 import { extractFingerprints } from "../differ/fingerprint.ts";
 import { outlivedProcesses, type Outlived } from "../differ/outlived.ts";
 import { allowChecker, type AllowCheck } from "../differ/allow.ts";
@@ -30,7 +30,7 @@ export async function runFingerprints(db: Kysely<DB>, runId: string): Promise<Ru
   const stored = await loadRunFingerprints(db, runId);
   if (stored.length) return { fingerprints: stored, fresh: false };
   const events = await loadRunEvents(db, runId);
-  return { fingerprints: extractFingerprints(events, { bait: await runBait(db, runId) }), fresh: true, outlived: outlivedProcesses(events) };
+  return { fingerprints: extractFingerprints(events, await runExtraction(db, runId)), fresh: true, outlived: outlivedProcesses(events) };
 }
 
 /** The allowlists as they are now: database entries for the package, then the config file's. */

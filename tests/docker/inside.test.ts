@@ -15,6 +15,7 @@ import { newBait } from "../../src/runner/bait.ts";
 import { tar, type TarEntry } from "../../src/runner/tar.ts";
 import { DEFAULT_SPEC, type SandboxSpec } from "../../src/protocol/sandbox.ts";
 import { newId } from "../../src/core/ids.ts";
+import { PROJECT_DIR } from "../../src/differ/severity.ts";
 import { startFakeRegistry, type FakeRegistry } from "../fixtures/registry/registry.ts";
 
 const IMAGE = "fangs-sandbox:test";
@@ -32,7 +33,7 @@ afterAll(async () => {
   await reg?.stop();
 });
 
-interface Tells { hostname: string; text: string; confinement: Record<string, string> }
+interface Tells { hostname: string; project: string; text: string; confinement: Record<string, string> }
 
 function tells(r: SandboxResult): Tells {
   const line = r.logTail.split("\n").find((l) => l.startsWith("TELLS "));
@@ -83,6 +84,10 @@ describe("identity: nothing inside names the product or the run", () => {
     assertNoTells(tb, b.runId);
     expect(ta.hostname).not.toBe(tb.hostname);
     for (const h of [ta.hostname, tb.hostname]) expect(h).toMatch(/^[a-z0-9][a-z0-9-]+$/);
+    // npm's INIT_CWD, where the install runs: a checkout directory, another one each run.
+    expect(ta.project).not.toBe(tb.project);
+    for (const p of [ta.project, tb.project]) expect(p).toMatch(/^\/[a-z_]+(\/[A-Za-z0-9._-]+)+$/);
+    for (const p of [ta.project, tb.project]) expect(p).not.toBe(PROJECT_DIR);
   }, 180_000);
 });
 
@@ -109,7 +114,7 @@ describe("confinement, tried from inside", () => {
   test("a binary written to /tmp, /var/tmp, /run or /dev/shm cannot be executed; HOME and the project can (an install runs code there)", () => {
     for (const d of ["/tmp", "/var/tmp", "/run", "/dev/shm"]) expect(c[`exec ${d}`]).toBe("Permission denied");
     expect(c["exec /root"]).toBe("ok");
-    expect(c["exec /srv/install"]).toBe("ok");
+    expect(c["exec project"]).toBe("ok");
   });
 
   test("the refusals are the profile's: the same ptrace and unshare succeed with seccomp unconfined", async () => {

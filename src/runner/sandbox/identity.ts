@@ -3,6 +3,10 @@
 // CI container, a GitLab runner, a GitHub-hosted VM, a cloud instance), no
 // product name and no run id anywhere. The cgroup path is hidden by a private
 // cgroup namespace (spec.ts), so /proc/self/cgroup and the cgroup mounts read "/".
+// The project npm installs into (its cwd and INIT_CWD) sits where CI systems
+// check code out, under a project name of the usual kind: a fixed path would
+// be a tell of its own ("stay quiet when INIT_CWD is /srv/install"). The
+// differ reads its paths as PROJECT_DIR (the run reports which it was).
 const HEX = "0123456789abcdef";
 const ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -23,10 +27,28 @@ const SHAPES: (() => string)[] = [
   () => `build-${pick(ALNUM, 5)}-${pick(ALNUM, 5)}`,
 ];
 
+const WORDS = ["web", "api", "app", "frontend", "backend", "service", "portal", "dashboard", "worker", "site", "admin", "gateway", "client", "core", "platform", "shop", "billing", "auth", "search", "docs"];
+const KINDS = ["", "-app", "-service", "-ui", "-server", "-api", "-web", "-lib", "-monorepo", "-v2"];
+const GROUPS = ["acme", "platform", "web-team", "infra", "payments", "mobile", "data", "growth", "internal-tools"];
+const any = <T>(xs: readonly T[]): T => xs[num(0, xs.length - 1)];
+
+const LAYOUTS: ((name: string) => string)[] = [
+  (name) => `/builds/${any(GROUPS)}/${name}`, // GitLab CI
+  (name) => `/__w/${name}/${name}`, // GitHub Actions, container job
+  (name) => `/var/jenkins_home/workspace/${name}_${any(["main", "master", "develop", "PR-" + num(10, 999)])}`, // Jenkins
+  (name) => `/workspace/${name}`, // Cloud Build, Tekton
+  (name) => `/usr/src/${name}`, // the Dockerfile convention
+  (name) => `/opt/atlassian/pipelines/agent/build/${name}`, // Bitbucket Pipelines
+  (name) => `/root/${name}`,
+  (name) => `/home/ci/${name}`,
+];
+
 export interface Identity {
   hostname: string;
+  /** The project directory npm installs into: its cwd and INIT_CWD. */
+  projectDir: string;
 }
 
 export function newIdentity(): Identity {
-  return { hostname: SHAPES[num(0, SHAPES.length - 1)]() };
+  return { hostname: any(SHAPES)(), projectDir: any(LAYOUTS)(any(WORDS) + any(KINDS)) };
 }

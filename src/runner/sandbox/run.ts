@@ -4,6 +4,7 @@
 import { EXIT_DOCKER_START, EXIT_OOM, type SandboxSpec } from "../../protocol/sandbox.ts";
 import { oneLine } from "../../core/errors.ts";
 import { baitFiles, newBait, type Bait } from "../bait.ts";
+import { newIdentity } from "./identity.ts";
 import { tar, type TarEntry } from "../tar.ts";
 import { createRunCgroup, removeRunCgroups, type RunCgroup } from "../../sensor/cgroup.ts";
 import { DockerError, type Docker, type WaitResult } from "../docker.ts";
@@ -50,6 +51,8 @@ export interface SandboxResult {
   cgroupLeftovers: string[];
   /** The bait planted in this run (reported with the finish). */
   bait: Bait;
+  /** The project directory npm installed into (identity.ts; reported with the finish). */
+  projectDir: string;
 }
 
 export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
@@ -57,7 +60,9 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
   const t0 = performance.now();
   const mark = (k: string, since = t0) => (timings[k] = Math.round(performance.now() - since));
   const timings: Record<string, number> = {};
-  const res: SandboxResult = { status: "failed", exitCode: null, oomKilled: false, failureReason: null, cgroupId: null, containerId: null, timings, logTail: "", cgroupLeftovers: [], bait: o.bait ?? newBait() };
+  const res: SandboxResult = { status: "failed", exitCode: null, oomKilled: false, failureReason: null, cgroupId: null, containerId: null, timings, logTail: "", cgroupLeftovers: [], bait: o.bait ?? newBait(), projectDir: "" };
+  const identity = newIdentity();
+  res.projectDir = identity.projectDir;
   let cg: RunCgroup | undefined;
   let watched = false;
   try {
@@ -66,7 +71,7 @@ export async function runSandbox(o: SandboxRunOptions): Promise<SandboxResult> {
     o.watch?.(cg.id);
     watched = true;
     const npm = await npmFeatures(o.docker, o.image);
-    const cfg = containerConfig({ runId: o.runId, pkg: o.pkg, version: o.version, spec: o.spec, image: o.image, npm, runnerId: o.runnerId, bait: res.bait, target: o.plant?.target });
+    const cfg = containerConfig({ runId: o.runId, pkg: o.pkg, version: o.version, spec: o.spec, image: o.image, npm, runnerId: o.runnerId, bait: res.bait, target: o.plant?.target, identity });
     let id: string;
     try {
       id = await o.docker.createContainer(containerName(o.runId), cfg);

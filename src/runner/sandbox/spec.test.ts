@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import * as v from "valibot";
+import { FinishRequest } from "../../protocol/runner.ts";
 import { DEFAULT_SPEC } from "../../protocol/sandbox.ts";
 import { baitEnv, baitValues, newBait } from "../bait.ts";
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
@@ -33,7 +35,7 @@ describe("sandbox container config: every hardening field of the threat model", 
     ["/tmp and /var/tmp tmpfs 256 MB noexec, /run noexec", (h) => h.Tmpfs, { "/tmp": "rw,noexec,nosuid,nodev,size=256m", "/var/tmp": "rw,noexec,nosuid,nodev,size=256m", "/run": "rw,noexec,nosuid,nodev,size=16m" }],
     ["read-only rootfs", (h) => h.ReadonlyRootfs, true],
     ["no binds", (h) => h.Binds, []],
-    ["only per-run anonymous volumes for HOME and /srv (the project)", (h) => h.Mounts, [{ Type: "volume", Target: "/root" }, { Type: "volume", Target: "/srv" }]],
+    ["only per-run anonymous volumes for HOME, /srv and the project (the working directory)", (h, c) => h.Mounts.map((m: any) => (m.Target === c.WorkingDir ? { ...m, Target: "<project>" } : m)), [{ Type: "volume", Target: "/root" }, { Type: "volume", Target: "/srv" }, { Type: "volume", Target: "<project>" }]],
     ["no devices", (h) => h.Devices, []],
     ["no volumes from others", (h) => h.VolumesFrom, []],
     ["cgroup parent /fangs/<run>", (h) => h.CgroupParent, "/fangs/0123456789abcdef"],
@@ -201,6 +203,20 @@ describe("identity", () => {
     }
     expect(names.size).toBeGreaterThan(45);
     expect((containerConfig({ ...base, spec: { ...DEFAULT_SPEC, network: "container:reg" } }) as Record<string, any>).Hostname).toBeUndefined();
+  });
+  test("a project directory per run where CI systems check code out, never the differ's canonical one, accepted by the finish report", () => {
+    const dirs = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const c = containerConfig(base) as Record<string, any>;
+      expect(c.WorkingDir).not.toMatch(/fangs|srv\/install/i);
+      expect(c.WorkingDir).not.toContain(base.runId);
+      expect(v.safeParse(FinishRequest, { status: "finished", exit_code: 0, events_sent: 0, events_dropped: 0, project_dir: c.WorkingDir }).success).toBe(true);
+      dirs.add(c.WorkingDir);
+    }
+    expect(dirs.size).toBeGreaterThan(150);
+  });
+  test.each(["/", "/root", "/proc/1/root", "/etc/ssh", "/a/../root", "/a/./b", "relative/dir", "/a//b", "/a b/c", "/" + "x/".repeat(9) + "x"])("the finish report refuses project_dir %p (a runner could otherwise map any path onto the project)", (dir) => {
+    expect(v.safeParse(FinishRequest, { status: "finished", exit_code: 0, events_sent: 0, events_dropped: 0, project_dir: dir }).success).toBe(false);
   });
   test("the environment names neither the product nor the run", () => {
     const env = (containerConfig(base) as Record<string, any>).Env.join("\n");

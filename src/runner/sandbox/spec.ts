@@ -18,8 +18,9 @@ export const TMPFS_TMP = "rw,noexec,nosuid,nodev,size=256m";
  * run. The image (/usr, /etc, /bin, …) is read-only: nothing an install does
  * replaces a system binary or library. /tmp, /var/tmp and /run are tmpfs
  * mounted noexec: a payload dropped there cannot be executed or mmapped
- * executable. HOME (/root: npm's cache, node-gyp's headers, the bait) and /srv
- * (the project at WORKDIR) are per-run anonymous volumes, removed with the
+ * executable. HOME (/root: npm's cache, node-gyp's headers, the bait), /srv
+ * (where the runner plants files) and the run's project directory
+ * (identity.ts) are per-run anonymous volumes, removed with the
  * container; they stay executable because an install exists to place code
  * there and run it (node_modules/.bin, lifecycle scripts, addons built by
  * node-gyp are dlopen()ed).
@@ -32,7 +33,8 @@ export const ULIMITS = [
   { Name: "nproc", Soft: 512, Hard: 512 },
   { Name: "fsize", Soft: 1 << 30, Hard: 1 << 30 },
 ];
-/** Where `npm install` runs inside the sandbox (a fresh project directory). */
+/** Where the manifest container (src/manifest/collect.ts) installs; the
+ *  sandbox's project directory is chosen per run (identity.ts). */
 export const WORKDIR = "/srv/install";
 
 export interface NpmFeatures {
@@ -104,7 +106,7 @@ export function containerConfig(input: SandboxInput): Record<string, unknown> {
     // then has that container's, e.g. the sealed registry's): set it otherwise.
     ...(spec.network.startsWith("container:") ? {} : { Hostname: identity.hostname }),
     Cmd: ["node", "-e", INIT_PROGRAM, ...initArgs(spec, input.pkg), ...installCommand(input.pkg, input.version, spec.registry_url, input.npm, input.target)],
-    WorkingDir: WORKDIR,
+    WorkingDir: identity.projectDir,
     User: "0:0",
     Env: [
       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -137,7 +139,7 @@ export function containerConfig(input: SandboxInput): Record<string, unknown> {
       Tmpfs: TMPFS,
       ReadonlyRootfs: true,
       Binds: [],
-      Mounts: WRITABLE_DIRS.map((Target) => ({ Type: "volume", Target })),
+      Mounts: [...WRITABLE_DIRS, identity.projectDir].map((Target) => ({ Type: "volume", Target })),
       Devices: [],
       VolumesFrom: [],
       PublishAllPorts: false,
