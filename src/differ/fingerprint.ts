@@ -112,6 +112,12 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: Extract
   // Files written during this run (exact names), for write-then-exec. npm's
   // own extraction into node_modules is how packages ship binaries, not a drop.
   const written = new Set<string>();
+  /** A package's file under node_modules that no process of this run wrote (npm's extraction is not recorded as a write). */
+  const shipped = (p: string | undefined) => {
+    if (!p?.startsWith("/")) return false;
+    const x = exactPath(p);
+    return x.includes("/node_modules/") && !written.has(x);
+  };
   const findBait = opts.bait?.length ? baitMatcher(opts.bait) : undefined;
   // The sensor's exit events (shared contract: new kinds may appear): a
   // process that exits after npm did was left running by the install.
@@ -193,8 +199,13 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: Extract
         if (phase === "import" && e.access === "read" && e.path.includes("/node_modules/")) break;
         if (e.access === "read" && LIBC_READS.has(e.path)) break;
         const m = e as PathMarks;
-        // Any access but a read makes the name (symlink, link, rename, chmod, …).
-        if (e.access !== "read") {
+        // Any access but a read makes the name (symlink, link, rename, …),
+        // except what puts no new content there: a mode change (a file this
+        // run wrote stays written) and a new name for a package's file as npm
+        // extracted it (esbuild links its platform binary over its JS shim,
+        // then runs it: the platform-binary check of issue 12). A new name for
+        // a file this run wrote, or for anything outside node_modules, is one.
+        if (e.access !== "read" && e.access !== "chmod" && !((e.access === "link" || e.access === "rename") && shipped(e.target))) {
           for (const w of [e.path, m.requested]) if (w && droppable(w)) written.add(exactPath(w));
         }
         // a link-class operation names both ends: "x -> /root/.npmrc" is a

@@ -118,6 +118,32 @@ describe("what attackers do", () => {
     expect(d).toContain(`medium proc_new_exec ${PROJECT_DIR}/node_modules/@evil/linux-x64/bin/evil`);
   });
 
+  // esbuild's install.js: link the platform package's binary to bin-esbuild,
+  // rename it over the JS shim bin/esbuild, run `bin/esbuild --version`.
+  const NM = `${PROJECT_DIR}/node_modules`;
+  const op = (pid: number, access: string, path: string, target: string) => ({ ...file(pid, path, access as never), target }) as FangsEvent;
+  test("a new name for a binary npm extracted, then run (esbuild's platform-binary check), is not a drop nor tampering", () => {
+    const d = devs([
+      op(31, "link", `${NM}/evil/bin-evil`, `${NM}/@evil/linux-x64/bin/evil`),
+      op(31, "rename", `${NM}/evil/bin/evil`, `${NM}/evil/bin-evil`),
+      exec(32, `${NM}/evil/bin/evil`, ["evil", "--version"]),
+    ]);
+    expect(d.filter((x) => x.includes("proc_exec_written") || x.startsWith("high") || x.startsWith("critical"))).toEqual([]);
+  });
+  test.each([
+    ["a download into node_modules, linked and run", [file(31, `${NM}/evil/payload`, "write"), op(31, "link", `${NM}/evil/bin/tool`, `${NM}/evil/payload`), exec(32, `${NM}/evil/bin/tool`, ["tool"])], `${NM}/evil/bin/tool`],
+    ["a file written in /tmp, renamed into node_modules and run", [file(31, "/tmp/x", "write"), op(31, "rename", `${NM}/evil/bin/x`, "/tmp/x"), exec(32, `${NM}/evil/bin/x`, ["x"])], `${NM}/evil/bin/x`],
+    ["a link whose old name climbs out of node_modules", [file(31, "/tmp/y", "write"), op(31, "link", `${NM}/evil/y`, `${NM}/evil/../../../../tmp/y`), exec(32, `${NM}/evil/y`, ["y"])], `${NM}/evil/y`],
+    ["a written file made executable (chmod keeps it written)", [file(31, `${NM}/evil/stage2`, "create"), op(31, "chmod", `${NM}/evil/stage2`, ""), exec(32, `${NM}/evil/stage2`, ["stage2"])], `${NM}/evil/stage2`],
+    ["a system binary linked to a new name and run", [op(31, "link", "/root/.cache/x", "/usr/bin/curl"), exec(32, "/root/.cache/x", ["x"])], "/root/.cache/x"],
+  ])("still a drop: %s", (_name, events, path) => {
+    expect(devs(events as FangsEvent[])).toContain(`critical proc_exec_written ${path}`);
+  });
+  test("a script writing into another package is still tampering, named by what it writes, not what it points at", () => {
+    expect(devs([file(31, `${NM}/victim/index.js`, "write")])).toContain(`high fs_new_path_write ${NM}/victim/index.js`);
+    expect(devs([op(31, "rename", `${NM}/victim/index.js`, `${NM}/evil/x.js`)])).toContain(`high fs_new_path_write ${NM}/victim/index.js -> ${NM}/evil/x.js`);
+  });
+
   test.each([
     [connect(31, "unix", "/var/run/docker.sock"), "critical net_new_destination unix:/var/run/docker.sock"],
     [connect(31, "unix", "/run/containerd/containerd.sock"), "critical net_new_destination unix:/run/containerd/containerd.sock"],

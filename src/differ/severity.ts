@@ -109,8 +109,10 @@ export const RULES: readonly Rule[] = [
 function writesAnotherPackage(value: string, actor: string): boolean {
   const m = /^script:(.+):[^:]*$/.exec(actor);
   if (!m || m[1] === "?") return false;
-  if (/\/node_modules\/\.bin\//.test(value)) return true;
-  const target = packageFromPath(value);
+  // A link-class value is "<name> -> <old name or content>": the name is what is written.
+  const name = value.split(" -> ")[0];
+  if (/\/node_modules\/\.bin\//.test(name)) return true;
+  const target = packageFromPath(name);
   return target !== undefined && target !== m[1];
 }
 
