@@ -57,13 +57,24 @@ function argvPaths(argv: readonly string[]): string[] {
  */
 const LIBC_READS = new Set(["/sys/devices/system/cpu/online"]);
 
-/** `<projectDir>/x` → `PROJECT_DIR/x` (after `//`, `.` and `..` are resolved, so a spelling cannot dodge it). */
+/**
+ * `<projectDir>/x` → `PROJECT_DIR/x` (after `//`, `.` and `..` are resolved,
+ * so a spelling cannot dodge it). npm puts the node_modules/.bin of every
+ * directory above the project on a script's PATH, so a shell's search for a
+ * command tries `<ancestor>/node_modules/.bin/<cmd>` too: those ancestors (not
+ * `/` itself) read as PROJECT_DIR's parent.
+ */
 function projectMapper(projectDir: string | undefined): (p: string) => string {
   if (!projectDir || projectDir === PROJECT_DIR) return (p) => p;
+  const parent = PROJECT_DIR.slice(0, PROJECT_DIR.lastIndexOf("/"));
+  const ancestors: string[] = [];
+  for (let d = projectDir.slice(0, projectDir.lastIndexOf("/")); d; d = d.slice(0, d.lastIndexOf("/"))) ancestors.push(d);
   return (p) => {
     if (!p.startsWith("/")) return p;
     const r = lexicalResolve(p.replace(/\/{2,}/g, "/"));
-    return r === projectDir || r.startsWith(projectDir + "/") ? PROJECT_DIR + r.slice(projectDir.length) : p;
+    if (r === projectDir || r.startsWith(projectDir + "/")) return PROJECT_DIR + r.slice(projectDir.length);
+    const above = ancestors.find((a) => r.startsWith(a + "/node_modules/"));
+    return above ? parent + r.slice(above.length) : p;
   };
 }
 

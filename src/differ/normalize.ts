@@ -58,6 +58,8 @@ const PATH_RULES: Rule[] = [
 // `/tmp/.cache-updater` is a name someone chose and stays as it is.
 const TMP_SEGMENT_RULES: Rule[] = [
   [/([-_.])(?=[a-z]*[0-9A-Z])[A-Za-z0-9]{6,}$/, "$1<rand>"],
+  // …and before a short extension: publish-UcwMVy.tmp (an atomic write's temp name).
+  [/([-_])(?=[a-z]*[0-9A-Z])[A-Za-z0-9]{6,}(\.[a-z]{1,4})$/, "$1<rand>$2"],
   [/^(?=[A-Za-z]*\d)[A-Za-z0-9]{8,}$/, "<rand>"],
   [/\d{3,}/g, "<n>"],
 ];

@@ -6,12 +6,15 @@
 // prebuilt-binding loads are how packages install), and a re-run of the same
 // release gives no deviation against the first run, either way round.
 import { describe, expect, test } from "bun:test";
-import { loadFixture } from "../../tests/fixtures/events/load.ts";
+import { loadRecording } from "../../tests/fixtures/events/load.ts";
 import { REAL_PACKAGES, shortName } from "../../tests/fixtures/real/packages.ts";
 import { allowChecker, extractFingerprints, findDeviations, fingerprintKey } from "./index.ts";
 import { firstSightFindings } from "./first_sight.ts";
 
-const fps = (name: string) => extractFingerprints(loadFixture(name));
+const fps = (name: string) => {
+  const r = loadRecording(name);
+  return extractFingerprints(r.events, { projectDir: r.projectDir });
+};
 const show = (fs: { severity: string; category: string; actor: string; value: string }[]) => fs.map((f) => `${f.severity} ${f.category} ${f.actor} ${f.value}`);
 const cases = REAL_PACKAGES.map((p) => [`${p.name}@${p.version}`, `real-${shortName(p.name)}-${p.version}`, p.name] as const);
 

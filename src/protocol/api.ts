@@ -16,6 +16,7 @@ export interface RunRow {
   evidence_issues: string | null; events_emitted: Int | null;
   drops_ringbuf: Int; drops_read: Int; drops_decode: Int; drops_unrouted: Int; events_unacked: Int;
   outlived?: string | null;
+  project_dir?: string | null;
 }
 export interface RunnerRow {
   id: string; hostname: string; cert_cn: string | null; version: string | null; probes: string | null;
@@ -73,6 +74,8 @@ export function runJson(r: RunRow) {
     deviation_count: Number(r.deviation_count),
     max_severity: r.max_severity,
     timings: parse(r.timings),
+    /** Where the sandbox installed (chosen per run; the differ reads it as /srv/install); null: an older runner. */
+    project_dir: r.project_dir ?? null,
     /** Processes still alive after npm (or the import loader) exited, with their lineage (differ/outlived.ts). */
     outlived: parse(r.outlived ?? null) ?? [],
     urls: runUrls(r.id),

@@ -61,7 +61,8 @@ if (import.meta.main) {
         devs.push(cliJson(stack, ["deviation", "list", "-run", run.id]) as Dev[]);
         const evs = await events(stack, run.id);
         console.error(`${p.name}@${p.version} run ${n}: ${run.status} exit ${run.exit_code} ${run.verdict} (${devs.at(-1)!.length} deviations, ${evs.length} events, dropped ${run.events_dropped}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-        if (record) writeFileSync(join(EVENTS_DIR, `real-${shortName(p.name)}-${p.version}-${n}.json.gz`), gzipSync(JSON.stringify(evs)));
+        // With the run's project directory (chosen per run), which the differ needs to read the paths.
+        if (record) writeFileSync(join(EVENTS_DIR, `real-${shortName(p.name)}-${p.version}-${n}.json.gz`), gzipSync(JSON.stringify({ project_dir: (run as RunJson & { project_dir?: string }).project_dir, events: evs })));
       }
       if (runs[0].verdict === "seeded_with_findings") held++;
       const later = devs.slice(1);
