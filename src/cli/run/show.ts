@@ -30,7 +30,9 @@ export default command({
   meta: { name: "show", description: "one run in full" },
   args: { ...RUN_ARG, ...JSON_ARG },
   async run(ctx) {
-    const r = runJson(await findRunByPrefix(await ctx.store(), String(ctx.args.run)));
+    const remote = ctx.remote();
+    // GET /v1/runs/:id takes a prefix as the database lookup does, with the same errors.
+    const r = remote ? await remote.getRun(String(ctx.args.run)) : runJson(await findRunByPrefix(await ctx.store(), String(ctx.args.run)));
     if (ctx.args.json) {
       printJson(r);
       return;
