@@ -80,8 +80,8 @@ export type ImportPackage = v.InferOutput<typeof ImportPackage>;
 
 export const PackageImportRequest = v.strictObject({
   /** The lockfile's absolute path on the operator's machine: the source the packages are attributed to. */
-  source: v.pipe(SHORT(4096), v.minLength(1, "source: the lockfile's path")),
-  format: v.picklist(["npm", "yarn-v1", "pnpm"], "format: npm, yarn-v1 or pnpm"),
+  source: v.pipe(SHORT(4096), v.minLength(1, "the lockfile's path")),
+  format: v.picklist(["npm", "yarn-v1", "pnpm"], "npm, yarn-v1 or pnpm"),
   lockfile_version: SHORT(32),
   packages: LIST(ImportPackage, MAX_IMPORT_PACKAGES),
   /** What the lockfile holds that is not from a registry (git, file, tarball). */
@@ -91,7 +91,7 @@ export const PackageImportRequest = v.strictObject({
   only_install_scripts: v.optional(v.boolean()),
   skip_initial_scan: v.optional(v.boolean()),
   skip_registry_validate: v.optional(v.boolean()),
-  concurrency: v.optional(v.pipe(v.number(), v.integer("concurrency: a whole number"), v.minValue(1, "concurrency: at least 1"), v.maxValue(32, "concurrency: at most 32"))),
+  concurrency: v.optional(v.pipe(v.number(), v.integer("a whole number"), v.minValue(1, "at least 1"), v.maxValue(32, "at most 32"))),
 });
 export type PackageImportRequest = v.InferInput<typeof PackageImportRequest>;
 

@@ -1,3 +1,4 @@
+import { hexIdPrefix } from "../../core/ids.ts";
 import { command, JSON_ARG, need } from "../command.ts";
 import { RUN_FLAG } from "../args.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
@@ -16,7 +17,7 @@ export default command({
     const prefix = need(ctx.args.run, "run", "fangs deviation list -run <run-id-prefix>");
     const remote = ctx.remote();
     // The API's shape either way: GET /v1/runs/:id/deviations takes the prefix too and answers them all, cleared included.
-    const { run_id, deviations } = remote ? await remote.runDeviations(prefix) : await fromDb(await ctx.store(), prefix);
+    const { run_id, deviations } = remote ? await remote.runDeviations(hexIdPrefix("run", prefix)) : await fromDb(await ctx.store(), prefix);
     const rows = ctx.args.all ? deviations : deviations.filter((d) => !d.cleared);
     printListing(ctx.args.json, rows, {
       json: (d) => d,
