@@ -20,6 +20,8 @@ import type {
 } from "../protocol/operator.ts";
 
 export const DEFAULT_ORCHESTRATOR = "http://127.0.0.1:8443";
+/** The whole of a remote `fangs package import`, look-ups and answer. */
+const IMPORT_TIMEOUT_MS = 60 * 60_000;
 
 /** The -orchestrator flag (or env FANGS_ORCHESTRATOR, or the default) as a base URL. */
 export function orchestratorUrl(flag: unknown): string {
@@ -99,13 +101,14 @@ export class OrchestratorClient implements OperatorApi {
   }
 
   /** An operator's request: the orchestrator's error and hint come back as they were said. */
-  private async operatorCall(method: string, path: string, body?: unknown, accept = "application/json"): Promise<Response> {
+  private async operatorCall(method: string, path: string, body?: unknown, o: { accept?: string; timeoutMs?: number } = {}): Promise<Response> {
+    const accept = o.accept ?? "application/json";
     const headers: Record<string, string> = { accept };
     if (this.o.token) headers.authorization = `Bearer ${this.o.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     let res: Response;
     try {
-      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000), tls: this.tls } as RequestInit);
+      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(o.timeoutMs ?? this.o.timeoutMs ?? 30_000), tls: this.tls } as RequestInit);
     } catch (e) {
       throw new FangsError(`orchestrator ${this.base} unreachable: ${oneLine(e)}`, { hint: "start it with fangs serve, or pass -orchestrator URL" });
     }
@@ -153,14 +156,21 @@ export class OrchestratorClient implements OperatorApi {
   setPackage(name: string, b: PackageSetRequest): Promise<PackageSetResult> { return this.request("PATCH", `/v1/packages/${encodeURIComponent(name)}`, b); }
   /** The answer streams progress lines (see API.md), then the result or the error as the service said it. */
   async importPackages(b: PackageImportRequest, onProgress: (p: ImportProgress) => void = () => {}): Promise<PackageImportResult> {
-    const res = await this.operatorCall("POST", "/v1/packages/import", b, "application/x-ndjson");
+    // A big lockfile on a slow registry takes minutes; the progress lines keep the connection busy meanwhile.
+    const res = await this.operatorCall("POST", "/v1/packages/import", b, { accept: "application/x-ndjson", timeoutMs: IMPORT_TIMEOUT_MS });
     const bad = () => new FangsError(`orchestrator ${this.base} answered the import with a body that is not its progress stream`);
     const reader = res.body?.getReader();
     if (!reader) throw bad();
     const text = new TextDecoder();
     let buf = "";
     for (;;) {
-      const { value, done } = await reader.read();
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        throw new FangsError(`orchestrator ${this.base} stopped answering the import: ${oneLine(e)}`, { hint: "see the orchestrator's log; the import is one transaction, so it landed whole or not at all (fangs package watched -source FILE on its host tells)" });
+      }
+      const { value, done } = chunk;
       buf += text.decode(value, { stream: !done });
       let nl: number;
       while ((nl = buf.indexOf("\n")) >= 0) {

@@ -15,6 +15,8 @@ import { packageRegistry, PackageSettings } from "../protocol/package_settings.t
 import type { ImportPackage, ImportProgress, PackageImportRequest, PackageImportResult } from "../protocol/operator.ts";
 import { importWatched, type Who } from "./packages.ts";
 
+const PROGRESS_EVERY_MS = 5000;
+
 type Lookup = PackumentResult | { status: "error"; message: string };
 type Added = PackageImportResult["added"][number];
 
@@ -44,12 +46,16 @@ export async function importPackages(db: Store, req: PackageImportRequest, who: 
     onProgress({ checked: 0, of: need.length, registry, concurrency });
     let done = 0;
     let shown = 0;
+    let shownAt = Date.now();
     await mapPool(need, concurrency, async (w) => {
       lookups.set(w.name, await fetchPackument(registry, w.name).catch((e: Error) => ({ status: "error" as const, message: e.message })));
       done++;
+      // Each tenth, and at least every PROGRESS_EVERY_MS on a slow registry
+      // (the API streams these: the connection must not look idle).
       const pct = Math.floor((done * 10) / need.length);
-      if (pct > shown || done === need.length) {
+      if (pct > shown || done === need.length || Date.now() - shownAt >= PROGRESS_EVERY_MS) {
         shown = pct;
+        shownAt = Date.now();
         onProgress({ checked: done, of: need.length, registry, concurrency });
       }
     });

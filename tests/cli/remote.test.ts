@@ -99,6 +99,9 @@ describe("CLI remote mode", () => {
     await same(["run", "list", "-package", "never-seen"]); // unknown package: the same 404 line
     expectOneLineError(await onRemote("run", "list", "-package", "never-seen"), /^Error: package never-seen not found$/);
     await same(["run", "list", "-limit", "0"]);
+    // the API lists at most 1000 at once: said before asking, not a 400 from the server
+    expectOneLineError(await onRemote("run", "list", "-limit", "5000"), /^Error: -limit 5000 is over the 1000 runs the API lists at once$/);
+    await same(["run", "list", "-limit", "1000", "--json"]);
     const [l8, r8] = [local.badRun.slice(0, 8), remote.badRun.slice(0, 8)];
     await same(["run", "show", l8], ["run", "show", r8]);
     const shown = await same(["run", "show", local.badRun, "--json"], ["run", "show", remote.badRun, "--json"]);

@@ -6,6 +6,8 @@ import { ago, printListing } from "../output.ts";
 import { runJson, type RunJson } from "../../protocol/api.ts";
 import { exitLabel } from "../../protocol/sandbox.ts";
 import { intFlag } from "../flags.ts";
+import { FangsError } from "../../core/errors.ts";
+import { API_MAX_RUNS } from "../../protocol/api.ts";
 import type { Store } from "../../store/index.ts";
 
 export default command({
@@ -18,6 +20,7 @@ export default command({
   async run(ctx) {
     const limit = intFlag(ctx.args.limit, { name: "limit", min: 1, max: 100000, example: 20 }) ?? 20;
     const remote = ctx.remote();
+    if (remote && limit > API_MAX_RUNS) throw new FangsError(`-limit ${limit} is over the ${API_MAX_RUNS} runs the API lists at once`, { hint: `-limit ${API_MAX_RUNS}, or on the orchestrator's host: fangs run list -limit ${limit} -db …` });
     // The API's shape either way (GET /v1/runs answers it): one table, one --json.
     const rows: RunJson[] = remote ? await remote.listRuns({ package: ctx.args.package, limit }) : await fromDb(await ctx.store(), ctx.args.package, limit);
     printListing(ctx.args.json, rows, {

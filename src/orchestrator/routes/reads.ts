@@ -16,13 +16,13 @@ import { packageRegistry, parseSettings } from "../../protocol/package_settings.
 import { overviewNumbers } from "../../store/overview.ts";
 import { listRunners } from "../../store/runners.ts";
 import { listPending } from "../../store/pending.ts";
-import { runJson, runnerJson, deviationJson, packageJson, eventJson, times } from "../../protocol/api.ts";
+import { API_MAX_RUNS, runJson, runnerJson, deviationJson, packageJson, eventJson, times } from "../../protocol/api.ts";
 
 const intParam = (max: number) => v.pipe(v.string(), v.regex(/^\d{1,9}$/, "a whole number"), v.transform(Number), v.maxValue(max, `at most ${max}`));
 const RunsQuery = v.object({
   package: v.optional(PACKAGE_NAME),
   status: v.optional(v.picklist(["queued", "running", "finished", "failed", "timed_out"] as const, "status: queued, running, finished, failed or timed_out")),
-  limit: v.optional(intParam(1000)),
+  limit: v.optional(intParam(API_MAX_RUNS)),
 });
 const EventsQuery = v.object({ kind: v.optional(v.picklist(EVENT_KINDS as string[], "kind: exec, file, connect, dns, tls or listen")), after: v.optional(intParam(Number.MAX_SAFE_INTEGER)), limit: v.optional(intParam(5000)) });
 const PendingQuery = v.object({ package: v.optional(PACKAGE_NAME), min_severity: v.optional(v.picklist(SEVERITIES as unknown as string[], `min_severity: ${SEVERITIES.join(", ")}`)) });
