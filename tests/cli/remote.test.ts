@@ -209,6 +209,11 @@ describe("CLI remote mode: package import", () => {
     expect(r.stderr).toContain("checking 5 package(s) on");
     expect(r.stderr).toContain("checked 5/5");
     await both("package", "import", file, "-dry-run", "--json");
+    const offline = JSON.parse((await both("package", "import", file, "-dry-run", "-skip-registry-validate", "-concurrency", "2", "-registry-url", REG(), "-memory", "1024", "--json")).stdout);
+    expect(offline).toMatchObject({ dry_run: true, registry: REG(), settings: { registry_url: REG(), memory_mb: 1024 } });
+    expect(offline.added).toHaveLength(5); // not asked: gone-pkg too
+    await both("package", "import", file, "-concurrency", "99"); // the flag's own error, before anything is sent
+    await both("package", "import", join(tempDir("fangs-remote-lock-"), "missing.lock"));
     expect(await watched(imp.db)).toEqual([]);
     expect(await audits(imp.db)).toEqual([]);
   }, 30_000);
