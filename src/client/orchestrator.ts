@@ -13,13 +13,15 @@ import {
   BatchAck, ClaimResponse, RegisterResponse, RUNNER_ID_HEADER,
   type EventBatch, type FinishRequest, type ProbeStatus,
 } from "../protocol/runner.ts";
-import type { AllowJson, PackageJson, PendingJson, RunJson, RunnerJson } from "../protocol/api.ts";
+import type { AllowJson, DeviationJson, PackageJson, PendingJson, RunJson, RunnerJson } from "../protocol/api.ts";
 import type {
   AllowAddRequest, AllowResult, NotifierAddRequest, NotifierJson, NotifierToggleResult, PackageAddRequest, PackageAddResult,
-  PackageRemoveResult, PackageSetRequest, PackageSetResult, PromoteResult, ScanRequest, ScanResult, OperatorApi,
+  PackageRemoveResult, PackageSetRequest, PackageImportRequest, PackageImportResult, ImportProgress, PackageSetResult, PromoteResult, ScanRequest, ScanResult, OperatorApi,
 } from "../protocol/operator.ts";
 
 export const DEFAULT_ORCHESTRATOR = "http://127.0.0.1:8443";
+/** The whole of a remote `fangs package import`, look-ups and answer. */
+const IMPORT_TIMEOUT_MS = 60 * 60_000;
 
 /** The -orchestrator flag (or env FANGS_ORCHESTRATOR, or the default) as a base URL. */
 export function orchestratorUrl(flag: unknown): string {
@@ -99,13 +101,14 @@ export class OrchestratorClient implements OperatorApi {
   }
 
   /** An operator's request: the orchestrator's error and hint come back as they were said. */
-  private async operatorCall(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { accept: "application/json" };
+  private async operatorCall(method: string, path: string, body?: unknown, o: { accept?: string; timeoutMs?: number } = {}): Promise<Response> {
+    const accept = o.accept ?? "application/json";
+    const headers: Record<string, string> = { accept };
     if (this.o.token) headers.authorization = `Bearer ${this.o.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     let res: Response;
     try {
-      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000), tls: this.tls } as RequestInit);
+      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(o.timeoutMs ?? this.o.timeoutMs ?? 30_000), tls: this.tls } as RequestInit);
     } catch (e) {
       throw new FangsError(`orchestrator ${this.base} unreachable: ${oneLine(e)}`, { hint: "start it with fangs serve, or pass -orchestrator URL" });
     }
@@ -132,6 +135,8 @@ export class OrchestratorClient implements OperatorApi {
   async listRuns(q: { package?: string; limit?: number } = {}): Promise<RunJson[]> {
     return (await this.request<{ runs: RunJson[] }>("GET", `/v1/runs${query(q)}`)).runs;
   }
+  /** A run's deviations, cleared included, worst first (the id may be a unique prefix). */
+  runDeviations(runIdOrPrefix: string): Promise<{ run_id: string; deviations: DeviationJson[] }> { return this.request("GET", `/v1/runs/${encodeURIComponent(runIdOrPrefix)}/deviations`); }
   startControl(runId: string): Promise<{ run_id: string; urls: { api: string; ui: string } } & Record<string, unknown>> { return this.request("POST", `/v1/runs/${encodeURIComponent(runId)}/control`); }
   async listPending(q: { package?: string; min_severity?: string } = {}): Promise<PendingJson[]> {
     return (await this.request<{ pending: PendingJson[] }>("GET", `/v1/pending${query(q)}`)).pending;
@@ -149,6 +154,38 @@ export class OrchestratorClient implements OperatorApi {
   }
   watchPackage(b: PackageAddRequest): Promise<PackageAddResult> { return this.request("POST", "/v1/packages", b); }
   setPackage(name: string, b: PackageSetRequest): Promise<PackageSetResult> { return this.request("PATCH", `/v1/packages/${encodeURIComponent(name)}`, b); }
+  /** The answer streams progress lines (see API.md), then the result or the error as the service said it. */
+  async importPackages(b: PackageImportRequest, onProgress: (p: ImportProgress) => void = () => {}): Promise<PackageImportResult> {
+    // A big lockfile on a slow registry takes minutes; the progress lines keep the connection busy meanwhile.
+    const res = await this.operatorCall("POST", "/v1/packages/import", b, { accept: "application/x-ndjson", timeoutMs: IMPORT_TIMEOUT_MS });
+    const bad = () => new FangsError(`orchestrator ${this.base} answered the import with a body that is not its progress stream`);
+    const reader = res.body?.getReader();
+    if (!reader) throw bad();
+    const text = new TextDecoder();
+    let buf = "";
+    for (;;) {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        throw new FangsError(`orchestrator ${this.base} stopped answering the import: ${oneLine(e)}`, { hint: "see the orchestrator's log; the import is one transaction, so it landed whole or not at all (fangs package watched -source FILE on its host tells)" });
+      }
+      const { value, done } = chunk;
+      buf += text.decode(value, { stream: !done });
+      let nl: number;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        let m: { progress?: ImportProgress; result?: PackageImportResult; error?: unknown; hint?: unknown; status?: unknown };
+        try { m = JSON.parse(line); } catch { throw bad(); }
+        if (m.progress) onProgress(m.progress);
+        else if (m.result) return m.result;
+        else if (typeof m.error === "string") throw new FangsError(oneLine(m.error).slice(0, 500), { status: typeof m.status === "number" ? m.status : 500, hint: typeof m.hint === "string" ? m.hint : undefined });
+        else throw bad();
+      }
+      if (done) throw new FangsError(`orchestrator ${this.base} ended the import answer before its result`, { hint: "see the orchestrator's log; the import is one transaction, so nothing was half-written" });
+    }
+  }
   unwatchPackage(name: string): Promise<PackageRemoveResult> { return this.request("DELETE", `/v1/packages/${encodeURIComponent(name)}`); }
   async listAllow(pkg?: string): Promise<AllowJson[]> { return (await this.request<{ entries: AllowJson[] }>("GET", `/v1/allowlist${pkg ? `?package=${encodeURIComponent(pkg)}` : ""}`)).entries; }
   allowAdd(b: AllowAddRequest): Promise<AllowResult> { return this.request("POST", "/v1/allowlist", b); }

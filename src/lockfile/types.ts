@@ -33,8 +33,7 @@ export function checkName(file: string, where: string, name: unknown): string {
   return name;
 }
 
-const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-export const isRegistryVersion = (v: unknown): v is string => typeof v === "string" && v.length <= 256 && SEMVER.test(v);
+export { isRegistryVersion } from "../protocol/npm_names.ts";
 
 /** Where a place in the lockfile is, for an error line (JSON-quoted: no control characters reach the terminal). */
 export const at = (s: string) => JSON.stringify(s.length > 200 ? s.slice(0, 200) + "…" : s);

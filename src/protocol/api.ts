@@ -51,6 +51,9 @@ export function runUrls(id: string) {
   return { api: `/v1/runs/${id}`, ui: `/ui/runs/${id}` };
 }
 
+/** The most runs GET /v1/runs lists at once (its `limit`). */
+export const API_MAX_RUNS = 1000;
+
 export function runJson(r: RunRow) {
   return {
     id: r.id,

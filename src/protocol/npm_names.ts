@@ -26,6 +26,10 @@ export function packageNameError(name: string): string | undefined {
 // semver.org's own expression for a SemVer 2.0 version.
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
+// A version as lockfiles write it (looser than SemVer: leading zeros pass).
+const LOCKED = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+export const isRegistryVersion = (v: unknown): v is string => typeof v === "string" && v.length <= 256 && LOCKED.test(v);
+
 export function isExactVersion(v: string): boolean {
   return v.length <= 256 && SEMVER.test(v);
 }

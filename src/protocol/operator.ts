@@ -7,7 +7,7 @@ import * as v from "valibot";
 import { DURATION, MEMORY_MB, PackageSettings, REGISTRY_URL } from "./package_settings.ts";
 import { NETWORK_MODE } from "./sandbox.ts";
 import { RUNNER_ID } from "./runner.ts";
-import { isExactVersion, packageNameError } from "./npm_names.ts";
+import { isExactVersion, isRegistryVersion, packageNameError } from "./npm_names.ts";
 import type { AllowJson, RunJson } from "./api.ts";
 
 // npm's naming rules and exact SemVer (protocol/npm_names.ts); the messages never quote the input.
@@ -63,9 +63,51 @@ export const NotifierAddRequest = v.strictObject({
 });
 export type NotifierAddRequest = v.InferInput<typeof NotifierAddRequest>;
 
+/** At most this many packages in one import (a big monorepo's closure is a few thousand). */
+export const MAX_IMPORT_PACKAGES = 50_000;
+const LIST = <T extends v.GenericSchema>(item: T, max: number) => v.pipe(v.array(item), v.maxLength(max, `at most ${max} items`));
+
+/** One package of a lockfile as the CLI parsed it where the file is: the server decides what to watch. */
+export const ImportPackage = v.strictObject({
+  name: PACKAGE_NAME,
+  versions: v.pipe(LIST(v.pipe(v.string(), v.check((x: string) => isRegistryVersion(x), "a registry version as lockfiles write it (1.2.3)")), 1000), v.minLength(1, "at least one version")),
+  /** What the lockfile records (null: it does not say). */
+  install_script: v.nullable(v.boolean()),
+  /** The tarball URLs the lockfile resolved it from. */
+  resolved: v.optional(LIST(SHORT(4096), 1000), []),
+});
+export type ImportPackage = v.InferOutput<typeof ImportPackage>;
+
+export const PackageImportRequest = v.strictObject({
+  /** The lockfile's absolute path on the operator's machine: the source the packages are attributed to. */
+  source: v.pipe(SHORT(4096), v.minLength(1, "the lockfile's path")),
+  format: v.picklist(["npm", "yarn-v1", "pnpm"], "npm, yarn-v1 or pnpm"),
+  lockfile_version: SHORT(32),
+  packages: LIST(ImportPackage, MAX_IMPORT_PACKAGES),
+  /** What the lockfile holds that is not from a registry (git, file, tarball). */
+  skipped: v.optional(LIST(v.strictObject({ package: PACKAGE_NAME, reason: SHORT(500) }), MAX_IMPORT_PACKAGES), []),
+  settings: v.optional(PackageSettings, {}),
+  dry_run: v.optional(v.boolean()),
+  only_install_scripts: v.optional(v.boolean()),
+  skip_initial_scan: v.optional(v.boolean()),
+  skip_registry_validate: v.optional(v.boolean()),
+  concurrency: v.optional(v.pipe(v.number(), v.integer("a whole number"), v.minValue(1, "at least 1"), v.maxValue(32, "at most 32"))),
+});
+export type PackageImportRequest = v.InferInput<typeof PackageImportRequest>;
+
 export const NotifierEnableRequest = v.strictObject({ enabled: v.boolean() });
 
 export interface PackageAddResult { package: string; last_seen_version: string | null; settings: PackageSettings; registry: string; kickoff_run_id: string | null; kickoff_version: string | null }
+/** What `fangs package import` did (or, dry run, would do). */
+export interface PackageImportResult {
+  source: string; format: string; lockfile_version: string; registry: string; settings: PackageSettings; dry_run: boolean;
+  added: Array<{ package: string; version: string; last_seen_version: string | null; install_script: boolean | null; kickoff_run_id: string | null }>;
+  already_watched: string[];
+  skipped: Array<{ package: string; reason: string }>;
+  left: string[];
+}
+/** Registry look-ups of an import: `checked` of `of` done (0 when they start). */
+export interface ImportProgress { checked: number; of: number; registry: string; concurrency: number }
 export interface PackageRemoveResult { package: string; watched: false }
 export interface PackageSetResult { package: string; registry: string; settings: PackageSettings }
 export type AllowResult = AllowJson;
@@ -84,6 +126,7 @@ export interface OperatorApi {
   watchPackage(b: PackageAddRequest): Promise<PackageAddResult>;
   setPackage(name: string, b: PackageSetRequest): Promise<PackageSetResult>;
   unwatchPackage(name: string): Promise<PackageRemoveResult>;
+  importPackages(b: PackageImportRequest, onProgress?: (p: ImportProgress) => void): Promise<PackageImportResult>;
   allowAdd(b: AllowAddRequest): Promise<AllowResult>;
   allowRemove(idOrPrefix: string): Promise<AllowResult>;
   promote(runIdOrPrefix: string): Promise<PromoteResult>;

@@ -4,6 +4,7 @@ import type { Store } from "../store/index.ts";
 import type { ConfigAllowEntry } from "../core/config.ts";
 import type { OperatorApi } from "../protocol/operator.ts";
 import { setPackage, unwatchPackage, watchPackage } from "./packages.ts";
+import { importPackages } from "./package_import.ts";
 import { allowAdd, allowRemove } from "./allow.ts";
 import { promote } from "./baseline.ts";
 import { notifierAdd, notifierRemove, notifierSetEnabled } from "./notifiers.ts";
@@ -15,6 +16,7 @@ export function localOperator(db: Store, who: Operator): OperatorApi {
     watchPackage: (b) => watchPackage(db, b, who),
     setPackage: (name, b) => setPackage(db, name, b, who),
     unwatchPackage: (name) => unwatchPackage(db, name, who.actor),
+    importPackages: (b, onProgress) => importPackages(db, b, who, onProgress),
     allowAdd: (b) => allowAdd(db, b, { actor: who.actor, source: b.source ?? who.source }),
     allowRemove: (id) => allowRemove(db, id, who.actor),
     promote: (run) => promote(db, run, who),

@@ -15,7 +15,7 @@ import { Database } from "bun:sqlite";
 import * as v from "valibot";
 import { call, makePki, startServe, type Pki, type Serve } from "./lib.ts";
 import { RegisterRequest, HeartbeatRequest, EventBatch, FinishRequest, RUNNER_ID_HEADER } from "../../src/protocol/runner.ts";
-import { AllowAddRequest, NotifierAddRequest, NotifierEnableRequest, PackageAddRequest, PackageSetRequest, ScanRequest } from "../../src/protocol/operator.ts";
+import { AllowAddRequest, NotifierAddRequest, NotifierEnableRequest, PackageAddRequest, PackageImportRequest, PackageSetRequest, ScanRequest } from "../../src/protocol/operator.ts";
 import { InstallManifest } from "../../src/protocol/manifest.ts";
 import { writeFileSync } from "node:fs";
 import { createApp } from "../../src/orchestrator/app.ts";
@@ -99,6 +99,8 @@ function targets(m: Mode, runId: string): Target[] {
     // The operator's mutations (routes/operator.ts). Nothing named here exists, so
     // even a body the route ignores gets a 4xx (404, or 400 for the running run's promote).
     { method: "POST", path: () => "/v1/packages", creds: m.operator(), runner: false, schema: PackageAddRequest, valid: { name: "left-pad", version: "1.3.0", skip_registry_validate: true } },
+    // a lockfile's packages as the CLI sends them (any body the schema takes would write: only broken ones are sent)
+    { method: "POST", path: () => "/v1/packages/import", creds: m.operator(), runner: false, schema: PackageImportRequest, valid: { source: "/srv/app/package-lock.json", format: "npm", lockfile_version: "3", packages: [{ name: "left-pad", versions: ["1.3.0"], install_script: false, resolved: ["https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz"] }], skipped: [{ package: "git-dep", reason: "not from a registry" }], skip_registry_validate: true, only_install_scripts: true } },
     { method: "PATCH", path: () => "/v1/packages/fz-unwatched", creds: m.operator(), runner: false, schema: v.object({}), valid: { settings: { network: "none" } } as v.InferInput<typeof PackageSetRequest> },
     { method: "DELETE", path: () => "/v1/packages/fz-unwatched", creds: m.operator(), runner: false, schema: v.object({}), valid: {} },
     { method: "POST", path: () => "/v1/allowlist", creds: m.operator(), runner: false, schema: AllowAddRequest, valid: { kind: "sni", value: "fuzz.example", note: "n" } },

@@ -1,3 +1,4 @@
+import { hexIdPrefix } from "../../core/ids.ts";
 import { command, JSON_ARG } from "../command.ts";
 import { RUN_ARG } from "../args.ts";
 import { findRunByPrefix } from "../../store/runs.ts";
@@ -30,7 +31,9 @@ export default command({
   meta: { name: "show", description: "one run in full" },
   args: { ...RUN_ARG, ...JSON_ARG },
   async run(ctx) {
-    const r = runJson(await findRunByPrefix(await ctx.store(), String(ctx.args.run)));
+    const remote = ctx.remote();
+    // GET /v1/runs/:id takes a prefix as the database lookup does, with the same errors.
+    const r = remote ? await remote.getRun(hexIdPrefix("run", String(ctx.args.run))) : runJson(await findRunByPrefix(await ctx.store(), String(ctx.args.run)));
     if (ctx.args.json) {
       printJson(r);
       return;

@@ -36,6 +36,7 @@ const OPEN_ROUTES: ReadonlyArray<[string, RegExp]> = [
   ["GET", /^\/ui\/static\/[^/]+$/],
 ];
 const EVENTS_ROUTE = /^\/v1\/runs\/[^/]+\/(events|manifest)$/; // the big bodies (the manifest: src/protocol/manifest.ts)
+const IMPORT_ROUTE = /^\/v1\/packages\/import$/; // an operator's lockfile import: up to MAX_IMPORT_PACKAGES packages
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 // The UI's forms and htmx send form-encoded bodies; only /ui/ routes take them.
@@ -114,7 +115,7 @@ export function installTrust(app: Hono<any>, cfg: TrustConfig, opts: { ingestRat
       // valid body for some endpoints: refuse instead of guessing.
       return c.json({ error: "request body must be JSON (Content-Type: application/json)" }, 415);
     }
-    const cap = cls === "runner" && EVENTS_ROUTE.test(path) ? big : small;
+    const cap = (cls === "runner" && EVENTS_ROUTE.test(path)) || (cls === "operator" && IMPORT_ROUTE.test(path)) ? big : small;
     const gate: MiddlewareHandler = cls === "operator" ? operator : cls === "runner" ? runnerFirstLook : (_c, n) => n();
     return cap(c, () => gate(c, withBody ? () => jsonObjectOnly(c, next) : next) as Promise<void>);
   }) as MiddlewareHandler);

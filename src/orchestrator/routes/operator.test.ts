@@ -41,6 +41,8 @@ function req(method: string, path: string, body?: unknown, token: string | null 
   });
 }
 
+const IMPORT = { source: "/srv/app/package-lock.json", format: "npm", lockfile_version: "3", packages: [{ name: "imp-a", versions: ["1.0.0", "2.0.0"], install_script: null }], skipped: [{ package: "git-dep", reason: "not from a registry" }], skip_registry_validate: true };
+
 interface Case { name: string; method: string; path: () => string; body?: unknown; status: number; has?: string[]; audit?: string; after?: (json: any) => void }
 
 const happy: Case[] = [
@@ -57,6 +59,9 @@ const happy: Case[] = [
   { name: "add a notifier", method: "POST", path: () => "/v1/notifiers", body: { name: "soc", url: "https://hooks.slack.example/services/T/B/secretpart", template: "slack" }, status: 201, audit: "notifier.add", has: ['"name":"soc"', '"enabled":true'] },
   { name: "disable it", method: "PATCH", path: () => "/v1/notifiers/soc", body: { enabled: false }, status: 200, audit: "notifier.disable", has: ['"changed":true', '"enabled":false'] },
   { name: "remove it", method: "DELETE", path: () => "/v1/notifiers/soc", status: 200, audit: "notifier.remove", has: ['"name":"soc"'] },
+  // A lockfile's packages as the CLI parsed them: one package.import record beside the package.add ones.
+  { name: "import a lockfile", method: "POST", path: () => "/v1/packages/import", body: IMPORT, status: 200, audit: "package.import", has: ['"added":[{"package":"imp-a","version":"2.0.0"', '"already_watched":[]', '"skipped":[{"package":"git-dep"'] },
+  { name: "import it again, dry run", method: "POST", path: () => "/v1/packages/import", body: { ...IMPORT, dry_run: true }, status: 200, has: ['"dry_run":true', '"added":[]', '"already_watched":["imp-a"]'] },
   { name: "queue a scan", method: "POST", path: () => "/v1/scans", body: { package: "demo-pkg", version: "1.0.2" }, status: 201, audit: "run.queue", has: ['"queued":true'] },
   { name: "promote the suspect run by prefix", method: "POST", path: () => `/v1/runs/${badRun.slice(0, 10)}/promote`, status: 200, audit: "baseline.promote", has: ['"cleared_deviations":11', '"version":"1.0.1"'] },
 ];
@@ -73,6 +78,9 @@ const refused: Case[] = [
   { name: "notifier: enabled not a boolean", method: "PATCH", path: () => "/v1/notifiers/soc", body: { enabled: "false" }, status: 400, has: ["enabled"] },
   { name: "notifier: plain http to a public host", method: "POST", path: () => "/v1/notifiers", body: { name: "x", url: "http://hooks.example/x", template: "slack" }, status: 400, has: ["bad -url"] },
   { name: "promote: unknown run", method: "POST", path: () => "/v1/runs/ffffffffffff/promote", status: 404 },
+  { name: "import: hostile name", method: "POST", path: () => "/v1/packages/import", body: { ...IMPORT, packages: [{ name: EVIL, versions: ["1.0.0"], install_script: null }] }, status: 400, has: ["invalid body: packages.0.name: not a valid npm package name"] },
+  { name: "import: a range for a version", method: "POST", path: () => "/v1/packages/import", body: { ...IMPORT, packages: [{ name: "imp-b", versions: ["^1.0.0"], install_script: null }] }, status: 400, has: ["invalid body: packages.0.versions.0: a registry version"] },
+  { name: "import: who acts is not the caller's to say", method: "POST", path: () => "/v1/packages/import", body: { ...IMPORT, actor: EVIL }, status: 400 },
   { name: "scan: bad version", method: "POST", path: () => "/v1/scans", body: { package: "x", version: EVIL }, status: 400, has: ["version: not an exact version"] },
 ];
 
@@ -124,4 +132,36 @@ test("a package watched through the API wakes a waiting claim for its kickoff sc
   const res = await req("POST", "/v1/packages", { name: "wake-pkg", version: "1.0.0", skip_registry_validate: true });
   expect(res.status).toBe(201);
   expect((await woken) - t0).toBeLessThan(2_000);
+});
+
+describe("POST /v1/packages/import with Accept: application/x-ndjson", () => {
+  const stream = (app: TestApp, body: unknown) =>
+    app.app.request("/v1/packages/import", { method: "POST", headers: { "content-type": "application/json", accept: "application/x-ndjson", authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+  const lines = async (res: Response) => (await res.text()).trimEnd().split("\n").map((l) => JSON.parse(l));
+
+  test("the result comes as the last line (no look-ups asked: no progress lines)", async () => {
+    const res = await stream(t, { ...IMPORT, packages: [{ name: "imp-s", versions: ["1.0.0"], install_script: false }], skip_initial_scan: true });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/x-ndjson");
+    const out = await lines(res);
+    expect(out).toHaveLength(1);
+    expect(out[0].result).toMatchObject({ added: [{ package: "imp-s", kickoff_run_id: null }], dry_run: false });
+  });
+
+  test("an error once the answer streams is its last line, safe, with the status it would have had; the detail goes to the log", async () => {
+    const other = await openTestApp("r2", { "operator-token": TOKEN });
+    await other.db.destroy(); // every query now fails
+    const logged: string[] = [];
+    other.d.log = (m: string) => void logged.push(m);
+    const res = await stream(other, IMPORT);
+    expect(res.status).toBe(200);
+    const out = await lines(res);
+    expect(out).toHaveLength(1);
+    expect(out[0].status).toBeGreaterThanOrEqual(500);
+    expect(typeof out[0].error).toBe("string");
+    expect(out[0].error).not.toContain("\n");
+    expect(out[0].result).toBeUndefined();
+    expect(out[0]).toEqual(out[0].status === 503 ? expect.objectContaining({ error: expect.stringContaining("cannot be written") }) : { error: "internal error (see the orchestrator log)", status: 500 });
+    if (out[0].status === 500) expect(logged.join("\n")).toContain("internal error on POST /v1/packages/import");
+  });
 });

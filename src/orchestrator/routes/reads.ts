@@ -3,12 +3,11 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { valid } from "../validate.ts";
-import { RUN_ID } from "../../protocol/runner.ts";
 import { EVENT_KINDS } from "../../events/types.ts";
 import { SEVERITIES } from "../../differ/severity.ts";
 import { NotFoundError } from "../../core/errors.ts";
 import { PACKAGE_NAME } from "../../protocol/operator.ts";
-import { getRun, listRuns } from "../../store/runs.ts";
+import { findRunByPrefix, listRuns } from "../../store/runs.ts";
 import { getEventRow, listEventRows } from "../../store/events.ts";
 import { getDeviationRow, listDeviations, recentDeviations } from "../../store/deviations.ts";
 import { listBaseline } from "../../store/baseline.ts";
@@ -17,17 +16,18 @@ import { packageRegistry, parseSettings } from "../../protocol/package_settings.
 import { overviewNumbers } from "../../store/overview.ts";
 import { listRunners } from "../../store/runners.ts";
 import { listPending } from "../../store/pending.ts";
-import { runJson, runnerJson, deviationJson, packageJson, eventJson, times } from "../../protocol/api.ts";
+import { API_MAX_RUNS, runJson, runnerJson, deviationJson, packageJson, eventJson, times } from "../../protocol/api.ts";
 
 const intParam = (max: number) => v.pipe(v.string(), v.regex(/^\d{1,9}$/, "a whole number"), v.transform(Number), v.maxValue(max, `at most ${max}`));
 const RunsQuery = v.object({
   package: v.optional(PACKAGE_NAME),
   status: v.optional(v.picklist(["queued", "running", "finished", "failed", "timed_out"] as const, "status: queued, running, finished, failed or timed_out")),
-  limit: v.optional(intParam(1000)),
+  limit: v.optional(intParam(API_MAX_RUNS)),
 });
 const EventsQuery = v.object({ kind: v.optional(v.picklist(EVENT_KINDS as string[], "kind: exec, file, connect, dns, tls or listen")), after: v.optional(intParam(Number.MAX_SAFE_INTEGER)), limit: v.optional(intParam(5000)) });
 const PendingQuery = v.object({ package: v.optional(PACKAGE_NAME), min_severity: v.optional(v.picklist(SEVERITIES as unknown as string[], `min_severity: ${SEVERITIES.join(", ")}`)) });
-const RunParam = v.object({ id: RUN_ID });
+// A full run id or a unique prefix of one, as the CLI takes them (store/runs.ts findRunByPrefix: an ambiguous prefix is a 400 naming the matches).
+const RunParam = v.object({ id: v.pipe(v.string(), v.regex(/^[0-9a-f]{1,16}$/, "run id: 16 hex characters, or a unique prefix of them")) });
 const DevParam = v.object({ id: v.pipe(v.string(), v.regex(/^[0-9a-f]{16}$/, "deviation id: 16 hex characters")) });
 const PkgParam = v.object({ package: PACKAGE_NAME });
 
@@ -35,14 +35,12 @@ export function readRoutes(d: AppDeps) {
   const app = new Hono<AppEnv>();
   const staleMs = () => d.cfg["runner-stale-after"] * 1000;
 
-  async function mustRun(id: string) {
-    const run = await getRun(d.db, id);
-    if (!run) throw new NotFoundError(`run ${id}`, "list runs with GET /v1/runs");
-    return run;
-  }
+  const mustRun = (idOrPrefix: string) => findRunByPrefix(d.db, idOrPrefix);
 
   app.get("/v1/runs", valid("query", RunsQuery), async (c) => {
     const { package: pkg, status, limit } = c.req.valid("query");
+    // A filter on a package FANGS never saw is a typo: 404, as fangs run list says.
+    if (pkg) await assertKnownPackage(d.db, pkg);
     const runs = await listRuns(d.db, { package: pkg, status, limit: limit ?? 50 });
     return c.json({ runs: runs.map(runJson) });
   });
