@@ -32,12 +32,15 @@ const PATHS: [string, string][] = [
   ["/srv/install/node_modules/@s/w/logs/run-1733450000123-7.log", "/srv/install/node_modules/@s/w/logs/run-<n>-<n>.log"],
   ["/srv/install/node_modules/es6-shim/lib/part2.js", "/srv/install/node_modules/es6-shim/lib/part<n>.js"],
   ["/tmp/.cache-x8Kd9a", "/tmp/.cache-<rand>"],
+  ["/root/.cache/swc-native-0/v1/publish-UcwMVy.tmp", "/root/.cache/swc-native-0/v1/publish-<rand>.tmp"],
   ["/data/docker/overlay2/0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0/merged", "<rootfs>"],
 ];
 
 // Things that must survive normalization: they are the signal.
 const KEPT: string[] = [
   "/root/.npmrc",
+  "/root/.cache/tools/update-helper.tmp", // a chosen name: no random-looking suffix
+  "/root/.config/x-Ab3dE9.tmp", // outside a cache dir
   "/root/.ssh/id_rsa",
   "/etc/passwd",
   "/lib/x86_64-linux-gnu/libc.so.6",

@@ -36,6 +36,9 @@ const PATH_RULES: Rule[] = [
   // Temp dirs: npm-<pid>-<hex>, mkdtemp's 6-char suffixes, pids in names.
   [/^(\/tmp|\/var\/tmp|\/dev\/shm)\/npm-[^/]+/, "$1/npm-<tmp>", under("/tmp/", "/var/tmp/", "/dev/shm/")],
   [/^(\/tmp|\/var\/tmp|\/dev\/shm)(\/.*)$/, "<tmpdir>", under("/tmp/", "/var/tmp/", "/dev/shm/")],
+  // An atomic write's temp name in a tool's cache (@swc/core: publish-UcwMVy.tmp
+  // before the rename): random by design, and only there.
+  [/^(\/root\/\.cache\/.*[-_])(?=[a-z]*[0-9A-Z])[A-Za-z0-9]{6,}\.tmp$/, "$1<rand>.tmp", under("/root/.cache/")],
   // Timestamps and hashes anywhere.
   [/\d{4}-\d{2}-\d{2}T\d{2}[_:]\d{2}[_:]\d{2}(?:[_.:]\d+)?Z/g, "<time>"],
   [/(?<![0-9a-f])[0-9a-f]{16,}(?![0-9a-f])/gi, "<hash>"],
