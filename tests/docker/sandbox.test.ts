@@ -69,13 +69,13 @@ describe("hardening in docker inspect", () => {
       const got = {
         User: c.User, CapDrop: h.CapDrop, SecurityOpt: h.SecurityOpt, CgroupnsMode: h.CgroupnsMode, Hostname: c.Hostname.length, Privileged: h.Privileged, PidsLimit: h.PidsLimit,
         Memory: h.Memory, NanoCpus: h.NanoCpus, Tmpfs: h.Tmpfs, ReadonlyRootfs: h.ReadonlyRootfs, Binds: h.Binds ?? [],
-        Mounts: h.Mounts ?? [], Devices: h.Devices ?? [], CgroupParent: h.CgroupParent, NetworkMode: h.NetworkMode,
+        Mounts: (h.Mounts ?? []).map((m: { Target: string }) => (m.Target === c.WorkingDir ? { ...m, Target: "<project>" } : m)), Devices: h.Devices ?? [], CgroupParent: h.CgroupParent, NetworkMode: h.NetworkMode,
         Ulimits: (h.Ulimits as { Name: string }[]).map((u) => u.Name).sort(),
       };
       expect(got).toEqual({
         User: "0:0", CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true", SECCOMP_OPT], CgroupnsMode: "private", Hostname: expect.any(Number), Privileged: false, PidsLimit: 256,
         Memory: 512 * 1024 * 1024, NanoCpus: 1e9, Tmpfs: TMPFS, ReadonlyRootfs: true,
-        Binds: [], Mounts: [{ Type: "volume", Target: "/root" }, { Type: "volume", Target: "/srv" }], Devices: [], CgroupParent: `/fangs/${runId}`, NetworkMode: "bridge", Ulimits: ["fsize", "nofile", "nproc"],
+        Binds: [], Mounts: [{ Type: "volume", Target: "/root" }, { Type: "volume", Target: "/srv" }, { Type: "volume", Target: "<project>" }], Devices: [], CgroupParent: `/fangs/${runId}`, NetworkMode: "bridge", Ulimits: ["fsize", "nofile", "nproc"],
       });
     } finally {
       await docker.remove(id);
