@@ -58,6 +58,15 @@ function argvPaths(argv: readonly string[]): string[] {
 const LIBC_READS = new Set(["/sys/devices/system/cpu/online"]);
 
 /**
+ * The dynamic loader opening a program's shared libraries from the image's
+ * read-only system directories (and its cache): the consequence of an exec,
+ * which is itself a fingerprint. A new program brought ~35 such rows (curl on
+ * the Debian image) and buried what it did. A library anywhere else
+ * (node_modules, /tmp, HOME: one an install could have placed) is still read.
+ */
+const SYSTEM_LIBRARY = /^\/(?:usr\/)?lib(?:32|64|x32)?\/(?:[^/]+\/)*[^/]+\.so(?:\.\d+)*$|^\/etc\/ld\.so\.cache$/;
+
+/**
  * `<projectDir>/x` → `PROJECT_DIR/x` (after `//`, `.` and `..` are resolved,
  * so a spelling cannot dodge it). npm puts the node_modules/.bin of every
  * directory above the project on a script's PATH, so a shell's search for a
@@ -208,7 +217,7 @@ export function extractFingerprints(events: readonly FangsEvent[], opts: Extract
         if (npmHousekeeping(actor, e.path)) break;
         // node loading the installed modules is the import phase doing its job (reads only).
         if (phase === "import" && e.access === "read" && e.path.includes("/node_modules/")) break;
-        if (e.access === "read" && LIBC_READS.has(e.path)) break;
+        if (e.access === "read" && (LIBC_READS.has(e.path) || (SYSTEM_LIBRARY.test(e.path) && !(e as PathMarks).path_truncated))) break;
         const m = e as PathMarks;
         // Any access but a read makes the name (symlink, link, rename, …),
         // except what puts no new content there: a mode change (a file this

@@ -245,6 +245,24 @@ describe("run-to-run noise that is not the package's", () => {
 const first = (events: FangsEvent[]) =>
   firstSightFindings(extractFingerprints([...start(), ...events].map((e, i) => ({ ...e, seq: i }))), allowChecker([], "evil")).map((f) => `${f.severity} ${f.category} ${f.value}`);
 
+describe("a new program's library loads are the exec's, not acts of their own", () => {
+  test("the loader's reads of the image's system libraries and its cache are folded into the exec", () => {
+    const d = devs([exec(32, "/usr/bin/curl", ["curl", "-s", "http://203.0.113.10/"]), file(32, "/etc/ld.so.cache"), file(32, "/usr/lib/x86_64-linux-gnu/libcurl.so.4.8.0"), file(32, "/lib/x86_64-linux-gnu/libc.so.6"), file(32, "/usr/lib/x86_64-linux-gnu/glibc-hwcaps/x86-64-v3/libz.so.1")]);
+    expect(d).toEqual(["high proc_new_exec /usr/bin/curl"]);
+  });
+  test.each([
+    ["a library an install could have placed (node_modules)", `${PROJECT_DIR}/node_modules/evil/lib/libhook.so`],
+    ["a library in /tmp", "/tmp/libhook.so"],
+    ["a library in HOME", "/root/.cache/libhook.so.1"],
+    ["not a library, under /usr/lib", "/usr/lib/x86_64-linux-gnu/pkgconfig/openssl.pc"],
+  ])("still read: %s", (_name, path) => {
+    expect(devs([file(31, path)]).some((x) => x.includes("fs_new_path_read"))).toBe(true);
+  });
+  test("a cut path is never folded", () => {
+    expect(devs([file(31, "/usr/lib/x86_64-linux-gnu/libc.so.6", "read", { path_truncated: true })]).length).toBe(1);
+  });
+});
+
 describe("sockets the sensor sees created", () => {
   const socket = (family: string, type: string, protocol: number): FangsEvent => ({ ...base(31, 30, "node", N), kind: "socket", family, type, protocol } as FangsEvent);
   test("a packet or raw IP socket is high: it sniffs or forges traffic no listen() shows", () => {

@@ -38,12 +38,12 @@ describe("a malicious first release", () => {
   test("the runner learned the image's runtime baseline before its first scan, and the orchestrator shows it", () => {
     expect(e2e.stack.runner.err()).toMatch(/learned the runtime of image .*: \d+ fingerprints/);
     const rows: any[] = cliJson(e2e.stack, ["baseline", "list", "-runtime"]);
-    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeGreaterThan(5);
     expect(new Set(rows.map((r) => r.image_id)).size).toBe(1);
     expect(rows.every((r) => r.actor.startsWith("script:*:") || (r.actor.startsWith("import:") && r.phase === "import"))).toBe(true);
     // The control is loaded in the import phase too: node's own start-up there is learned.
-    expect(rows.some((r) => r.actor === "import:node" && r.value === "/etc/ld.so.cache")).toBe(true);
-    expect(rows.some((r) => r.actor === "script:*:node" && r.value === "/etc/ld.so.cache")).toBe(true);
+    expect(rows.some((r) => r.actor === "import:node" && r.value === "/proc/<pid>/maps")).toBe(true);
+    expect(rows.some((r) => r.actor === "script:*:node" && r.value === "/proc/<pid>/maps")).toBe(true);
     // Nothing the stealer did is part of it.
     expect(rows.some((r) => /npmrc|cache-x8Kd9a|exfil/.test(r.value))).toBe(false);
   });
