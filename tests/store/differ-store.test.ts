@@ -32,7 +32,7 @@ eachBackend("differ over the store", (open) => {
     const seed = await scan(db, "clean-1.0.0-a");
     expect(await diffRun(db, seed)).toEqual({ verdict: "seeded", deviations: 0, maxSeverity: null });
     const seeded = await listBaseline(db, "demo-pkg");
-    expect(seeded.length).toBeGreaterThan(40);
+    expect(seeded.length).toBeGreaterThan(30); // the fixture's reads, execs and connects (the loader's system-library reads are folded into the execs)
     expect(seeded.every((b) => b.occurrence_count === 1)).toBe(true);
 
     const honest = await scan(db, "clean-1.0.0-b");
@@ -77,7 +77,7 @@ eachBackend("differ over the store", (open) => {
     const p = await promoteRun(db, bad, "cli:test");
     expect(p.cleared).toBe(11);
     expect(p.merged + p.allowlisted).toBe((await loadRunFingerprints(db, bad)).length);
-    expect(p.merged).toBeGreaterThan(50);
+    expect(p.merged).toBeGreaterThan(30); // the fixture's whole run (the loader's system-library reads are folded into its execs)
     expect(await listPending(db)).toEqual([]);
     expect((await getRun(db, bad))!.is_baseline).toBe(1);
     const cleared = await listDeviations(db, { runId: bad, includeCleared: true });
@@ -212,7 +212,7 @@ eachBackend("differ over the store", (open) => {
     expect((await diffRun(db, await banner("real-banner-1.0.0-1", "1.0.0", "sha256:aaaa"))).verdict).toBe("seeded");
     expect(await diffRun(db, await banner("real-banner-1.1.0-1", "1.1.0", "sha256:aaaa"))).toEqual({ verdict: "deviations", deviations: 5, maxSeverity: "low" });
     // Another image has not been learned: its run shows the whole start-up.
-    expect((await diffRun(db, await banner("real-banner-1.1.0-2", "1.1.1", "sha256:bbbb"))).deviations).toBe(39);
+    expect((await diffRun(db, await banner("real-banner-1.1.0-2", "1.1.1", "sha256:bbbb"))).deviations).toBe(14);
   });
 
   test("allowlist entries (DB and config) suppress deviations", async () => {
