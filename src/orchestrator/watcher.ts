@@ -18,7 +18,7 @@ import { closureInstallCode, type ClosureAnswer } from "../registry/closure.ts";
 import { enqueueScan, recordNoInstallCode } from "../store/runs.ts";
 import { audit } from "../store/audit.ts";
 import { Ticker } from "./ticker.ts";
-import { mustScan, packageRegistry, parseSettings } from "../protocol/package_settings.ts";
+import { loadsPackage, mustScan, packageRegistry, parseSettings } from "../protocol/package_settings.ts";
 import { getPackage, listWatched, recordPoll, recordSeen } from "../store/packages.ts";
 import { releaseKnown } from "../store/releases.ts";
 
@@ -79,8 +79,10 @@ export class Watcher {
         return { package: p.name, result: "not_found", queued: [] };
       }
       const settings = parseSettings(p.settings);
-      const answers = mustScan(settings, d.cfg["scan-every-release"]) ? new Map<string, ClosureAnswer>() : await this.#closures(p, registry, r.packument, r.abbreviated);
-      const queued = await this.#apply(p.name, r.packument as Packument, r.etag ?? null, r.lastModified ?? null, answers);
+      const importPhase = loadsPackage(settings, d.cfg["import-phase"]);
+      // No closure walk (one packument fetch per dependency) when its answer could not spare a sandbox.
+      const answers = mustScan(settings, { scanEveryRelease: d.cfg["scan-every-release"], importPhase: d.cfg["import-phase"] }) ? undefined : await this.#closures(p, registry, r.packument, r.abbreviated);
+      const queued = await this.#apply(p.name, r.packument as Packument, r.etag ?? null, r.lastModified ?? null, answers, importPhase);
       if (queued.length) d.dispatch.wake();
       return { package: p.name, result: "ok", queued };
     } catch (e) {
@@ -116,7 +118,7 @@ export class Watcher {
 
   /** Queue what is new in this packument — or, when its closure runs no
    *  install code, record it as no-install-code; returns the versions queued. */
-  async #apply(name: string, doc: Packument, etag: string | null, lastModified: string | null, answers: Map<string, ClosureAnswer>): Promise<string[]> {
+  async #apply(name: string, doc: Packument, etag: string | null, lastModified: string | null, answers: Map<string, ClosureAnswer> | undefined, importPhase: boolean): Promise<string[]> {
     const { d } = this;
     const latest = doc["dist-tags"]?.latest;
     return d.db.transaction().execute(async (trx) => {
@@ -126,10 +128,8 @@ export class Watcher {
       const queued: string[] = [];
       for (const version of candidates) {
         if (await releaseKnown(trx, name, version)) continue;
-        const answer = answers.get(version);
-        // The import phase loads the package: a load-time payload needs no install script.
-        const loads = d.cfg["import-phase"] && parseSettings(pkg.settings).import_phase !== false;
-        if (answer?.runsCode === false && !loads) {
+        const answer = answers?.get(version);
+        if (answer?.runsCode === false) {
           const run = await recordNoInstallCode(trx, { package: name, version, defaultRegistry: d.cfg.registry, reason: answer.reason, checked: answer.checked, actor: "system:watcher" });
           d.metrics.watcherReleases.inc({ outcome: "no_install_code" });
           d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}: ${answer.reason}; recorded as run ${run.id} (no-install-code), no sandbox`);
@@ -137,7 +137,7 @@ export class Watcher {
         }
         const run = await enqueueScan(trx, { package: name, version, source: "watcher", defaultRegistry: d.cfg.registry, actor: "system:watcher" });
         d.metrics.watcherReleases.inc({ outcome: "queued" });
-        d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}; queued run ${run.id}${answer?.runsCode === false ? ` (${answer.reason}; scanned for its load-time code: the import phase is on)` : answer ? ` (${answer.reason})` : ""}`);
+        d.log(`watcher: new release ${JSON.stringify(name)}@${JSON.stringify(version)}; queued run ${run.id}${answer ? ` (${answer.reason})` : importPhase ? " (scanned for its load-time code: the import phase is on)" : ""}`);
         queued.push(version);
       }
       const seen = latest ?? pkg.last_seen_version;

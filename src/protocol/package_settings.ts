@@ -77,7 +77,14 @@ export function scanSpec(defaultRegistry: string | undefined, s: PackageSettings
   return { ...DEFAULT_SPEC, ...(defaultRegistry && { registry_url: defaultRegistry }), ...fromPkg, ...given };
 }
 
-/** Whether every release must occupy a sandbox, whatever its closure. */
-export function mustScan(s: PackageSettings, scanEveryRelease: boolean): boolean {
-  return scanEveryRelease || s.scan_every_release === true;
+/** Whether every release must occupy a sandbox, whatever its closure: asked
+ *  for, or the import phase loads the package (a require-time payload needs
+ *  no install script, so "no install code" proves nothing). */
+export function mustScan(s: PackageSettings, cfg: { scanEveryRelease: boolean; importPhase: boolean }): boolean {
+  return cfg.scanEveryRelease || s.scan_every_release === true || loadsPackage(s, cfg.importPhase);
+}
+
+/** Whether the package's scans have the import phase (the site's config, unless the package is install-only). */
+export function loadsPackage(s: PackageSettings, importPhase: boolean): boolean {
+  return importPhase && s.import_phase !== false;
 }
