@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { fangs } from "../lib/env.ts";
 import { startFakeRegistry } from "../fixtures/registry/registry.ts";
 import { CACHE_DIR, REAL_PACKAGES, shortName } from "../fixtures/real/packages.ts";
-import { api, cliJson, scan, startStack, type RunJson, type Stack } from "../e2e/lib.ts";
+import { cliJson, runEventRecords, scan, startStack, type RunJson, type Stack } from "../e2e/lib.ts";
 
 // FANGS_CALIBRATE_IMAGE: another tag, e.g. on a host where other suites rebuild fangs-sandbox:e2e meanwhile.
 const IMAGE = process.env.FANGS_CALIBRATE_IMAGE ?? "fangs-sandbox:e2e";
@@ -23,14 +23,9 @@ const EVENTS_DIR = join(import.meta.dir, "../fixtures/events");
 
 interface Dev { category: string; value: string; severity: string; actor: string }
 
+/** A run's events with their stored seq, as the golden fixtures keep them. */
 async function events(stack: Stack, runId: string): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for (let after: number | null = -1; after !== null; ) {
-    const page: { events: { seq: number; event: Record<string, unknown> }[]; next_after: number | null } = await api(stack.url, "GET", `/v1/runs/${runId}/events?limit=5000${after >= 0 ? `&after=${after}` : ""}`);
-    for (const e of page.events) out.push({ ...e.event, seq: e.seq });
-    after = page.next_after;
-  }
-  return out;
+  return (await runEventRecords(stack, runId)).map((e) => ({ ...e.event, seq: e.seq }));
 }
 
 const fmt = (d: Dev) => `${d.severity} ${d.category} ${d.value}`;

@@ -140,10 +140,15 @@ export async function scan(stack: Stack, registry: { url: string; network: strin
 
 /** Every event of a run, through the API's pages. */
 export async function runEvents(stack: Stack, runId: string): Promise<any[]> {
+  return (await runEventRecords(stack, runId)).map((e) => e.event);
+}
+
+/** Every stored record of a run ({ seq, event, … } as the API pages them). */
+export async function runEventRecords(stack: Pick<Stack, "url">, runId: string): Promise<any[]> {
   const all: any[] = [];
   for (let after: number | null = -1; after !== null; ) {
     const page: any = await api(stack.url, "GET", `/v1/runs/${runId}/events?limit=5000${after >= 0 ? `&after=${after}` : ""}`);
-    all.push(...page.events.map((e: any) => e.event));
+    all.push(...page.events);
     after = page.next_after;
   }
   return all;

@@ -5,21 +5,13 @@
 // required, an ESM-only package whose payload sits in an exports subpath, and
 // one that waits past the import phase's bounded wait and daemonizes.
 import { describe, expect, test } from "bun:test";
-import { api, cliJson, scan, useStack } from "./lib.ts";
+import { api, cliJson, runEventRecords, scan, useStack } from "./lib.ts";
 import { fangs } from "../lib/env.ts";
 
 const IMAGE = "fangs-sandbox:e2e-quiet";
 const e2e = useStack(IMAGE);
 
-async function events(runId: string): Promise<any[]> {
-  const out: any[] = [];
-  for (let after: number | null | undefined; ;) {
-    const r = await api(e2e.stack.url, "GET", `/v1/runs/${runId}/events?limit=5000${after !== undefined && after !== null ? `&after=${after}` : ""}`);
-    out.push(...r.events);
-    if (r.next_after === null) return out;
-    after = r.next_after;
-  }
-}
+const events = (runId: string) => runEventRecords(e2e.stack, runId);
 
 const devs = (runId: string): any[] => cliJson(e2e.stack, ["deviation", "list", "-run", runId]);
 
