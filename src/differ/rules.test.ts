@@ -52,6 +52,12 @@ describe("the project directory is chosen per run (INIT_CWD is no tell); the dif
     expect(raw(`${DIR}-evil/x.js`)).toContain(`${DIR}-evil/x.js`);
     expect(raw(`${DIR}/../../../root/.npmrc`)).toContain("/root/.npmrc");
   });
+  test("a write above the project (an ancestor's node_modules, which npm puts on PATH) is still a finding, read as PROJECT_DIR's parent", () => {
+    expect(devsAt([file(31, "/builds/node_modules/.bin/node", "write")])).toEqual(["high fs_new_path_write /srv/node_modules/.bin/node"]);
+  });
+  test("a payload named like a cache's temp file keeps its exact name when it runs", () => {
+    expect(devs([file(31, "/root/.cache/x/stage-Ab3dE9.tmp", "write"), exec(32, "/root/.cache/x/stage-Ab3dE9.tmp", ["stage"])])).toContain("critical proc_exec_written /root/.cache/x/stage-Ab3dE9.tmp");
+  });
   test("a run of an older runner (no project directory reported) is read as it is", () => {
     expect(devsAt([], PROJECT_DIR).length).toBeGreaterThan(0); // paths under DIR are not PROJECT_DIR's: new, never hidden
   });
